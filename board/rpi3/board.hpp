@@ -1,0 +1,46 @@
+// Raspberry Pi 3 Model B (BCM2837) and QEMU's raspi3b: constants and driver choices.
+// Addresses: BCM2835 ARM Peripherals (bus 0x7E.. = ARM 0x3F..), QA7 (BCM2836 local controller) and
+// PLATFORM.md (measured under QEMU 10).
+#pragma once
+
+#include <cstdint>
+
+#include "drivers/bcm2836_intc.hpp"
+#include "drivers/gpio.hpp"
+#include "drivers/pl011.hpp"
+
+namespace bramble::board {
+
+struct Rpi3 {
+  static constexpr const char* kName = "rpi3";
+  static constexpr const char* kDescription = "Raspberry Pi 3 Model B (BCM2837, Cortex-A53)";
+
+  static constexpr std::uintptr_t kPeripheralBase = 0x3F00'0000;
+  static constexpr std::uintptr_t kGpioBase = kPeripheralBase + 0x20'0000;
+  static constexpr std::uintptr_t kUart0Base = kPeripheralBase + 0x20'1000;
+  static constexpr std::uintptr_t kMailboxBase = kPeripheralBase + 0xB880;
+  static constexpr std::uintptr_t kArmctrlBase = kPeripheralBase + 0xB200;
+  static constexpr std::uintptr_t kLocalControlBase = 0x4000'0000;
+
+  static constexpr std::uint32_t kUartClockHz = 48'000'000;
+  static constexpr std::uint32_t kConsoleBaud = 115'200;
+  static constexpr drivers::GpioPullStyle kGpioPullStyle = drivers::GpioPullStyle::Bcm2835Clocked;
+
+  // Interrupt lines in Bcm2836InterruptController's numbering (see drivers/bcm2836_intc.hpp).
+  static constexpr std::uint32_t kTimerIrq = 1;        // core-0 source bit 1: nCNTPNSIRQ
+  static constexpr std::uint32_t kUartIrq = 32 + 57;   // armctrl IRQ 57: PL011 UART0
+
+  // RAM assumed when no DTB is passed: the first 948 MiB (the Pi 3 has 1 GiB, minus the GPU's share).
+  static constexpr std::uint64_t kDefaultRamBase = 0;
+  static constexpr std::uint64_t kDefaultRamSize = 0x3B40'0000;
+
+  static constexpr const char* kIrqControllerName = "BCM2836 local + armctrl";
+  using IrqController = drivers::Bcm2836InterruptController<drivers::DirectMmio>;
+  [[nodiscard]] static IrqController make_irq_controller() {
+    return IrqController{kLocalControlBase, kArmctrlBase};
+  }
+};
+
+using Board = Rpi3;
+
+} // namespace bramble::board

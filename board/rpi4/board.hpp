@@ -1,0 +1,48 @@
+// Raspberry Pi 4 Model B (BCM2711) and QEMU's raspi4b: constants and driver choices.
+// Addresses: BCM2711 ARM Peripherals (low-peripheral mode, the Pi 4 firmware's default) and
+// PLATFORM.md (measured under QEMU 10).
+#pragma once
+
+#include <cstdint>
+
+#include "drivers/gic400.hpp"
+#include "drivers/gpio.hpp"
+#include "drivers/pl011.hpp"
+
+namespace bramble::board {
+
+struct Rpi4 {
+  static constexpr const char* kName = "rpi4";
+  static constexpr const char* kDescription = "Raspberry Pi 4 Model B (BCM2711, Cortex-A72)";
+
+  static constexpr std::uintptr_t kPeripheralBase = 0xFE00'0000;
+  static constexpr std::uintptr_t kGpioBase = kPeripheralBase + 0x20'0000;
+  static constexpr std::uintptr_t kUart0Base = kPeripheralBase + 0x20'1000;
+  static constexpr std::uintptr_t kMailboxBase = kPeripheralBase + 0xB880;
+  static constexpr std::uintptr_t kGicDistributorBase = 0xFF84'1000;
+  static constexpr std::uintptr_t kGicCpuInterfaceBase = 0xFF84'2000;
+
+  // The firmware sets the PL011 reference clock to 48 MHz (init_uart_clock default).
+  static constexpr std::uint32_t kUartClockHz = 48'000'000;
+  static constexpr std::uint32_t kConsoleBaud = 115'200;
+  static constexpr drivers::GpioPullStyle kGpioPullStyle = drivers::GpioPullStyle::Bcm2711Direct;
+
+  // Interrupt lines in the controller's numbering (GIC INTIDs).
+  static constexpr std::uint32_t kTimerIrq = 30;  // PPI 14: EL1 physical timer (non-secure)
+  static constexpr std::uint32_t kUartIrq = 153;  // SPI 121: PL011 UART0
+
+  // RAM assumed when no DTB is passed: the first 948 MiB below the VideoCore carve-out, which every
+  // Pi 4 variant and QEMU's raspi4b (2 GiB) have.
+  static constexpr std::uint64_t kDefaultRamBase = 0;
+  static constexpr std::uint64_t kDefaultRamSize = 0x3B40'0000;
+
+  static constexpr const char* kIrqControllerName = "GIC-400";
+  using IrqController = drivers::Gic400<drivers::DirectMmio>;
+  [[nodiscard]] static IrqController make_irq_controller() {
+    return IrqController{kGicDistributorBase, kGicCpuInterfaceBase};
+  }
+};
+
+using Board = Rpi4;
+
+} // namespace bramble::board

@@ -1,0 +1,151 @@
+// Kernel entry: the arm64 Image header, exception-level drop, core parking and the C++ start.
+//
+// Accepted boot states (PLATFORM.md): EL2 with x0 = DTB (Pi firmware, U-Boot `booti`, QEMU -kernel
+// Image; only core 0 runs, cores 1-3 wait in the spin table), or EL3 with all four cores running
+// (QEMU -kernel ELF), or EL1. Whatever the entry level, the kernel continues at EL1h with all
+// interrupts masked.
+
+#include "boot/sysregs.h"
+
+    .section .text.boot, "ax"
+    .global _start
+_start:
+    // arm64 Image header (Linux Documentation/arch/arm64/booting.rst): 64 bytes.
+    b       primary_entry           // code0: branch past the header
+    .long   0                       // code1
+    .quad   0x80000                 // text_offset: load 512 KiB above a 2 MiB-aligned RAM base
+    .quad   __image_size            // image_size: bytes to reserve (includes BSS)
+    .quad   0x2                     // flags: little endian, 4 KiB pages, 2 MiB-aligned base near RAM start
+    .quad   0, 0, 0                 // res2..res4
+    .ascii  "ARM\x64"               // magic
+    .long   0                       // res5 (no PE/COFF header)
+
+primary_entry:
+    mov     x19, x0                 // the DTB address (or whatever the loader left there)
+    mrs     x1, mpidr_el1
+    and     x1, x1, #0xff           // Aff0: core number on BCM2711/BCM2837
+    cbnz    x1, park_core           // all cores start at once only with an ELF: keep cores 1-3 out
+
+    mrs     x0, CurrentEL
+    lsr     x0, x0, #2
+    ldr     x1, =boot_entry_el      // reported in the banner (.data: survives the BSS clear)
+    str     w0, [x1]
+    cmp     x0, #3
+    b.eq    from_el3
+    cmp     x0, #2
+    b.eq    from_el2
+    b       at_el1
+
+from_el3:
+    // EL3 -> EL2: lower levels are non-secure AArch64, HVC enabled, SMC disabled.
+    ldr     x0, =SCR_EL3_VALUE
+    msr     scr_el3, x0
+    msr     cptr_el3, xzr           // no FP/SIMD traps to EL3
+    ldr     x0, =SPSR_EL2H_MASKED
+    msr     spsr_el3, x0
+    adr     x0, from_el2
+    msr     elr_el3, x0
+    eret
+
+from_el2:
+    // EL2 -> EL1. Everything EL1 relies on is set explicitly: on real hardware these reset to
+    // UNKNOWN values (ARM ARM D1.9 / the register descriptions).
+    ldr     x0, =HCR_EL2_VALUE
+    msr     hcr_el2, x0
+    mrs     x0, cnthctl_el2
+    orr     x0, x0, #(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN)   // EL1 may use the physical timer
+    msr     cnthctl_el2, x0
+    msr     cntvoff_el2, xzr
+    mrs     x0, midr_el1
+    msr     vpidr_el2, x0
+    mrs     x0, mpidr_el1
+    msr     vmpidr_el2, x0
+    ldr     x0, =CPTR_EL2_VALUE     // no FP/SIMD traps to EL2
+    msr     cptr_el2, x0
+    msr     hstr_el2, xzr
+    mrs     x0, pmcr_el0            // MDCR_EL2.HPMN = PMCR_EL0.N: EL1 sees every counter, no traps
+    ubfx    x0, x0, #11, #5
+    msr     mdcr_el2, x0
+    ldr     x0, =SCTLR_EL1_BOOT
+    msr     sctlr_el1, x0
+    ldr     x0, =SPSR_EL1H_MASKED
+    msr     spsr_el2, x0
+    adr     x0, at_el1
+    msr     elr_el2, x0
+    eret
+
+at_el1:
+    ldr     x0, =SCTLR_EL1_BOOT     // MMU and caches off, alignment checks per SCTLR_EL1_BOOT
+    msr     sctlr_el1, x0
+    ldr     x0, =CPACR_EL1_FPEN     // FP/SIMD usable at EL1 and EL0 (tasks save and restore it)
+    msr     cpacr_el1, x0
+    isb
+    msr     daifset, #0xf
+    ldr     x0, =__stack_top
+    mov     sp, x0
+
+    // Clear BSS (bounds are 16-byte aligned by the linker script).
+    ldr     x0, =__bss_start
+    ldr     x1, =__bss_end
+1:  cmp     x0, x1
+    b.hs    2f
+    stp     xzr, xzr, [x0], #16
+    b       1b
+2:
+    // The other cores wait in the firmware's spin table (0xd8 + 8n); send them to a parking loop
+    // (sleeping in WFI, so they cost no emulated instructions) and wait for each to check in.
+    bl      park_secondaries
+    mov     x0, x19
+    bl      boot_main               // boot/crt.cpp: constructors, then kernel_main(dtb)
+3:  wfe
+    b       3b
+
+// Cores 1-3 when they started together with core 0 (ELF boot): sleep forever.
+park_core:
+    msr     daifset, #0xf
+4:  wfi
+    b       4b
+
+// Clobbers x0-x3. Waits (bounded) for each core that was sent to report.
+park_secondaries:
+    adr     x0, secondary_parked
+    mov     x1, #0xe0               // spin slot of core 1; cores 2 and 3 follow at 8-byte steps
+    mov     x2, #3
+5:  str     x0, [x1], #8
+    subs    x2, x2, #1
+    b.ne    5b
+    dsb     sy
+    sev
+    // Each parked core sets its byte in parked_cores (plain stores: exclusives are not guaranteed
+    // on the Device memory everything is while the MMU is off). Wait a bounded time, then carry on:
+    // a core that never arrives must not stop the boot.
+    ldr     x1, =parked_cores
+    mov     x2, #0x100000
+    ldr     w4, =0x01010100         // cores 1, 2, 3 checked in (little-endian bytes 1-3)
+6:  ldr     w3, [x1]
+    and     w3, w3, #0xffffff00
+    cmp     w3, w4
+    b.eq    7f
+    subs    x2, x2, #1
+    b.ne    6b
+7:  ret
+
+secondary_parked:
+    msr     daifset, #0xf
+    mrs     x0, mpidr_el1
+    and     x0, x0, #0xff
+    ldr     x1, =parked_cores
+    mov     w2, #1
+    strb    w2, [x1, x0]
+    dsb     sy
+9:  wfi
+    b       9b
+
+    .section .data.boot, "aw"
+    .balign 8
+    .global parked_cores
+parked_cores:
+    .long   0
+    .global boot_entry_el
+boot_entry_el:
+    .long   0

@@ -1,0 +1,57 @@
+#include "kernel/arch/aarch64/exceptions.hpp"
+
+#include "kernel/arch/aarch64/cpu.hpp"
+#include "kernel/arch/aarch64/esr.hpp"
+#include "kernel/arch/aarch64/semihosting.hpp"
+#include "kernel/irq.hpp"
+#include "kernel/log.hpp"
+#include "kernel/test/harness.hpp"
+
+extern "C" char exception_vectors[];
+
+namespace bramble::arch {
+
+void install_exception_vectors() { set_vector_base(exception_vectors); }
+
+void print_exception_report(const ExceptionFrame& frame, std::uint32_t vector_index) {
+  const Esr esr = Esr::decode(frame.esr);
+  kprintf("\n*** unexpected exception: %s from %s (vector %u)\n", vector_kind_name(vector_kind(vector_index)),
+          vector_source_name(vector_source(vector_index)), vector_index);
+  if (vector_kind(vector_index) == VectorKind::Synchronous || vector_kind(vector_index) == VectorKind::SError) {
+    kprintf("    class: 0x%02x %s, ISS 0x%07x, %s instruction\n", esr.ec, exception_class_name(esr.ec), esr.iss,
+            esr.il ? "32-bit" : "16-bit");
+    if (is_abort(esr.ec)) {
+      const bool write = esr.ec >= ec::kDataAbortLower && ((esr.iss >> 6) & 1) != 0;
+      kprintf("    fault: %s, %s at FAR 0x%016llx\n", fault_status_name(esr.iss),
+              esr.ec >= ec::kDataAbortLower ? (write ? "write" : "read") : "instruction fetch",
+              static_cast<unsigned long long>(frame.far));
+    }
+  }
+  kprintf("    ESR  0x%016llx  FAR  0x%016llx\n", static_cast<unsigned long long>(frame.esr),
+          static_cast<unsigned long long>(frame.far));
+  kprintf("    ELR  0x%016llx  SPSR 0x%016llx  SP_EL0 0x%016llx\n", static_cast<unsigned long long>(frame.elr),
+          static_cast<unsigned long long>(frame.spsr), static_cast<unsigned long long>(frame.sp_el0));
+  for (unsigned i = 0; i < 31; i += 4) {
+    kprintf("    ");
+    for (unsigned j = i; j < i + 4 && j < 31; ++j) {
+      kprintf("x%-2u 0x%016llx  ", j, static_cast<unsigned long long>(frame.x[j]));
+    }
+    kprintf("\n");
+  }
+}
+
+} // namespace bramble::arch
+
+extern "C" void exception_dispatch(bramble::arch::ExceptionFrame* frame, std::uint64_t vector_index) {
+  using namespace bramble;
+  const auto index = static_cast<std::uint32_t>(vector_index);
+  const auto kind = arch::vector_kind(index);
+  if (kind == arch::VectorKind::Irq) {
+    irq::dispatch();
+    return;
+  }
+  if (kind == arch::VectorKind::Synchronous && semihosting::handle_undefined_trap(*frame)) return;
+  arch::print_exception_report(*frame, index);
+  kprintf("*** system halted\n");
+  test::finish(test::ExitCode::Panic);
+}

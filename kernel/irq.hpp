@@ -1,0 +1,30 @@
+// Interrupt dispatch: handlers attached to lines of the board's interrupt controller.
+#pragma once
+
+#include <cstdint>
+
+namespace bramble::irq {
+
+using Handler = void (*)(std::uint32_t line, void* context);
+
+inline constexpr std::uint32_t kMaxLines = 256;
+
+// Initialises the board's controller with every line disabled.
+void init();
+
+// Attaches a handler and enables the line. False if the line does not exist on this controller or
+// already has a handler.
+bool attach(std::uint32_t line, Handler handler, void* context);
+
+// Disables the line and forgets its handler.
+void detach(std::uint32_t line);
+
+// Called from the IRQ vector: acknowledges and runs handlers until nothing is pending.
+void dispatch();
+
+// Interrupts taken that no handler claimed (masked again so they cannot storm).
+[[nodiscard]] std::uint64_t unexpected_count();
+
+[[nodiscard]] const char* controller_name();
+
+} // namespace bramble::irq

@@ -1,0 +1,91 @@
+// kernel_main: what the kernel does after boot/ has brought core 0 to EL1 with a stack.
+#include "board.hpp"
+#include "kernel/arch/aarch64/cpu.hpp"
+#include "kernel/arch/aarch64/exceptions.hpp"
+#include "kernel/arch/aarch64/semihosting.hpp"
+#include "kernel/boot_info.hpp"
+#include "kernel/console.hpp"
+#include "kernel/irq.hpp"
+#include "kernel/log.hpp"
+#include "kernel/panic.hpp"
+#include "kernel/test/harness.hpp"
+#include "kernel/test/scenarios.hpp"
+#include "kernel/timer.hpp"
+#include "kernel/version.hpp"
+
+extern "C" std::uint32_t boot_entry_el; // boot/start.S
+
+namespace bramble {
+namespace {
+
+// A DTB starts with the big-endian magic 0xd00dfeed and its total size (Devicetree Specification
+// v0.4, 5.2). Only addresses inside the RAM every board has are read: the loader may leave anything
+// in x0 (QEMU leaves 0x100 without -dtb).
+std::uint32_t probe_dtb_size(std::uintptr_t address) {
+  using board::Board;
+  if (address == 0 || address % 8 != 0 || address < Board::kDefaultRamBase ||
+      address + 8 > Board::kDefaultRamBase + Board::kDefaultRamSize) {
+    return 0;
+  }
+  const auto* bytes = reinterpret_cast<const volatile std::uint8_t*>(address);
+  auto be32 = [&](unsigned offset) {
+    return (static_cast<std::uint32_t>(bytes[offset]) << 24) | (static_cast<std::uint32_t>(bytes[offset + 1]) << 16) |
+           (static_cast<std::uint32_t>(bytes[offset + 2]) << 8) | static_cast<std::uint32_t>(bytes[offset + 3]);
+  };
+  if (be32(0) != 0xd00dfeed) return 0;
+  const std::uint32_t size = be32(4);
+  return size >= 40 && size <= 0x20'0000 ? size : 0; // header size .. 2 MiB
+}
+
+void print_banner(const BootInfo& info) {
+  kprintf("Bramble %s on %s (%s): running at EL%u (entered at EL%u), timer %llu Hz, ", kVersion,
+          board::Board::kName, board::Board::kDescription, info.el, info.entry_el,
+          static_cast<unsigned long long>(info.timer_hz));
+  if (info.dtb_size != 0) {
+    kprintf("DTB at 0x%lx (%u bytes)\n", static_cast<unsigned long>(info.dtb_address), info.dtb_size);
+  } else {
+    kprintf("no DTB (x0 = 0x%lx)\n", static_cast<unsigned long>(info.dtb_address));
+  }
+}
+
+// Until the root task exists: show that interrupts and the timer run.
+[[noreturn]] void idle_demo() {
+  constexpr std::uint32_t kHz = 100;
+  if (!timer::start(kHz)) panic("cannot attach the timer interrupt (line %u)", board::Board::kTimerIrq);
+  arch::enable_irqs();
+  std::uint64_t last_second = 0;
+  for (;;) {
+    arch::wait_for_interrupt();
+    const std::uint64_t second = timer::ticks() / kHz;
+    if (second != last_second) {
+      last_second = second;
+      kprintf("tick: %llu s (%llu timer interrupts)\n", static_cast<unsigned long long>(second),
+              static_cast<unsigned long long>(timer::ticks()));
+    }
+  }
+}
+
+} // namespace
+} // namespace bramble
+
+extern "C" void kernel_main(std::uintptr_t dtb_address) {
+  using namespace bramble;
+  console::init();
+  arch::install_exception_vectors();
+  semihosting::probe();
+  test::load_command_line();
+
+  BootInfo info;
+  info.dtb_address = dtb_address;
+  info.dtb_size = probe_dtb_size(dtb_address);
+  info.entry_el = boot_entry_el;
+  info.el = arch::current_el();
+  info.timer_hz = timer::frequency();
+  print_banner(info);
+
+  irq::init();
+
+  char scenario[32];
+  if (test::option("test", scenario, sizeof scenario)) test::run_scenario(scenario, info);
+  idle_demo();
+}
