@@ -26,3 +26,28 @@
 
 /* CPACR_EL1.FPEN (bits 20-21) = 0b11: no FP/SIMD traps at EL1 or EL0. */
 #define CPACR_EL1_FPEN (3 << 20)
+
+/* The kernel's virtual base: physical address p of RAM or MMIO is reached at KERNEL_VBASE + p through
+ * TTBR1 (39-bit kernel half, mm/descriptor.hpp kKernelHalfBase). The image is linked there. */
+#define KERNEL_VBASE 0xFFFFFF8000000000
+
+/* MAIR_EL1: Attr0 Normal WB RA/WA (0xFF), Attr1 Normal non-cacheable (0x44), Attr2 Device-nGnRE (0x04).
+ * Same value as mm::kMairEl1 (checked by a static_assert in kernel/arch/aarch64/mmu.cpp). */
+#define MAIR_EL1_VALUE 0x444FF
+
+/* TCR_EL1 without IPS: T0SZ = T1SZ = 25 (39-bit halves), 4 KiB granules (TG0 = 0b00, TG1 = 0b10),
+ * table walks inner/outer write-back write-allocate, inner shareable (= mm::tcr_el1(0)). IPS [34:32]
+ * is filled in from ID_AA64MMFR0_EL1.PARange at boot. */
+#define TCR_EL1_NO_IPS 0xB5193519
+
+/* Early translation descriptors (ARM ARM D8.3), 2 MiB level-2 blocks:
+ *   Normal: valid, AttrIndx 0, SH inner (0b11 << 8), AF (1 << 10); executable (temporary).
+ *   Device: valid, AttrIndx 2, AF, PXN (1 << 53), UXN (1 << 54). */
+#define EARLY_BLOCK_NORMAL 0x701
+#define EARLY_BLOCK_DEVICE 0x60000000000409
+#define EARLY_TABLE 0x3
+
+/* SCTLR_EL1 with the MMU on: M (bit 0), C (bit 2, data cache), SA (bit 3), SA0 (bit 4), I (bit 12,
+ * instruction cache) on top of the boot value. WXN (bit 19) is added when the final tables are live. */
+#define SCTLR_EL1_MMU_ON (SCTLR_EL1_BOOT | (1 << 0) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 12))
+#define SCTLR_EL1_WXN (1 << 19)

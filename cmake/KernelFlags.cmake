@@ -21,7 +21,9 @@ else()
   list(GET _cxx_inc -1 _cxx_inc)
   # libstdc++'s configuration headers include a few of glibc's (features.h); they come from the same
   # cross package and define nothing the kernel links against.
-  list(APPEND _common -isystem ${_cxx_inc} -isystem ${_cxx_inc}/aarch64-linux-gnu -isystem /usr/aarch64-linux-gnu/include)
+  # g++ predefines _GNU_SOURCE, which those headers assume; clang does not.
+  list(APPEND _common -isystem ${_cxx_inc} -isystem ${_cxx_inc}/aarch64-linux-gnu -isystem /usr/aarch64-linux-gnu/include
+       -D_GNU_SOURCE)
 endif()
 string(JOIN " " _common_str ${_common})
 set(CMAKE_C_FLAGS "${CMAKE_C_FLAGS} ${_common_str}")

@@ -1,13 +1,14 @@
 #include "kernel/console.hpp"
 
 #include "board.hpp"
+#include "kernel/arch/aarch64/memory_layout.hpp"
 #include "kernel/log.hpp"
 
 namespace bramble::console {
 namespace {
 
 using board::Board;
-constexpr drivers::Pl011<> kUart{Board::kUart0Base};
+constexpr drivers::Pl011<> kUart{arch::phys_to_virt_address(Board::kUart0Base)};
 
 void write_uart(const char* text, std::size_t length) { kUart.write(text, length); }
 
@@ -16,7 +17,7 @@ void write_uart(const char* text, std::size_t length) { kUart.write(text, length
 void init() {
   // GPIO14 = TXD0, GPIO15 = RXD0 on ALT0 (BCM2835 ARM Peripherals 6.2, "Alternative Function
   // Assignments"), no pulls.
-  const drivers::Gpio<> gpio{Board::kGpioBase, Board::kGpioPullStyle};
+  const drivers::Gpio<> gpio{arch::phys_to_virt_address(Board::kGpioBase), Board::kGpioPullStyle};
   constexpr unsigned kUartPins[] = {14, 15};
   for (unsigned pin : kUartPins) {
     gpio.set_function(pin, drivers::GpioFunction::Alt0);

@@ -2,6 +2,7 @@
 
 #include "board.hpp"
 #include "drivers/irq_controller.hpp"
+#include "kernel/arch/aarch64/memory_layout.hpp"
 
 namespace bramble::irq {
 namespace {
@@ -14,7 +15,7 @@ struct Slot {
   void* context = nullptr;
 };
 
-Controller g_controller = board::Board::make_irq_controller();
+Controller g_controller = board::Board::make_irq_controller(arch::kKernelVirtualBase);
 Slot g_slots[kMaxLines];
 std::uint64_t g_unexpected = 0;
 

@@ -2,6 +2,7 @@
 #include "board.hpp"
 #include "kernel/arch/aarch64/cpu.hpp"
 #include "kernel/arch/aarch64/exceptions.hpp"
+#include "kernel/arch/aarch64/memory_layout.hpp"
 #include "kernel/arch/aarch64/semihosting.hpp"
 #include "kernel/boot_info.hpp"
 #include "kernel/console.hpp"
@@ -19,15 +20,11 @@ namespace bramble {
 namespace {
 
 // A DTB starts with the big-endian magic 0xd00dfeed and its total size (Devicetree Specification
-// v0.4, 5.2). Only addresses inside the RAM every board has are read: the loader may leave anything
-// in x0 (QEMU leaves 0x100 without -dtb).
+// v0.4, 5.2). Only addresses inside the RAM the early page tables map are read: the loader may leave
+// anything in x0 (QEMU leaves 0x100 without -dtb).
 std::uint32_t probe_dtb_size(std::uintptr_t address) {
-  using board::Board;
-  if (address == 0 || address % 8 != 0 || address < Board::kDefaultRamBase ||
-      address + 8 > Board::kDefaultRamBase + Board::kDefaultRamSize) {
-    return 0;
-  }
-  const auto* bytes = reinterpret_cast<const volatile std::uint8_t*>(address);
+  if (address == 0 || address % 8 != 0 || address + 8 > BOARD_EARLY_RAM_END) return 0;
+  const auto* bytes = arch::phys_to_virt<const volatile std::uint8_t>(address);
   auto be32 = [&](unsigned offset) {
     return (static_cast<std::uint32_t>(bytes[offset]) << 24) | (static_cast<std::uint32_t>(bytes[offset + 1]) << 16) |
            (static_cast<std::uint32_t>(bytes[offset + 2]) << 8) | static_cast<std::uint32_t>(bytes[offset + 3]);

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 
+#include "board_layout.h"
+
 #include "drivers/bcm2836_intc.hpp"
 #include "drivers/gpio.hpp"
 #include "drivers/pl011.hpp"
@@ -16,6 +18,9 @@ struct Rpi3 {
   static constexpr const char* kDescription = "Raspberry Pi 3 Model B (BCM2837, Cortex-A53)";
 
   static constexpr std::uintptr_t kPeripheralBase = 0x3F00'0000;
+  // The whole device window (early page tables and the kernel's Device mappings).
+  static constexpr std::uint64_t kDeviceWindowStart = BOARD_DEVICE_START;
+  static constexpr std::uint64_t kDeviceWindowEnd = BOARD_DEVICE_END;
   static constexpr std::uintptr_t kGpioBase = kPeripheralBase + 0x20'0000;
   static constexpr std::uintptr_t kUart0Base = kPeripheralBase + 0x20'1000;
   static constexpr std::uintptr_t kMailboxBase = kPeripheralBase + 0xB880;
@@ -36,8 +41,9 @@ struct Rpi3 {
 
   static constexpr const char* kIrqControllerName = "BCM2836 local + armctrl";
   using IrqController = drivers::Bcm2836InterruptController<drivers::DirectMmio>;
-  [[nodiscard]] static IrqController make_irq_controller() {
-    return IrqController{kLocalControlBase, kArmctrlBase};
+  // mmio_offset: where physical MMIO appears in the kernel's address space (its linear map).
+  [[nodiscard]] static IrqController make_irq_controller(std::uintptr_t mmio_offset) {
+    return IrqController{kLocalControlBase + mmio_offset, kArmctrlBase + mmio_offset};
   }
 };
 

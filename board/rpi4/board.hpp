@@ -5,6 +5,8 @@
 
 #include <cstdint>
 
+#include "board_layout.h"
+
 #include "drivers/gic400.hpp"
 #include "drivers/gpio.hpp"
 #include "drivers/pl011.hpp"
@@ -16,6 +18,9 @@ struct Rpi4 {
   static constexpr const char* kDescription = "Raspberry Pi 4 Model B (BCM2711, Cortex-A72)";
 
   static constexpr std::uintptr_t kPeripheralBase = 0xFE00'0000;
+  // The whole device window (early page tables and the kernel's Device mappings).
+  static constexpr std::uint64_t kDeviceWindowStart = BOARD_DEVICE_START;
+  static constexpr std::uint64_t kDeviceWindowEnd = BOARD_DEVICE_END;
   static constexpr std::uintptr_t kGpioBase = kPeripheralBase + 0x20'0000;
   static constexpr std::uintptr_t kUart0Base = kPeripheralBase + 0x20'1000;
   static constexpr std::uintptr_t kMailboxBase = kPeripheralBase + 0xB880;
@@ -38,8 +43,9 @@ struct Rpi4 {
 
   static constexpr const char* kIrqControllerName = "GIC-400";
   using IrqController = drivers::Gic400<drivers::DirectMmio>;
-  [[nodiscard]] static IrqController make_irq_controller() {
-    return IrqController{kGicDistributorBase, kGicCpuInterfaceBase};
+  // mmio_offset: where physical MMIO appears in the kernel's address space (its linear map).
+  [[nodiscard]] static IrqController make_irq_controller(std::uintptr_t mmio_offset) {
+    return IrqController{kGicDistributorBase + mmio_offset, kGicCpuInterfaceBase + mmio_offset};
   }
 };
 

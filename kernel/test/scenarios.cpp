@@ -1,6 +1,7 @@
 #include "kernel/test/scenarios.hpp"
 
 #include "kernel/arch/aarch64/cpu.hpp"
+#include "kernel/arch/aarch64/memory_layout.hpp"
 #include "kernel/console.hpp"
 #include "kernel/irq.hpp"
 #include "kernel/log.hpp"
@@ -56,9 +57,9 @@ ExitCode fault_undefined(const BootInfo&) {
 }
 
 ExitCode fault_alignment(const BootInfo&) {
-  // With the MMU off all data accesses are Device memory, where an unaligned access always faults
-  // (ARM ARM B2.5.2). The address is in the kernel image, so it is RAM.
-  const std::uintptr_t address = reinterpret_cast<std::uintptr_t>(&fault_alignment) + 1;
+  // An unaligned access to Device memory always faults (ARM ARM B2.5.2), whatever SCTLR_EL1.A says.
+  // The GPIO block's first register has no read side effects.
+  const std::uintptr_t address = arch::phys_to_virt_address(board::Board::kGpioBase) + 1;
   kprintf("fault: 8-byte load from unaligned address 0x%lx\n", static_cast<unsigned long>(address));
   std::uint64_t value;
   asm volatile("ldr %0, [%1]" : "=r"(value) : "r"(address) : "memory");
