@@ -1,0 +1,180 @@
+// The Bramble system call ABI, declared once for the kernel and for user space: call numbers,
+// argument and result registers, and the errors each call can return. docs/syscalls.md describes
+// each call in prose; tests/unit/abi checks the document against this header.
+//
+// Calling convention (AArch64, EL0 -> EL1):
+//   svc #0 (the immediate is ignored; 0 by convention)
+//   x8        system call number (Syscall)
+//   x0 .. x5  arguments, in the order of the "args" column below; argument registers a call does not
+//             use are ignored (stubs need not clear them)
+//   x0        on return: kSuccess (0) or an Error value
+//   x1 .. x3  on success: the results, in the order of the "results" column; on error they are 0
+//   every other general-purpose register, SP_EL0, and the FP/SIMD registers are preserved.
+// Slots are indices into the caller's capability table unless the name says otherwise; slot 0 is the
+// null slot (rights.hpp). A call that creates a capability in the caller's table puts it in the
+// lowest free slot and returns that slot.
+//
+// User-space header: plain C++, no kernel includes, only <cstdint>.
+#pragma once
+
+#include <cstdint>
+
+#include "kernel/abi/errors.hpp"
+#include "kernel/abi/rights.hpp"
+
+namespace bramble::abi {
+
+// X(name, number, "args", "results"). Numbers are grouped by area with room to grow in each group;
+// 0 is never a call, so a zeroed x8 fails with InvalidSyscall.
+#define BRAMBLE_ABI_SYSCALLS(X)                                                                    \
+  X(debug_write, 1, "buffer, length", "written")                                                   \
+  X(yield, 2, "", "")                                                                              \
+  X(memory_allocate, 16, "memory, size", "frame")                                                  \
+  X(memory_map, 17, "frame, vaddr, perms", "")                                                     \
+  X(memory_map_into, 18, "task, frame, vaddr, perms", "")                                          \
+  X(memory_unmap, 19, "vaddr", "")                                                                 \
+  X(notification_create, 32, "memory", "notification")                                             \
+  X(signal, 33, "notification", "")                                                                \
+  X(wait, 34, "notification", "bits")                                                              \
+  X(poll, 35, "notification", "bits")                                                              \
+  X(cap_copy, 48, "source, destination", "")                                                       \
+  X(cap_mint, 49, "source, destination, rights, badge", "")                                        \
+  X(cap_move, 50, "source, destination", "")                                                       \
+  X(cap_delete, 51, "slot", "")                                                                    \
+  X(cap_revoke, 52, "slot", "")                                                                    \
+  X(cap_insert_into, 53, "task, task_slot, source, rights, badge", "")                             \
+  X(cap_info, 54, "slot", "kind, fact0, fact1")                                                    \
+  X(shmem_register, 64, "registry, name, frame, notification", "")                                 \
+  X(shmem_query, 65, "registry, name", "frame, notification")                                      \
+  X(task_create, 80, "authority, memory, image, slots, priority, fault_notification", "task")       \
+  X(task_start, 81, "task, argument", "")                                                          \
+  X(task_exit, 82, "code", "")
+
+enum class Syscall : std::uint64_t {
+#define BRAMBLE_ABI_SYSCALL_ENUMERATOR(name, number, args, results) name = number,
+  BRAMBLE_ABI_SYSCALLS(BRAMBLE_ABI_SYSCALL_ENUMERATOR)
+#undef BRAMBLE_ABI_SYSCALL_ENUMERATOR
+};
+
+// Numbers at or above this are never valid (a dispatch table can be this long).
+inline constexpr std::uint64_t kSyscallLimit = 128;
+inline constexpr unsigned kMaxSyscallArgs = 6;
+inline constexpr unsigned kMaxSyscallResults = 3;
+
+// The errors each call can return, as a mask of error_bit()s. docs/syscalls.md lists the same sets.
+[[nodiscard]] constexpr std::uint64_t syscall_errors(Syscall call) {
+  using enum Error;
+  constexpr std::uint64_t slot = error_bit(InvalidSlot) | error_bit(EmptySlot);
+  constexpr std::uint64_t typed = slot | error_bit(WrongType) | error_bit(InsufficientRights);
+  constexpr std::uint64_t map = typed | error_bit(Misaligned) | error_bit(InvalidAddress) |
+                                error_bit(InvalidPermissions) | error_bit(AlreadyMapped) |
+                                error_bit(OutOfMemory);
+  constexpr std::uint64_t derive = slot | error_bit(SlotOccupied);
+  constexpr std::uint64_t mint = derive | error_bit(InvalidRights) | error_bit(InsufficientRights) |
+                                 error_bit(AlreadyBadged) | error_bit(InvalidBadge);
+  switch (call) {
+  case Syscall::debug_write: return error_bit(BadUserPointer) | error_bit(InvalidSize);
+  case Syscall::yield: return 0;
+  case Syscall::memory_allocate:
+    return typed | error_bit(InvalidSize) | error_bit(QuotaExceeded) | error_bit(OutOfMemory) | error_bit(TableFull);
+  case Syscall::memory_map: return map;
+  case Syscall::memory_map_into: return map;
+  case Syscall::memory_unmap: return error_bit(Misaligned) | error_bit(InvalidAddress) | error_bit(NotMapped);
+  case Syscall::notification_create:
+    return typed | error_bit(QuotaExceeded) | error_bit(OutOfMemory) | error_bit(TableFull);
+  case Syscall::signal: return typed;
+  case Syscall::wait: return typed | error_bit(ObjectDestroyed);
+  case Syscall::poll: return typed;
+  case Syscall::cap_copy: return derive;
+  case Syscall::cap_mint: return mint;
+  case Syscall::cap_move: return derive;
+  case Syscall::cap_delete: return slot;
+  case Syscall::cap_revoke: return slot;
+  case Syscall::cap_insert_into: return mint | error_bit(WrongType);
+  case Syscall::cap_info: return slot;
+  case Syscall::shmem_register:
+    return typed | error_bit(NameNotPermitted) | error_bit(NameExists) | error_bit(OutOfMemory);
+  case Syscall::shmem_query:
+    return typed | error_bit(NameNotPermitted) | error_bit(NameNotFound) | error_bit(TableFull);
+  case Syscall::task_create:
+    return typed | error_bit(InvalidImage) | error_bit(InvalidSize) | error_bit(InvalidPriority) |
+           error_bit(QuotaExceeded) | error_bit(OutOfMemory) | error_bit(TableFull);
+  case Syscall::task_start: return typed | error_bit(InvalidState);
+  case Syscall::task_exit: return 0;
+  }
+  return 0;
+}
+
+struct SyscallInfo {
+  Syscall call;
+  const char* name;
+  const char* args;    // comma-separated argument names, x0 first
+  const char* results; // comma-separated result names, x1 first
+};
+
+inline constexpr SyscallInfo kSyscalls[] = {
+#define BRAMBLE_ABI_SYSCALL_INFO(name, number, args, results) {Syscall::name, #name, args, results},
+    BRAMBLE_ABI_SYSCALLS(BRAMBLE_ABI_SYSCALL_INFO)
+#undef BRAMBLE_ABI_SYSCALL_INFO
+};
+inline constexpr std::uint64_t kSyscallCount = sizeof(kSyscalls) / sizeof(kSyscalls[0]);
+
+// The call with this number, or nullptr when there is none.
+[[nodiscard]] constexpr const SyscallInfo* find_syscall(std::uint64_t number) {
+  for (const SyscallInfo& info : kSyscalls) {
+    if (static_cast<std::uint64_t>(info.call) == number) return &info;
+  }
+  return nullptr;
+}
+
+// Number of names in a comma-separated list ("" has none).
+[[nodiscard]] constexpr unsigned count_names(const char* list) {
+  if (list[0] == '\0') return 0;
+  unsigned n = 1;
+  for (const char* p = list; *p != '\0'; ++p) n += (*p == ',') ? 1u : 0u;
+  return n;
+}
+
+namespace detail {
+[[nodiscard]] constexpr bool syscall_table_sane() {
+  for (std::uint64_t i = 0; i < kSyscallCount; ++i) {
+    const auto number = static_cast<std::uint64_t>(kSyscalls[i].call);
+    if (number == 0 || number >= kSyscallLimit) return false;
+    if (count_names(kSyscalls[i].args) > kMaxSyscallArgs) return false;
+    if (count_names(kSyscalls[i].results) > kMaxSyscallResults) return false;
+    for (std::uint64_t j = 0; j < i; ++j) {
+      if (kSyscalls[j].call == kSyscalls[i].call) return false;
+    }
+  }
+  return true;
+}
+} // namespace detail
+static_assert(detail::syscall_table_sane(), "syscall numbers unique, in 1..kSyscallLimit-1, args fit x0..x5");
+
+// cap_info results. x1 ("kind") packs the capability's type and rights; x2 and x3 ("fact0",
+// "fact1") are facts about the object, which need the Audit right on the types that define it
+// (Memory, Frame, Task: without Audit both are 0). The rights in x1 say whether Audit was held.
+//   Memory:        fact0 = quota limit in bytes, fact1 = bytes in use
+//   Frame:         fact0 = size in bytes,        fact1 = physical address (for audit only)
+//   Task:          fact0 = table size in slots,   fact1 = priority
+//   Notification:  fact0 = badge,                fact1 = 0
+//   ShmemRegistry: fact0 = badge,                fact1 = 0
+//   TaskCreate, IrqControl, IrqHandler: 0, 0
+inline constexpr unsigned kCapInfoRightsShift = 8;
+[[nodiscard]] constexpr std::uint64_t cap_info_kind(CapType type, Rights rights) {
+  return static_cast<std::uint64_t>(type) | (std::uint64_t{rights} << kCapInfoRightsShift);
+}
+[[nodiscard]] constexpr CapType cap_info_type(std::uint64_t kind) { return static_cast<CapType>(kind & 0xff); }
+[[nodiscard]] constexpr Rights cap_info_rights(std::uint64_t kind) {
+  return static_cast<Rights>((kind >> kCapInfoRightsShift) & kAllRightBits);
+}
+
+// task_create limits: a task's table has at least this many slots (the null slot plus one), and
+// priorities run 0 (lowest) .. kMaxPriority.
+inline constexpr std::uint64_t kMinTaskSlots = 2;
+inline constexpr std::uint64_t kMaxPriority = 31;
+
+// debug_write writes at most this many bytes per call (the result says how many it wrote).
+inline constexpr std::uint64_t kMaxDebugWrite = 4096;
+
+} // namespace bramble::abi

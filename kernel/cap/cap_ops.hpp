@@ -1,0 +1,75 @@
+// The capability operations, each split seL4-style into a decode step that checks everything and
+// changes nothing, and an invoke step that cannot fail. A system call handler (or the kernel itself)
+// decodes, may do further checks of its own, and only then invokes. An op's pointers stay valid until
+// the next change to any table, so decode and invoke run back to back.
+//
+// Rules (docs/syscalls.md gives the user's view):
+// - copy: a child of the source with the same rights and badge.
+// - mint: a child with rights that are a subset of the source's, and optionally a badge, which may be
+//   set only when the source is unbadged and the type has badges; badge 0 keeps the source's.
+// - insert: a mint into another table (or the same); the source needs the Grant right.
+// - move: the capability changes slot (within or between tables) and keeps its place in the tree.
+// - delete: the capability goes; its children stay and are re-parented to its parent (children of a
+//   deleted root become roots). Deleting an object's last capability destroys the object.
+// - revoke: deletes every capability derived from the given one, transitively, in every table; the
+//   given one stays. Revoke never destroys the object (the given capability still points at it),
+//   but each deleted capability's on_capability_deleted hook runs (mappings made through it go).
+// Errors are checked in argument order: source slot, destination slot, rights, badge.
+#pragma once
+
+#include "kernel/cap/cap_table.hpp"
+
+namespace bramble::cap {
+
+struct DeriveOp {
+  Capability* source;
+  Capability* destination;
+  Rights rights;
+  Badge badge;
+};
+[[nodiscard]] Result<DeriveOp> decode_copy(CapTable& table, ktl::uint64_t source, ktl::uint64_t destination);
+[[nodiscard]] Result<DeriveOp> decode_mint(CapTable& table, ktl::uint64_t source, ktl::uint64_t destination,
+                                           ktl::uint64_t rights, ktl::uint64_t badge);
+[[nodiscard]] Result<DeriveOp> decode_insert(CapTable& from, ktl::uint64_t source, CapTable& to,
+                                             ktl::uint64_t destination, ktl::uint64_t rights, ktl::uint64_t badge);
+// Mint checks on an already-found source capability (shared by decode_mint and decode_insert).
+[[nodiscard]] Result<DeriveOp> decode_derive(Capability& source, Capability& destination, ktl::uint64_t rights,
+                                             ktl::uint64_t badge);
+void invoke_derive(const DeriveOp& op);
+
+struct MoveOp {
+  Capability* source;
+  Capability* destination;
+};
+[[nodiscard]] Result<MoveOp> decode_move(CapTable& from, ktl::uint64_t source, CapTable& to,
+                                         ktl::uint64_t destination);
+void invoke_move(const MoveOp& op);
+
+struct DeleteOp {
+  Capability* target;
+};
+[[nodiscard]] Result<DeleteOp> decode_delete(CapTable& table, ktl::uint64_t slot);
+void invoke_delete(const DeleteOp& op);
+
+struct RevokeOp {
+  Capability* target;
+};
+[[nodiscard]] Result<RevokeOp> decode_revoke(CapTable& table, ktl::uint64_t slot);
+// Returns how many capabilities were deleted.
+ktl::uint64_t invoke_revoke(const RevokeOp& op);
+
+// The first capability to a new object (memory_allocate, notification_create, task_create, boot):
+// a root of the derivation tree with every right the type uses.
+struct InstallOp {
+  Capability* destination;
+  KernelObject* object;
+};
+[[nodiscard]] Result<InstallOp> decode_install(CapTable& table, ktl::uint64_t slot, KernelObject& object);
+// The same into the lowest free slot (TableFull if there is none).
+[[nodiscard]] Result<InstallOp> decode_install_free(CapTable& table, KernelObject& object);
+void invoke_install(const InstallOp& op);
+
+// Deletes every capability in the table (task teardown). Cannot fail.
+void cap_table_clear(CapTable& table);
+
+} // namespace bramble::cap

@@ -1,0 +1,62 @@
+// MemoryQuota: the object behind a Memory ("untyped") capability, a budget of bytes its holders may
+// allocate frames and kernel objects from. The kernel charges the quota before it creates anything
+// (memory_allocate: the frame's page-rounded size; notification_create and task_create: the kernel
+// memory the object takes) and refunds it when the thing is destroyed, so a component can never hold
+// more memory than the quota it was given.
+//
+// Quotas nest: a sub-quota is charged in full to its parent when it is made and refunds it when it is
+// reclaimed, so a broker can split its budget among components. A quota whose last capability is
+// deleted is "detached": nothing new can be charged (nobody can name it), but the frames made from it
+// still refund it as they die; when it is detached and empty it is reclaimed (on_reclaimable, and its
+// limit goes back to its parent). Not yet reachable from a system call: splitting needs a call of its
+// own (see docs/syscalls.md, "Later calls").
+#pragma once
+
+#include "kernel/cap/cap_table.hpp"
+#include "kernel/cap/kernel_object.hpp"
+
+namespace bramble::cap {
+
+class MemoryQuota : public KernelObject {
+public:
+  static constexpr CapType kType = CapType::Memory;
+
+  // A quota of `limit` bytes. A sub-quota names its parent, which must already have been charged
+  // `limit` (check_charge, then charge).
+  explicit MemoryQuota(ktl::uint64_t limit, MemoryQuota* parent = nullptr)
+      : KernelObject(kType), limit_(limit), parent_(parent) {}
+
+  [[nodiscard]] ktl::uint64_t limit() const { return limit_; }
+  [[nodiscard]] ktl::uint64_t used() const { return used_; }
+  [[nodiscard]] ktl::uint64_t available() const { return limit_ - used_; }
+  [[nodiscard]] bool detached() const { return detached_; }
+  [[nodiscard]] bool reclaimed() const { return reclaimed_; }
+  [[nodiscard]] MemoryQuota* parent() const { return parent_; }
+
+  // Decode: can `bytes` be charged? (QuotaExceeded if not; also once detached.)
+  [[nodiscard]] Result<void> check_charge(ktl::uint64_t bytes) const;
+  // Invoke: charge bytes that check_charge accepted.
+  void charge(ktl::uint64_t bytes);
+  // Give bytes back when what they paid for is destroyed. Refunding more than is in use is a kernel
+  // bug; the count stops at zero rather than wrapping.
+  void refund(ktl::uint64_t bytes);
+
+  void on_last_capability_deleted() final;
+
+protected:
+  ~MemoryQuota() = default;
+  // The quota is detached and empty: the kernel releases the object's storage here. Called once;
+  // the parent gets this quota's limit back right after.
+  virtual void on_reclaimable() {}
+
+private:
+  void reclaim_chain();
+
+  ktl::uint64_t limit_;
+  ktl::uint64_t used_ = 0;
+  MemoryQuota* parent_;
+  bool detached_ = false;
+  bool reclaimed_ = false;
+};
+
+} // namespace bramble::cap

@@ -1,0 +1,50 @@
+// The facts the capability layer needs about frames and tasks, as abstract bases the kernel's real
+// objects derive from (the kernel supplies the destroy hooks: unmapping, freeing pages, ending a
+// task). Decoding a system call reads these facts (a frame's size for range checks, a task's table
+// for cap_insert_into), and cap_info reports them.
+#pragma once
+
+#include "kernel/cap/cap_table.hpp"
+#include "kernel/cap/kernel_object.hpp"
+#include "kernel/cap/memory_quota.hpp"
+
+namespace bramble::cap {
+
+// Physically contiguous, page-aligned memory of `size` bytes, charged to `quota` (refunded by the
+// kernel's destroy hook).
+class FrameObject : public KernelObject {
+public:
+  static constexpr CapType kType = CapType::Frame;
+  [[nodiscard]] ktl::uint64_t physical_address() const { return physical_address_; }
+  [[nodiscard]] ktl::uint64_t size() const { return size_; }
+  [[nodiscard]] MemoryQuota* quota() const { return quota_; }
+
+protected:
+  FrameObject(ktl::uint64_t physical_address, ktl::uint64_t size, MemoryQuota* quota)
+      : KernelObject(kType), physical_address_(physical_address), size_(size), quota_(quota) {}
+  ~FrameObject() = default;
+
+private:
+  ktl::uint64_t physical_address_;
+  ktl::uint64_t size_;
+  MemoryQuota* quota_;
+};
+
+// A task as the capability layer sees it: its table and priority.
+class TaskObject : public KernelObject {
+public:
+  static constexpr CapType kType = CapType::Task;
+  [[nodiscard]] CapTable& caps() { return *caps_; }
+  [[nodiscard]] const CapTable& caps() const { return *caps_; }
+  [[nodiscard]] ktl::uint64_t priority() const { return priority_; }
+
+protected:
+  TaskObject(CapTable& caps, ktl::uint64_t priority) : KernelObject(kType), caps_(&caps), priority_(priority) {}
+  ~TaskObject() = default;
+
+private:
+  CapTable* caps_;
+  ktl::uint64_t priority_;
+};
+
+} // namespace bramble::cap

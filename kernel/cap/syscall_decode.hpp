@@ -1,0 +1,142 @@
+// The decode half of every system call: from the raw registers of a call and the caller's table to
+// a typed, checked argument struct, or the error the call returns. Nothing here changes state, so a
+// handler is "decode (here), then the object-specific checks only the kernel can make (is the range
+// already mapped, is the registry name taken, are there free frames), then invoke".
+// The errors each decoder returns are a subset of abi::syscall_errors() for its call (tested).
+#pragma once
+
+#include "kernel/abi/syscalls.hpp"
+#include "kernel/cap/cap_ops.hpp"
+#include "kernel/cap/memory_quota.hpp"
+#include "kernel/cap/objects.hpp"
+
+namespace bramble::cap {
+
+using abi::MapPerms;
+using abi::Syscall;
+
+// The registers of a call: x8 and x0..x5.
+struct SyscallArgs {
+  ktl::uint64_t number;
+  std::array<ktl::uint64_t, abi::kMaxSyscallArgs> arg;
+};
+
+// Kernel configuration the checks depend on.
+struct DecodeLimits {
+  ktl::uint64_t user_va_base;      // lowest mappable user address (above 0, so page 0 stays unmapped)
+  ktl::uint64_t user_va_limit;     // one past the highest user address (the TTBR0 region's size)
+  ktl::uint64_t max_allocation;    // largest memory_allocate size in bytes
+  ktl::uint64_t image_count;       // program images linked into the kernel
+  ktl::uint64_t max_priority;      // highest priority this caller may give a task (<= abi::kMaxPriority)
+  ktl::uint64_t max_task_slots;    // largest capability table task_create may ask for
+  ktl::uint64_t notification_cost; // quota bytes a notification costs
+  ktl::uint64_t task_cost;         // quota bytes a task costs on top of its table's pages
+};
+
+struct Caller {
+  CapTable& caps;
+  const DecodeLimits& limits;
+};
+
+[[nodiscard]] Result<Syscall> decode_syscall_number(ktl::uint64_t number);
+
+// [base, base+size) is a page-aligned range inside the user window (Misaligned, InvalidAddress).
+[[nodiscard]] Result<void> check_user_range(ktl::uint64_t base, ktl::uint64_t size, const DecodeLimits& limits);
+// [buffer, buffer+length) lies inside the user window (BadUserPointer). Whether it is mapped is
+// found out when the kernel copies it.
+[[nodiscard]] Result<void> check_user_buffer(ktl::uint64_t buffer, ktl::uint64_t length,
+                                                    const DecodeLimits& limits);
+
+struct DebugWriteArgs {
+  ktl::uint64_t buffer;
+  ktl::uint64_t length;
+};
+[[nodiscard]] Result<DebugWriteArgs> decode_debug_write(const SyscallArgs& call, Caller caller);
+
+struct MemoryAllocateArgs {
+  MemoryQuota* quota;
+  ktl::uint64_t size;
+  Capability* destination;
+};
+[[nodiscard]] Result<MemoryAllocateArgs> decode_memory_allocate(const SyscallArgs& call, Caller caller);
+
+struct MemoryMapArgs {
+  TaskObject* task; // nullptr: the caller's own address space (memory_map)
+  Capability* frame_cap;
+  FrameObject* frame;
+  ktl::uint64_t vaddr;
+  MapPerms perms;
+};
+[[nodiscard]] Result<MemoryMapArgs> decode_memory_map(const SyscallArgs& call, Caller caller);
+[[nodiscard]] Result<MemoryMapArgs> decode_memory_map_into(const SyscallArgs& call, Caller caller);
+
+struct MemoryUnmapArgs {
+  ktl::uint64_t vaddr;
+};
+[[nodiscard]] Result<MemoryUnmapArgs> decode_memory_unmap(const SyscallArgs& call, Caller caller);
+
+struct NotificationCreateArgs {
+  MemoryQuota* quota;
+  ktl::uint64_t cost;
+  Capability* destination;
+};
+[[nodiscard]] Result<NotificationCreateArgs> decode_notification_create(const SyscallArgs& call, Caller caller);
+
+struct NotificationArgs {
+  Capability* cap;
+  KernelObject* notification;
+  ktl::uint64_t signal_bits; // signal: the bits to OR in (the badge, or kUnbadgedSignalBits)
+};
+[[nodiscard]] Result<NotificationArgs> decode_signal(const SyscallArgs& call, Caller caller);
+[[nodiscard]] Result<NotificationArgs> decode_wait(const SyscallArgs& call, Caller caller); // wait and poll
+
+[[nodiscard]] Result<DeriveOp> decode_cap_copy(const SyscallArgs& call, Caller caller);
+[[nodiscard]] Result<DeriveOp> decode_cap_mint(const SyscallArgs& call, Caller caller);
+[[nodiscard]] Result<MoveOp> decode_cap_move(const SyscallArgs& call, Caller caller);
+[[nodiscard]] Result<DeleteOp> decode_cap_delete(const SyscallArgs& call, Caller caller);
+[[nodiscard]] Result<RevokeOp> decode_cap_revoke(const SyscallArgs& call, Caller caller);
+[[nodiscard]] Result<DeriveOp> decode_cap_insert_into(const SyscallArgs& call, Caller caller);
+
+// cap_info: x1..x3 of the reply (layout in abi/syscalls.hpp).
+struct CapInfo {
+  ktl::uint64_t kind;
+  ktl::uint64_t fact0;
+  ktl::uint64_t fact1;
+};
+[[nodiscard]] Result<const Capability*> decode_cap_info(const SyscallArgs& call, Caller caller);
+[[nodiscard]] CapInfo cap_info(const Capability& cap);
+
+struct ShmemRegisterArgs {
+  Capability* registry;
+  ktl::uint64_t name;
+  Capability* frame;
+  Capability* notification;
+};
+[[nodiscard]] Result<ShmemRegisterArgs> decode_shmem_register(const SyscallArgs& call, Caller caller);
+
+struct ShmemQueryArgs {
+  Capability* registry;
+  ktl::uint64_t name;
+  Capability* frame_destination;
+  Capability* notification_destination;
+};
+[[nodiscard]] Result<ShmemQueryArgs> decode_shmem_query(const SyscallArgs& call, Caller caller);
+
+struct TaskCreateArgs {
+  MemoryQuota* quota;
+  ktl::uint64_t image;
+  ktl::uint64_t slots;
+  ktl::uint64_t priority;
+  Capability* fault_notification; // nullptr when the argument was the null slot
+  ktl::uint64_t cost;             // quota bytes to charge
+  Capability* destination;
+};
+[[nodiscard]] Result<TaskCreateArgs> decode_task_create(const SyscallArgs& call, Caller caller);
+
+struct TaskStartArgs {
+  TaskObject* task;
+  ktl::uint64_t argument;
+};
+[[nodiscard]] Result<TaskStartArgs> decode_task_start(const SyscallArgs& call, Caller caller);
+
+} // namespace bramble::cap

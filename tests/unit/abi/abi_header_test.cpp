@@ -1,0 +1,120 @@
+// The ABI header's own promises: numbers, names, error sets, rights, badges and map permissions.
+#include <doctest/doctest.h>
+
+#include <set>
+#include <string>
+
+#include "kernel/abi/syscalls.hpp"
+
+using namespace bramble::abi;
+
+TEST_CASE("every seed call is declared, with a unique number in range") {
+  const char* seed[] = {"memory_allocate", "memory_map", "memory_map_into", "memory_unmap", "notification_create",
+                        "signal", "wait", "poll", "cap_insert_into", "cap_copy", "cap_mint", "cap_move", "cap_delete",
+                        "cap_revoke", "shmem_register", "shmem_query", "task_create", "task_start", "task_exit",
+                        "yield", "debug_write", "cap_info"};
+  std::set<std::string> declared;
+  std::set<std::uint64_t> numbers;
+  for (const SyscallInfo& info : kSyscalls) {
+    declared.insert(info.name);
+    numbers.insert(static_cast<std::uint64_t>(info.call));
+    CHECK(static_cast<std::uint64_t>(info.call) > 0);
+    CHECK(static_cast<std::uint64_t>(info.call) < kSyscallLimit);
+    CHECK(find_syscall(static_cast<std::uint64_t>(info.call)) == &info);
+  }
+  for (const char* name : seed) CHECK_MESSAGE(declared.count(name) == 1, name);
+  CHECK(declared.size() == std::size(seed));
+  CHECK(numbers.size() == kSyscallCount);
+  CHECK(find_syscall(0) == nullptr);
+  CHECK(find_syscall(kSyscallLimit) == nullptr);
+}
+
+TEST_CASE("argument and result lists fit the registers") {
+  CHECK(count_names("") == 0);
+  CHECK(count_names("a") == 1);
+  CHECK(count_names("a, b, c") == 3);
+  for (const SyscallInfo& info : kSyscalls) {
+    CAPTURE(info.name);
+    CHECK(count_names(info.args) <= kMaxSyscallArgs);
+    CHECK(count_names(info.results) <= kMaxSyscallResults);
+  }
+  CHECK(count_names(find_syscall(static_cast<std::uint64_t>(Syscall::task_create))->args) == 6);
+}
+
+TEST_CASE("errors are dense from 1, named, and every call's set names only real errors") {
+  std::uint64_t all = 0;
+  for (const ErrorInfo& e : kErrors) {
+    CHECK(std::string(error_name(static_cast<std::uint64_t>(e.error))) == e.name);
+    CHECK(std::string(e.meaning).size() > 10);
+    all |= error_bit(e.error);
+  }
+  CHECK(error_name(kSuccess) == nullptr);
+  CHECK(error_name(kErrorCount + 1) == nullptr);
+  CHECK(all == ((std::uint64_t{1} << (kErrorCount + 1)) - 2));
+  std::uint64_t used = 0;
+  for (const SyscallInfo& info : kSyscalls) {
+    CHECK((syscall_errors(info.call) & ~all) == 0);
+    CHECK((syscall_errors(info.call) & error_bit(Error::InvalidSyscall)) == 0); // the dispatcher's
+    used |= syscall_errors(info.call);
+  }
+  // Every error except InvalidSyscall is some call's.
+  CHECK((used | error_bit(Error::InvalidSyscall)) == all);
+}
+
+TEST_CASE("rights per type: subsets, and no type uses a right outside the defined bits") {
+  for (std::uint8_t t = 0; t < kCapTypeCount; ++t) {
+    CHECK((valid_rights(static_cast<CapType>(t)) & ~kAllRightBits) == 0);
+  }
+  CHECK(valid_rights(CapType::Null) == 0);
+  CHECK(valid_rights(CapType::Notification) == (kRightSignal | kRightWait | kRightGrant));
+  CHECK((valid_rights(CapType::Frame) & kRightSignal) == 0);
+  CHECK(rights_subset(kRightRead, kRightRead | kRightWrite));
+  CHECK_FALSE(rights_subset(kRightRead | kRightExecute, kRightRead | kRightWrite));
+  CHECK(rights_subset(0, 0));
+  CHECK(type_has_badge(CapType::Notification));
+  CHECK(type_has_badge(CapType::ShmemRegistry));
+  CHECK_FALSE(type_has_badge(CapType::Frame));
+}
+
+TEST_CASE("map permissions: Read required, W^X, no unknown bits; each needs its frame right") {
+  CHECK(map_perms_valid(kMapRead));
+  CHECK(map_perms_valid(kMapRead | kMapWrite));
+  CHECK(map_perms_valid(kMapRead | kMapExecute));
+  CHECK_FALSE(map_perms_valid(0));
+  CHECK_FALSE(map_perms_valid(kMapWrite));
+  CHECK_FALSE(map_perms_valid(kMapExecute));
+  CHECK_FALSE(map_perms_valid(kMapRead | kMapWrite | kMapExecute));
+  CHECK_FALSE(map_perms_valid(kMapRead | 8));
+  CHECK_FALSE(map_perms_valid(kMapRead | (std::uint64_t{1} << 63)));
+  CHECK(rights_for_map(kMapRead | kMapWrite) == (kRightRead | kRightWrite));
+  CHECK(rights_for_map(kMapRead | kMapExecute) == (kRightRead | kRightExecute));
+}
+
+TEST_CASE("registry badges cover a block of names by prefix") {
+  const Badge ab = registry_badge(std::uint64_t{0xAB} << 56, 8);
+  CHECK(registry_badge_valid(ab));
+  CHECK(registry_name_permitted(ab, std::uint64_t{0xAB} << 56));
+  CHECK(registry_name_permitted(ab, (std::uint64_t{0xAB} << 56) | 0xFFFF));
+  CHECK_FALSE(registry_name_permitted(ab, std::uint64_t{0xAC} << 56));
+  CHECK_FALSE(registry_name_permitted(ab, 0));
+  const Badge narrow = registry_badge(std::uint64_t{0xABCD} << 48, 16);
+  CHECK(registry_name_permitted(narrow, (std::uint64_t{0xABCD} << 48) | 5));
+  CHECK_FALSE(registry_name_permitted(narrow, (std::uint64_t{0xABCE} << 48) | 5));
+  const Badge longest = registry_badge(std::uint64_t{0x123456789ABCDE} << 8, 56);
+  CHECK(registry_badge_valid(longest));
+  CHECK(registry_name_permitted(longest, (std::uint64_t{0x123456789ABCDE} << 8) | 0xFF));
+  CHECK_FALSE(registry_name_permitted(longest, (std::uint64_t{0x123456789ABCDF} << 8)));
+  CHECK(registry_name_permitted(kNoBadge, 12345)); // the broker's unbadged capability
+  CHECK_FALSE(registry_badge_valid(std::uint64_t{0xAB} << 56));          // 0 prefix bits
+  CHECK_FALSE(registry_badge_valid((std::uint64_t{0xAB} << 56) | 57));   // too many
+  CHECK_FALSE(registry_badge_valid((std::uint64_t{0xAB} << 48) | 8));    // bits below the prefix
+  CHECK_FALSE(registry_name_permitted((std::uint64_t{0xAB} << 48) | 8, std::uint64_t{0xAB} << 48));
+}
+
+TEST_CASE("cap_info's kind packs type and rights") {
+  const std::uint64_t kind = cap_info_kind(CapType::Frame, kRightRead | kRightAudit);
+  CHECK(cap_info_type(kind) == CapType::Frame);
+  CHECK(cap_info_rights(kind) == (kRightRead | kRightAudit));
+  CHECK(cap_info_type(cap_info_kind(CapType::ShmemRegistry, kAllRightBits)) == CapType::ShmemRegistry);
+  CHECK(cap_info_rights(cap_info_kind(CapType::Null, 0)) == 0);
+}
