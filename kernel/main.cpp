@@ -8,6 +8,7 @@
 #include "kernel/console.hpp"
 #include "kernel/irq.hpp"
 #include "kernel/log.hpp"
+#include "kernel/mem/memory.hpp"
 #include "kernel/panic.hpp"
 #include "kernel/test/harness.hpp"
 #include "kernel/test/scenarios.hpp"
@@ -80,6 +81,7 @@ extern "C" void kernel_main(std::uintptr_t dtb_address) {
   info.timer_hz = timer::frequency();
   print_banner(info);
 
+  kmem::init(info);
   irq::init();
 
   char scenario[32];

@@ -104,11 +104,6 @@ ExitCode hang(const BootInfo&) {
   arch::halt();
 }
 
-struct Scenario {
-  const char* name;
-  ExitCode (*run)(const BootInfo&);
-};
-
 constexpr Scenario kScenarios[] = {
     {"banner", banner},
     {"timer", timer_ticks},
@@ -128,11 +123,17 @@ bool same(const char* a, const char* b) {
   return *a == *b;
 }
 
+using Group = std::span<const Scenario> (*)();
+constexpr Group kGroups[] = {boot_scenarios, mm_scenarios};
+
 } // namespace
 
+std::span<const Scenario> boot_scenarios() { return kScenarios; }
+
 void run_scenario(const char* name, const BootInfo& info) {
-  for (const auto& scenario : kScenarios) {
-    if (same(scenario.name, name)) {
+  for (Group group : kGroups) {
+    for (const auto& scenario : group()) {
+      if (!same(scenario.name, name)) continue;
       kprintf("test: running scenario '%s'\n", name);
       const ExitCode code = scenario.run(info);
       kprintf("test: scenario '%s' %s\n", name, code == ExitCode::Pass ? "passed" : "FAILED");
@@ -140,7 +141,9 @@ void run_scenario(const char* name, const BootInfo& info) {
     }
   }
   kprintf("test: unknown scenario '%s'; known:", name);
-  for (const auto& scenario : kScenarios) kprintf(" %s", scenario.name);
+  for (Group group : kGroups) {
+    for (const auto& scenario : group()) kprintf(" %s", scenario.name);
+  }
   kprintf("\n");
   finish(ExitCode::UnknownScenario);
 }

@@ -1,9 +1,21 @@
 // The boot-time test scenarios a QEMU test run selects with -append "test=<name>".
 #pragma once
 
+#include <span>
+
 #include "kernel/boot_info.hpp"
+#include "kernel/test/harness.hpp"
 
 namespace bramble::test {
+
+struct Scenario {
+  const char* name;
+  ExitCode (*run)(const BootInfo&);
+};
+
+// Each group of scenarios lives with the subsystem it tests; run_scenario() searches them all.
+std::span<const Scenario> boot_scenarios(); // kernel/test/scenarios.cpp
+std::span<const Scenario> mm_scenarios();   // kernel/test/mm_scenarios.cpp
 
 // Runs the named scenario and ends the run with its verdict; an unknown name ends it with
 // ExitCode::UnknownScenario after listing the known ones.

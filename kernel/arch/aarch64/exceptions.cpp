@@ -3,15 +3,29 @@
 #include "kernel/arch/aarch64/cpu.hpp"
 #include "kernel/arch/aarch64/esr.hpp"
 #include "kernel/arch/aarch64/semihosting.hpp"
+#include "kernel/arch/aarch64/uaccess.hpp"
 #include "kernel/irq.hpp"
 #include "kernel/log.hpp"
 #include "kernel/test/harness.hpp"
 
 extern "C" char exception_vectors[];
+struct ExceptionTableEntry {
+  std::uintptr_t instruction;
+  std::uintptr_t fixup;
+};
+extern "C" const ExceptionTableEntry __ex_table_start[];
+extern "C" const ExceptionTableEntry __ex_table_end[];
 
 namespace bramble::arch {
 
 void install_exception_vectors() { set_vector_base(exception_vectors); }
+
+std::uintptr_t exception_fixup(std::uintptr_t elr) {
+  for (const ExceptionTableEntry* e = __ex_table_start; e != __ex_table_end; ++e) {
+    if (e->instruction == elr) return e->fixup;
+  }
+  return 0;
+}
 
 void print_exception_report(const ExceptionFrame& frame, std::uint32_t vector_index) {
   const Esr esr = Esr::decode(frame.esr);
@@ -51,6 +65,14 @@ extern "C" void exception_dispatch(bramble::arch::ExceptionFrame* frame, std::ui
     return;
   }
   if (kind == arch::VectorKind::Synchronous && semihosting::handle_undefined_trap(*frame)) return;
+  // A listed access that may fault (uaccess.S) resumes at its fixup.
+  if (kind == arch::VectorKind::Synchronous && arch::vector_source(index) == arch::VectorSource::CurrentSpx &&
+      arch::Esr::decode(frame->esr).ec == arch::ec::kDataAbortSame) {
+    if (const std::uintptr_t fixup = arch::exception_fixup(frame->elr)) {
+      frame->elr = fixup;
+      return;
+    }
+  }
   arch::print_exception_report(*frame, index);
   kprintf("*** system halted\n");
   test::finish(test::ExitCode::Panic);

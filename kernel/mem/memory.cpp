@@ -1,0 +1,219 @@
+#include "kernel/mem/memory.hpp"
+
+#include "board.hpp"
+#include "kernel/arch/aarch64/memory_layout.hpp"
+#include "kernel/fdt/fdt.hpp"
+#include "kernel/lib/lazy.hpp"
+#include "kernel/log.hpp"
+#include "kernel/panic.hpp"
+#include "mm/arch_aarch64.hpp"
+
+#include "boot/sysregs.h"
+
+extern "C" {
+extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
+void mmu_replace_ttbr1(std::uint64_t ttbr1);
+}
+
+namespace bramble::kmem {
+namespace {
+
+using board::Board;
+using mm::PhysRange;
+
+static_assert(mm::kMairEl1 == MAIR_EL1_VALUE, "boot/sysregs.h and mm/descriptor.hpp disagree on MAIR_EL1");
+static_assert(mm::tcr_el1(0) == TCR_EL1_NO_IPS, "boot/sysregs.h and mm/descriptor.hpp disagree on TCR_EL1");
+static_assert(mm::kKernelHalfBase == arch::kKernelVirtualBase, "the linear map is the kernel half's base");
+
+// The kernel's own translation tables come from a pool inside the image (BSS), not from the frame
+// allocator: they must exist before the allocator can reach all of RAM, and they live for ever.
+// 24 tables map up to ~20 GiB of RAM in 2 MiB blocks plus the image in pages and the device window.
+constexpr std::size_t kKernelTablePool = 24;
+alignas(4096) std::uint8_t g_kernel_tables[kKernelTablePool][4096];
+// TTBR0 while no user space is active: every entry invalid.
+alignas(4096) std::uint8_t g_empty_table[4096];
+
+class KernelTablePool final : public mm::TableAllocator {
+public:
+  Result<mm::PhysAddr, mm::MmError> allocate_table() override {
+    if (used_ == kKernelTablePool) return err(mm::MmError::OutOfMemory);
+    return arch::virt_to_phys(g_kernel_tables[used_++]);
+  }
+  void free_table(mm::PhysAddr) override {} // kernel tables are never freed
+  [[nodiscard]] std::size_t used() const { return used_; }
+
+private:
+  std::size_t used_ = 0;
+};
+
+struct State {
+  Layout layout;
+  KernelTablePool kernel_pool;
+  mm::Aarch64TlbOps tlb;
+  mm::AsidAllocator asids;
+  Lazy<mm::PageTable> kernel_table;
+  Lazy<mm::FrameAllocator> frames;
+  PhysRange forbidden[4];
+  std::size_t forbidden_count = 0;
+  bool ready = false;
+};
+State g;
+
+mm::PageTable& kernel_pt() { return *g.kernel_table; }
+mm::FrameAllocator& allocator() { return *g.frames; }
+
+std::uint64_t phys_of(const char* symbol) { return arch::virt_to_phys(symbol); }
+
+void find_ram(const BootInfo& info, fdt::Range* reserved, std::size_t& reserved_count, std::size_t reserved_max) {
+  Layout& l = g.layout;
+  if (info.dtb_size != 0) {
+    auto blob = fdt::Fdt::create(arch::phys_to_virt<const void>(info.dtb_address), info.dtb_size);
+    if (blob.ok()) {
+      fdt::Range ranges[kMaxRamRanges];
+      auto n = blob->memory_ranges(std::span<fdt::Range>(ranges));
+      if (n.ok() && *n > 0) {
+        for (std::size_t i = 0; i < *n; ++i) l.ram[i] = PhysRange{ranges[i].base, ranges[i].size};
+        l.ram_count = *n;
+        l.ram_from_dtb = true;
+      }
+      auto r = blob->reserved_ranges(std::span<fdt::Range>(reserved, reserved_max));
+      if (r.ok()) reserved_count = *r;
+    } else {
+      kprintf("mm: DTB at 0x%lx is not valid (error %u): using board defaults\n",
+              static_cast<unsigned long>(info.dtb_address), static_cast<unsigned>(blob.error()));
+    }
+  }
+  if (l.ram_count == 0) {
+    l.ram[0] = PhysRange{Board::kDefaultRamBase, Board::kDefaultRamSize};
+    l.ram_count = 1;
+  }
+}
+
+void map_or_panic(mm::VirtAddr va, mm::PhysAddr pa, std::uint64_t size, mm::Perms perms, mm::MemType type) {
+  if (size == 0) return;
+  auto r = kernel_pt().map(va, pa, size, perms, type, mm::Granularity::AllowBlocks);
+  if (!r.ok()) {
+    panic("mm: cannot map 0x%llx..0x%llx (error %u)", static_cast<unsigned long long>(pa),
+          static_cast<unsigned long long>(pa + size), static_cast<unsigned>(r.error()));
+  }
+}
+
+// RAM as read-write, never-executable data, except the kernel image: text read+execute, rodata
+// read-only, data/bss/stack read-write (W^X, and SCTLR_EL1.WXN on top).
+void map_ram_range(PhysRange ram) {
+  const Layout& l = g.layout;
+  const std::uint64_t base = ram.base;
+  const std::uint64_t end = ram.end();
+  const auto va = [](std::uint64_t pa) { return arch::phys_to_virt_address(pa); };
+  if (end <= l.kernel_image.base || base >= l.kernel_image.end()) {
+    map_or_panic(va(base), base, end - base, mm::kKernelReadWrite, mm::MemType::Normal);
+    return;
+  }
+  map_or_panic(va(base), base, l.kernel_image.base - base, mm::kKernelReadWrite, mm::MemType::Normal);
+  map_or_panic(va(l.text.base), l.text.base, l.text.size, mm::kKernelReadExecute, mm::MemType::Normal);
+  map_or_panic(va(l.rodata.base), l.rodata.base, l.rodata.size, mm::kKernelRead, mm::MemType::Normal);
+  map_or_panic(va(l.data.base), l.data.base, l.data.size, mm::kKernelReadWrite, mm::MemType::Normal);
+  map_or_panic(va(l.kernel_image.end()), l.kernel_image.end(), end - l.kernel_image.end(), mm::kKernelReadWrite,
+               mm::MemType::Normal);
+}
+
+void switch_to_final_tables() {
+  // Run the switch from the identity map (see mmu_switch.S), then drop the identity map too.
+  const auto replace = reinterpret_cast<void (*)(std::uint64_t)>(arch::virt_to_phys(
+      reinterpret_cast<const void*>(&mmu_replace_ttbr1)));
+  replace(mm::ttbr_value(kernel_pt().root(), 0));
+  activate_user_space(0);
+  asm volatile("tlbi vmalle1\n\tdsb nsh\n\tisb" ::: "memory");
+  // Now that no writable mapping needs to be executable: writable implies execute-never.
+  std::uint64_t sctlr;
+  asm volatile("mrs %0, sctlr_el1" : "=r"(sctlr));
+  sctlr |= SCTLR_EL1_WXN;
+  asm volatile("msr sctlr_el1, %0\n\tisb\n\ttlbi vmalle1\n\tdsb nsh\n\tisb" ::"r"(sctlr) : "memory");
+}
+
+} // namespace
+
+void init(const BootInfo& info) {
+  Layout& l = g.layout;
+  l.kernel_image = PhysRange{phys_of(__kernel_start), phys_of(__kernel_end) - phys_of(__kernel_start)};
+  l.text = PhysRange{phys_of(__kernel_start), phys_of(__text_end) - phys_of(__kernel_start)};
+  l.rodata = PhysRange{phys_of(__text_end), phys_of(__rodata_end) - phys_of(__text_end)};
+  l.data = PhysRange{phys_of(__rodata_end), phys_of(__kernel_end) - phys_of(__rodata_end)};
+
+  fdt::Range dtb_reserved[8];
+  std::size_t dtb_reserved_count = 0;
+  find_ram(info, dtb_reserved, dtb_reserved_count, 8);
+
+  // 1. The final kernel tables, from the image's own pool.
+  auto table = mm::PageTable::create(mm::Half::Kernel, 0, g.kernel_pool, g.tlb,
+                                     mm::PhysWindow{arch::kKernelVirtualBase});
+  if (!table.ok()) panic("mm: cannot create the kernel table (error %u)", static_cast<unsigned>(table.error()));
+  g.kernel_table.emplace(*table);
+  for (std::size_t i = 0; i < l.ram_count; ++i) {
+    // RAM that overlaps the device window (it should not) is left to the device mapping.
+    PhysRange r = l.ram[i];
+    if (r.base >= Board::kDeviceWindowStart && r.base < Board::kDeviceWindowEnd) continue;
+    if (r.base < Board::kDeviceWindowStart && r.end() > Board::kDeviceWindowStart) {
+      r.size = Board::kDeviceWindowStart - r.base;
+    }
+    l.ram[i] = r;
+    map_ram_range(r);
+  }
+  map_or_panic(arch::phys_to_virt_address(Board::kDeviceWindowStart), Board::kDeviceWindowStart,
+               Board::kDeviceWindowEnd - Board::kDeviceWindowStart, mm::kKernelReadWrite, mm::MemType::Device);
+  l.kernel_table_frames = g.kernel_pool.used();
+  switch_to_final_tables();
+
+  // 2. The frame allocator, over all RAM now that the linear map reaches it.
+  PhysRange reserved[16];
+  std::size_t n = 0;
+  reserved[n++] = PhysRange{0, 0x1000}; // the spin table the firmware's stub polls
+  reserved[n++] = l.kernel_image;
+  if (info.dtb_size != 0) reserved[n++] = PhysRange{info.dtb_address, info.dtb_size};
+  reserved[n++] = PhysRange{Board::kDeviceWindowStart, Board::kDeviceWindowEnd - Board::kDeviceWindowStart};
+  for (std::size_t i = 0; i < dtb_reserved_count && n < 16; ++i) {
+    reserved[n++] = PhysRange{dtb_reserved[i].base, dtb_reserved[i].size};
+  }
+  auto frames = mm::FrameAllocator::create(std::span<const PhysRange>(l.ram, l.ram_count),
+                                           std::span<const PhysRange>(reserved, n),
+                                           mm::PhysWindow{arch::kKernelVirtualBase});
+  if (!frames.ok()) panic("mm: cannot create the frame allocator (error %u)", static_cast<unsigned>(frames.error()));
+  g.frames.emplace(*frames);
+
+  g.forbidden[g.forbidden_count++] = PhysRange{0, 0x1000};
+  g.forbidden[g.forbidden_count++] = l.kernel_image;
+  if (info.dtb_size != 0) g.forbidden[g.forbidden_count++] = PhysRange{info.dtb_address, info.dtb_size};
+  g.forbidden[g.forbidden_count++] = allocator().metadata();
+  g.ready = true;
+
+  std::uint64_t ram_bytes = 0;
+  for (std::size_t i = 0; i < l.ram_count; ++i) ram_bytes += l.ram[i].size;
+  kprintf("mm: RAM %llu MiB in %zu range%s (%s), %llu free frames (%llu MiB), kernel image %llu KiB at 0x%llx, "
+          "%llu kernel table frames; MMU on, caches on, W^X\n",
+          static_cast<unsigned long long>(ram_bytes >> 20), l.ram_count, l.ram_count == 1 ? "" : "s",
+          l.ram_from_dtb ? "from the DTB" : "board default", static_cast<unsigned long long>(allocator().free_frames()),
+          static_cast<unsigned long long>((allocator().free_frames() * 4096) >> 20),
+          static_cast<unsigned long long>(l.kernel_image.size >> 10),
+          static_cast<unsigned long long>(l.kernel_image.base), static_cast<unsigned long long>(l.kernel_table_frames));
+}
+
+const Layout& layout() { return g.layout; }
+mm::FrameAllocator& frames() { return allocator(); }
+mm::TlbOps& tlb() { return g.tlb; }
+mm::AsidAllocator& asids() { return g.asids; }
+mm::PhysWindow window() { return mm::PhysWindow{arch::kKernelVirtualBase}; }
+const mm::PageTable& kernel_table() { return kernel_pt(); }
+std::span<const mm::PhysRange> user_forbidden() { return {g.forbidden, g.forbidden_count}; }
+
+mm::TableAllocator& table_allocator() {
+  static mm::FrameTableAllocator tables{allocator()};
+  return tables;
+}
+
+std::uint64_t empty_user_ttbr0() { return mm::ttbr_value(arch::virt_to_phys(g_empty_table), 0); }
+
+void activate_user_space(std::uint64_t ttbr0_value) {
+  mm::write_ttbr0_el1(ttbr0_value == 0 ? empty_user_ttbr0() : ttbr0_value);
+}
+
+} // namespace bramble::kmem

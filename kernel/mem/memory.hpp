@@ -1,0 +1,43 @@
+// The kernel's memory: RAM discovery from the DTB, the final kernel translation tables (linear map of
+// RAM and MMIO in the high half, the image mapped W^X), and the frame allocator every later object
+// comes from.
+#pragma once
+
+#include "kernel/boot_info.hpp"
+#include "mm/address_space.hpp"
+#include "mm/frame_allocator.hpp"
+#include "mm/table_ops.hpp"
+
+namespace bramble::kmem {
+
+inline constexpr std::size_t kMaxRamRanges = 8;
+
+struct Layout {
+  mm::PhysRange ram[kMaxRamRanges];
+  std::size_t ram_count = 0;
+  bool ram_from_dtb = false;
+  mm::PhysRange kernel_image{};     // physical
+  mm::PhysRange text{}, rodata{}, data{}; // physical, 4 KiB aligned
+  std::uint64_t kernel_table_frames = 0;
+};
+
+// Brings memory up: must run once, early in kernel_main, with the boot (early) tables live.
+// Panics if it cannot (no RAM, not enough table frames): nothing works without it.
+void init(const BootInfo& info);
+
+[[nodiscard]] const Layout& layout();
+[[nodiscard]] mm::FrameAllocator& frames();
+[[nodiscard]] mm::TableAllocator& table_allocator();
+[[nodiscard]] mm::TlbOps& tlb();
+[[nodiscard]] mm::AsidAllocator& asids();
+[[nodiscard]] mm::PhysWindow window();
+[[nodiscard]] const mm::PageTable& kernel_table();
+// Physical ranges no user mapping may reach: the kernel image (with its tables and stack), the DTB,
+// the frame allocator's bookkeeping, the spin-table page.
+[[nodiscard]] std::span<const mm::PhysRange> user_forbidden();
+
+// Installs a user space in TTBR0 (or, with 0, the empty table: no user mappings at all).
+void activate_user_space(std::uint64_t ttbr0_value);
+[[nodiscard]] std::uint64_t empty_user_ttbr0();
+
+} // namespace bramble::kmem
