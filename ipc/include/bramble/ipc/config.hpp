@@ -1,0 +1,50 @@
+// Build-wide constants of the IPC library: page and cache-line sizes, the channel window, and the index
+// type. Everything here is freestanding: it compiles for the host, the AArch64 kernel and a Cortex-M.
+#pragma once
+
+#include <atomic>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+namespace bramble::ipc {
+
+// The unit of mapping: the header, the producer's page and the consumer's page each take one, so a
+// broker can give each side write access only where it writes (ARM ARM D8.2: 4 KiB translation granule).
+inline constexpr std::size_t kPageSize = 4096;
+
+// A fixed cache-line size rather than std::hardware_destructive_interference_size, which is 256 on
+// AArch64 GCC/clang and not ABI-stable; the Cortex-A72 and A53 L1 data line is 64 bytes (A72 TRM 6.1).
+inline constexpr std::size_t kCacheLine = 64;
+
+// Where a component finds its channel when nobody told it otherwise.
+inline constexpr std::uintptr_t kChannelWindowBase = 0x9000'0000;
+
+// Free-running ring indices. 64-bit where a 64-bit atomic is a plain load/store (x86-64, AArch64), so
+// the index never wraps in practice; 32-bit where it is not (Cortex-M4 would call __atomic_load_8 and
+// would not be lock-free across address spaces). Both are correct across their own wrap because the
+// capacity is a power of two and every comparison is a modular difference.
+using DefaultIndex =
+    std::conditional_t<std::atomic<std::uint64_t>::is_always_lock_free, std::uint64_t, std::uint32_t>;
+
+template <typename I>
+concept RingIndex = (std::same_as<I, std::uint64_t> || std::same_as<I, std::uint32_t>) &&
+                    std::atomic<I>::is_always_lock_free;
+
+static_assert(RingIndex<DefaultIndex>, "the ring needs a lock-free index type on this target");
+
+// Largest capacity an index type supports: the difference tail - head must stay below half the index
+// range so that "ran backwards" and "ran ahead" remain distinguishable.
+template <typename I> inline constexpr std::uint64_t kMaxCapacity = (std::uint64_t{1} << (sizeof(I) * 8 - 1));
+
+// A spin-wait hint for polling loops (x86 PAUSE; Arm YIELD, ARM ARM C6.2.398 / ARMv7-M A7.7.263).
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__) || defined(__arm__)
+  __asm__ volatile("yield" ::: "memory");
+#endif
+}
+
+} // namespace bramble::ipc

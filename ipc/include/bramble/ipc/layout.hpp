@@ -1,0 +1,189 @@
+// The shared-memory layout of one ring, as the broker (or a self-service producer) lays it out and as
+// each side validates it before trusting a mapping.
+//
+//   page 0          SharedHeader: read-only to both sides once written (magic, version, geometry)
+//   page 1          ProducerControl: written only by the producer (tail, producer sleep_seq)
+//   page 2          ConsumerControl: written only by the consumer (head, consumer sleep_seq)
+//   page 3 ...      data: written only by the producer, read by the consumer
+//
+// Separate pages let the broker map each part writable only to the side that writes it (the header RO
+// to both, the producer page RW to the producer and RO to the consumer, the consumer page the other way
+// round, the data RW to the producer and RO to the consumer). Nothing in shared memory is a pointer:
+// every address is the mapping's base plus an offset that each side computes for itself.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <new>
+
+#include "bramble/ipc/config.hpp"
+#include "bramble/ipc/result.hpp"
+
+namespace bramble::ipc {
+
+enum class RingKind : std::uint8_t {
+  Element = 1, // SpscRing<T, N>: N fixed-size slots of sizeof(T) bytes
+  Record = 2,  // RecordRing<N>: N bytes carrying length-prefixed records
+};
+
+inline constexpr std::uint32_t kLayoutMagic = 0x5049'5242; // "BRIP" in memory on a little-endian CPU
+inline constexpr std::uint16_t kLayoutVersion = 1;
+
+// Page 0. Plain integers: written once before either side maps the ring, then only read, and each side
+// reads it exactly once (into a private copy) when it opens its end.
+struct SharedHeader {
+  std::uint32_t magic;
+  std::uint16_t version;
+  std::uint8_t kind;        // RingKind
+  std::uint8_t index_width; // bytes per index: 8, or 4 on targets without lock-free 64-bit atomics
+  std::uint32_t element_size;
+  std::uint32_t reserved;
+  std::uint64_t capacity;   // slots (Element) or bytes (Record); a power of two
+  std::uint64_t producer_offset;
+  std::uint64_t consumer_offset;
+  std::uint64_t data_offset;
+  std::uint64_t data_size;  // capacity * element_size, rounded up to whole pages
+  std::uint64_t total_size; // bytes the mapping must cover
+};
+static_assert(sizeof(SharedHeader) == 64 && alignof(SharedHeader) == 8, "the header is part of the ABI");
+
+// Page 1. The index and the sleep word sit on separate cache lines: the consumer polls tail, and only a
+// producer about to sleep on a full ring touches sleep_seq.
+template <RingIndex I> struct ProducerControl {
+  alignas(kCacheLine) std::atomic<I> tail;      // next index the producer will write (free-running)
+  alignas(kCacheLine) std::atomic<I> sleep_seq; // odd while the producer is about to sleep / asleep
+};
+
+// Page 2, the mirror image.
+template <RingIndex I> struct ConsumerControl {
+  alignas(kCacheLine) std::atomic<I> head;      // next index the consumer will read (free-running)
+  alignas(kCacheLine) std::atomic<I> sleep_seq; // odd while the consumer is about to sleep / asleep
+};
+
+static_assert(sizeof(ProducerControl<DefaultIndex>) <= kPageSize && sizeof(ConsumerControl<DefaultIndex>) <= kPageSize);
+static_assert(sizeof(std::atomic<std::uint32_t>) == 4, "an atomic index must be a bare word in shared memory");
+static_assert(sizeof(std::atomic<DefaultIndex>) == sizeof(DefaultIndex), "an atomic index must be a bare word");
+
+// What a ring is: the values a side expects to find in the header.
+struct RingSpec {
+  RingKind kind;
+  std::uint32_t element_size; // 1 for a record ring
+  std::uint64_t capacity;
+  std::uint8_t index_width;
+};
+
+template <typename T, std::size_t N, RingIndex I = DefaultIndex> constexpr RingSpec element_ring_spec() {
+  return RingSpec{RingKind::Element, static_cast<std::uint32_t>(sizeof(T)), N, static_cast<std::uint8_t>(sizeof(I))};
+}
+template <std::size_t N, RingIndex I = DefaultIndex> constexpr RingSpec record_ring_spec() {
+  return RingSpec{RingKind::Record, 1, N, static_cast<std::uint8_t>(sizeof(I))};
+}
+
+struct ByteRange {
+  std::size_t offset;
+  std::size_t size;
+  [[nodiscard]] constexpr std::size_t end() const { return offset + size; }
+};
+
+// Byte ranges of the four parts of a ring; every range starts on a page boundary.
+struct RingGeometry {
+  ByteRange header;
+  ByteRange producer;
+  ByteRange consumer;
+  ByteRange data;
+  std::size_t total_size;
+};
+
+[[nodiscard]] constexpr std::size_t round_up_to_page(std::size_t bytes) {
+  return (bytes + kPageSize - 1) & ~(kPageSize - 1);
+}
+
+// Geometry for a data region of data_bytes (capacity * element size). The caller guarantees the sum
+// does not overflow (check_spec does).
+[[nodiscard]] constexpr RingGeometry ring_geometry(std::size_t data_bytes) {
+  const std::size_t data = round_up_to_page(data_bytes);
+  return RingGeometry{{0, kPageSize}, {kPageSize, kPageSize}, {2 * kPageSize, kPageSize}, {3 * kPageSize, data},
+                      3 * kPageSize + data};
+}
+[[nodiscard]] constexpr RingGeometry ring_geometry(const RingSpec& spec) {
+  return ring_geometry(static_cast<std::size_t>(spec.capacity * spec.element_size));
+}
+// Bytes a mapping must have for a ring of N elements of T (what a broker allocates).
+template <typename T, std::size_t N> inline constexpr std::size_t kElementRingBytes = ring_geometry(sizeof(T) * N).total_size;
+template <std::size_t N> inline constexpr std::size_t kRecordRingBytes = ring_geometry(N).total_size;
+
+// Whether a spec describes a ring this library can run: checked before any arithmetic on its values.
+[[nodiscard]] constexpr Result<void> check_spec(const RingSpec& spec) {
+  if (spec.kind != RingKind::Element && spec.kind != RingKind::Record) return err(Error::BadKind);
+  if (spec.index_width != 8 && spec.index_width != 4) return err(Error::BadIndexWidth);
+  if (spec.element_size == 0 || (spec.kind == RingKind::Record && spec.element_size != 1))
+    return err(Error::BadElementSize);
+  const std::uint64_t max_capacity = std::uint64_t{1} << (spec.index_width * 8 - 1);
+  // A record ring needs room for at least a header and one 8-byte payload in each half (RecordRing).
+  const std::uint64_t min_capacity = spec.kind == RingKind::Record ? 32 : 1;
+  if (spec.capacity < min_capacity || spec.capacity > max_capacity || (spec.capacity & (spec.capacity - 1)) != 0)
+    return err(Error::BadCapacity);
+  constexpr std::uint64_t kMaxData = (std::uint64_t{1} << (sizeof(std::size_t) * 8 - 2));
+  if (spec.capacity > kMaxData / spec.element_size) return err(Error::BadCapacity);
+  return {};
+}
+
+[[nodiscard]] inline bool page_aligned(const void* p) {
+  return (reinterpret_cast<std::uintptr_t>(p) & (kPageSize - 1)) == 0;
+}
+
+// Lays a ring out in fresh memory: writes the header and the two control pages (indices = start, sleep
+// words = 0). This is what the broker, or a producer setting up its own channel, does before either side
+// opens the ring. `start` lets tests begin near the top of the index range to cross its wrap.
+template <RingIndex I = DefaultIndex>
+[[nodiscard]] inline Result<void> write_header(void* base, std::size_t mapping_size, const RingSpec& spec, I start = 0) {
+  if (base == nullptr) return err(Error::NullBase);
+  if (!page_aligned(base)) return err(Error::Misaligned);
+  if (spec.index_width != sizeof(I)) return err(Error::BadIndexWidth);
+  if (auto r = check_spec(spec); !r) return r;
+  const RingGeometry g = ring_geometry(spec);
+  if (mapping_size < g.total_size) return err(Error::MappingTooSmall);
+
+  auto* bytes = static_cast<unsigned char*>(base);
+  const SharedHeader h{kLayoutMagic, kLayoutVersion, static_cast<std::uint8_t>(spec.kind), spec.index_width,
+                       spec.element_size, 0, spec.capacity, g.producer.offset, g.consumer.offset, g.data.offset,
+                       g.data.size, g.total_size};
+  ::new (static_cast<void*>(bytes + g.header.offset)) SharedHeader(h);
+  auto* p = ::new (static_cast<void*>(bytes + g.producer.offset)) ProducerControl<I>{};
+  auto* c = ::new (static_cast<void*>(bytes + g.consumer.offset)) ConsumerControl<I>{};
+  p->tail.store(start, std::memory_order_relaxed);
+  p->sleep_seq.store(0, std::memory_order_relaxed);
+  c->head.store(start, std::memory_order_relaxed);
+  c->sleep_seq.store(0, std::memory_order_relaxed);
+  // No fence here: the ring reaches the other side only through a later synchronising step (the
+  // kernel's map call, or starting the thread), which orders these stores before its first read.
+  return {};
+}
+
+// Reads the header at `base` once into a private copy and checks it against what the caller expects and
+// against the mapping size. Nothing past the header is touched unless every check passes.
+[[nodiscard]] inline Result<RingGeometry> validate_header(const void* base, std::size_t mapping_size,
+                                                          const RingSpec& expected) {
+  if (base == nullptr) return err(Error::NullBase);
+  if (!page_aligned(base)) return err(Error::Misaligned);
+  if (mapping_size < kPageSize) return err(Error::MappingTooSmall);
+  SharedHeader h;
+  __builtin_memcpy(&h, base, sizeof h); // one copy: later checks cannot be raced by a writer
+  if (h.magic != kLayoutMagic) return err(Error::BadMagic);
+  if (h.version != kLayoutVersion) return err(Error::BadVersion);
+  if (h.kind != static_cast<std::uint8_t>(expected.kind)) return err(Error::BadKind);
+  if (h.index_width != expected.index_width) return err(Error::BadIndexWidth);
+  if (h.element_size != expected.element_size) return err(Error::BadElementSize);
+  if (h.capacity != expected.capacity) return err(Error::BadCapacity);
+  if (auto r = check_spec(expected); !r) return err(r.error());
+  const RingGeometry g = ring_geometry(expected);
+  if (h.producer_offset != g.producer.offset || h.consumer_offset != g.consumer.offset ||
+      h.data_offset != g.data.offset || h.data_size != g.data.size)
+    return err(Error::BadOffsets);
+  if (h.total_size != g.total_size) return err(Error::BadTotalSize);
+  if (mapping_size < g.total_size) return err(Error::MappingTooSmall);
+  return g;
+}
+
+} // namespace bramble::ipc

@@ -1,0 +1,272 @@
+// SpscRing<T, N>: a single-producer single-consumer ring of N slots of a trivially copyable T, living in
+// a shared mapping laid out as layout.hpp describes.
+//
+// Three ways to move items, all with the same ordering (acquire on the peer's index, release on ours):
+//   element   try_push / try_emplace / try_pop, one index publication per item;
+//   batch     try_push_batch / try_pop_batch, one publication per call;
+//   zero-copy reserve(n) + commit(k) writes in place; peek(n) + release(k) reads in place.
+// push() and pop() block using the notifier (notify on need, wake.hpp).
+//
+// Untrusted data: slots read in place (peek) may be rewritten by a hostile producer while being read.
+// A consumer that must validate an item first copies it out (try_pop / try_pop_batch) and validates the
+// copy. With an untrusted producer, T should be a type for which every bit pattern is a valid value
+// (integers, byte arrays), not bool or enums.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <span>
+#include <type_traits>
+#include <utility>
+
+#include "bramble/ipc/config.hpp"
+#include "bramble/ipc/endpoint.hpp"
+#include "bramble/ipc/layout.hpp"
+#include "bramble/ipc/notifier.hpp"
+#include "bramble/ipc/result.hpp"
+
+namespace bramble::ipc {
+
+template <typename T, std::size_t N, typename I>
+concept ElementRingShape = RingIndex<I> && std::is_trivially_copyable_v<T> && N > 0 && (N & (N - 1)) == 0 &&
+                           N <= kMaxCapacity<I> && alignof(T) <= kPageSize && sizeof(T) <= UINT32_MAX;
+
+template <typename T, std::size_t N, Notifier Nt = NoNotify, RingIndex I = DefaultIndex>
+  requires ElementRingShape<T, N, I>
+class RingProducer {
+  static constexpr std::size_t kMask = N - 1;
+
+public:
+  explicit RingProducer(const detail::Attached<I>& a, Nt notifier = {}) : core_(a, notifier) {}
+
+  // Copies one item in and publishes it.
+  [[nodiscard]] Result<void> try_push(const T& item) {
+    if (core_.faulted()) return err(core_.fault());
+    if (core_.cached_free() == 0) {
+      auto f = core_.refresh();
+      if (!f) return err(f.error());
+      if (f.value() == 0) return err(Error::Full);
+    }
+    __builtin_memcpy(slot(core_.offset()), &item, sizeof(T));
+    core_.advance(1);
+    core_.publish();
+    return {};
+  }
+
+  // Constructs one item in its slot and publishes it.
+  template <typename... Args> [[nodiscard]] Result<void> try_emplace(Args&&... args) {
+    if (core_.faulted()) return err(core_.fault());
+    auto f = core_.free_space(1);
+    if (!f) return err(f.error());
+    if (f.value() == 0) return err(Error::Full);
+    ::new (static_cast<void*>(slot(core_.offset()))) T(std::forward<Args>(args)...);
+    core_.advance(1);
+    core_.publish();
+    return {};
+  }
+
+  // Copies as many items as fit (possibly across the end of the ring) and publishes them once.
+  // Returns how many went in; Full if none did.
+  [[nodiscard]] Result<std::size_t> try_push_batch(std::span<const T> items) {
+    if (core_.faulted()) return err(core_.fault());
+    if (items.empty()) return std::size_t{0};
+    auto f = core_.free_space(items.size());
+    if (!f) return err(f.error());
+    const std::size_t count = items.size() < f.value() ? items.size() : f.value();
+    if (count == 0) return err(Error::Full);
+    const std::size_t at = core_.offset();
+    const std::size_t first = count < N - at ? count : N - at;
+    __builtin_memcpy(slot(at), items.data(), first * sizeof(T));
+    if (count > first) __builtin_memcpy(slot(0), items.data() + first, (count - first) * sizeof(T));
+    core_.advance(count);
+    core_.publish();
+    return count;
+  }
+
+  // Zero-copy: up to n contiguous writable slots in place (fewer at the end of the ring or when the
+  // ring is nearly full). Nothing is visible to the consumer until commit().
+  [[nodiscard]] Result<std::span<T>> reserve(std::size_t n) {
+    if (core_.faulted()) return err(core_.fault());
+    if (n == 0) return err(Error::BadArgument);
+    auto f = core_.free_space(n);
+    if (!f) return err(f.error());
+    const std::size_t at = core_.offset();
+    std::size_t count = n < f.value() ? n : f.value();
+    if (count > N - at) count = N - at;
+    if (count == 0) return err(Error::Full);
+    reserved_ = count;
+    return std::span<T>(slot(at), count);
+  }
+
+  // Publishes the first k slots of the last reserve().
+  [[nodiscard]] Result<void> commit(std::size_t k) {
+    if (core_.faulted()) return err(core_.fault());
+    if (k > reserved_) return err(Error::BadArgument);
+    reserved_ = 0;
+    if (k == 0) return {};
+    core_.advance(k);
+    core_.publish();
+    return {};
+  }
+
+  // Blocking push: sleeps on the notifier while the ring is full.
+  [[nodiscard]] Result<void> push(const T& item) {
+    for (;;) {
+      auto r = try_push(item);
+      if (r.ok() || r.error() != Error::Full) return r;
+      if (auto w = core_.wait_for_space(1); !w) return w;
+    }
+  }
+
+  // After a Full: sleeps (notify on need) until `units` may be free, or returns at once if they are;
+  // may return early (spurious wake-up), so retry and call again.
+  [[nodiscard]] Result<void> wait_for_space(std::size_t units) {
+    if (core_.faulted()) return err(core_.fault());
+    if (units > N) return err(Error::TooLarge); // would never be satisfied
+    return core_.wait_for_space(units);
+  }
+
+  [[nodiscard]] bool broken() const { return core_.faulted(); }
+  [[nodiscard]] Error fault() const { return core_.fault(); }
+  [[nodiscard]] I position() const { return core_.position(); }
+  [[nodiscard]] std::uint64_t signals_sent() const { return core_.signals_sent(); }
+  [[nodiscard]] std::uint64_t waits() const { return core_.waits(); }
+  [[nodiscard]] std::uint64_t sleeps() const { return core_.sleeps(); }
+  static constexpr std::size_t capacity() { return N; }
+
+private:
+  T* slot(std::size_t at) const { return std::launder(reinterpret_cast<T*>(core_.data())) + at; }
+
+  detail::ProducerCore<I, N, Nt> core_;
+  std::size_t reserved_ = 0;
+};
+
+template <typename T, std::size_t N, Notifier Nt = NoNotify, RingIndex I = DefaultIndex>
+  requires ElementRingShape<T, N, I>
+class RingConsumer {
+  static constexpr std::size_t kMask = N - 1;
+
+public:
+  explicit RingConsumer(const detail::Attached<I>& a, Nt notifier = {}) : core_(a, notifier) {}
+
+  // Copies one item out (the copy is the consumer's own: validate it, not the slot).
+  [[nodiscard]] Result<void> try_pop(T& out) {
+    if (core_.faulted()) return err(core_.fault());
+    if (core_.cached_available() == 0) {
+      auto a = core_.refresh();
+      if (!a) return err(a.error());
+      if (a.value() == 0) return err(Error::Empty);
+    }
+    __builtin_memcpy(&out, slot(core_.offset()), sizeof(T));
+    core_.advance(1);
+    core_.publish();
+    return {};
+  }
+  [[nodiscard]] Result<T> try_pop() {
+    T out;
+    if (auto r = try_pop(out); !r) return err(r.error());
+    return out;
+  }
+
+  // Copies out as many items as are available (up to out.size()) and releases them with one publication.
+  [[nodiscard]] Result<std::size_t> try_pop_batch(std::span<T> out) {
+    if (core_.faulted()) return err(core_.fault());
+    if (out.empty()) return std::size_t{0};
+    auto a = core_.available(out.size());
+    if (!a) return err(a.error());
+    const std::size_t count = out.size() < a.value() ? out.size() : a.value();
+    if (count == 0) return err(Error::Empty);
+    const std::size_t at = core_.offset();
+    const std::size_t first = count < N - at ? count : N - at;
+    __builtin_memcpy(out.data(), slot(at), first * sizeof(T));
+    if (count > first) __builtin_memcpy(out.data() + first, slot(0), (count - first) * sizeof(T));
+    core_.advance(count);
+    core_.publish();
+    return count;
+  }
+
+  // Zero-copy: up to n contiguous readable slots in place. Untrusted: the producer may still write them.
+  [[nodiscard]] Result<std::span<const T>> peek(std::size_t n) {
+    if (core_.faulted()) return err(core_.fault());
+    if (n == 0) return err(Error::BadArgument);
+    auto a = core_.available(n);
+    if (!a) return err(a.error());
+    const std::size_t at = core_.offset();
+    std::size_t count = n < a.value() ? n : a.value();
+    if (count > N - at) count = N - at;
+    if (count == 0) return err(Error::Empty);
+    peeked_ = count;
+    return std::span<const T>(slot(at), count);
+  }
+
+  // Gives the first k slots of the last peek() back to the producer.
+  [[nodiscard]] Result<void> release(std::size_t k) {
+    if (core_.faulted()) return err(core_.fault());
+    if (k > peeked_) return err(Error::BadArgument);
+    peeked_ = 0;
+    if (k == 0) return {};
+    core_.advance(k);
+    core_.publish();
+    return {};
+  }
+
+  // Blocking pop: sleeps on the notifier while the ring is empty.
+  [[nodiscard]] Result<void> pop(T& out) {
+    for (;;) {
+      auto r = try_pop(out);
+      if (r.ok() || r.error() != Error::Empty) return r;
+      if (auto w = core_.wait_for_data(); !w) return w;
+    }
+  }
+
+  // After an Empty: sleeps (notify on need) until data may be available, or returns at once if it is;
+  // may return early (spurious wake-up), so retry and call again.
+  [[nodiscard]] Result<void> wait_for_data() {
+    if (core_.faulted()) return err(core_.fault());
+    return core_.wait_for_data();
+  }
+
+  [[nodiscard]] bool broken() const { return core_.faulted(); }
+  [[nodiscard]] Error fault() const { return core_.fault(); }
+  [[nodiscard]] I position() const { return core_.position(); }
+  [[nodiscard]] std::uint64_t signals_sent() const { return core_.signals_sent(); }
+  [[nodiscard]] std::uint64_t waits() const { return core_.waits(); }
+  [[nodiscard]] std::uint64_t sleeps() const { return core_.sleeps(); }
+  static constexpr std::size_t capacity() { return N; }
+
+private:
+  const T* slot(std::size_t at) const { return std::launder(reinterpret_cast<const T*>(core_.data())) + at; }
+
+  detail::ConsumerCore<I, N, Nt> core_;
+  std::size_t peeked_ = 0;
+};
+
+// The ring as a type: its spec and size, and the calls that lay it out and open either end.
+template <typename T, std::size_t N, RingIndex I = DefaultIndex>
+  requires ElementRingShape<T, N, I>
+struct SpscRing {
+  static constexpr RingSpec kSpec = element_ring_spec<T, N, I>();
+  static constexpr RingGeometry kGeometry = ring_geometry(kSpec);
+  static constexpr std::size_t kBytes = kGeometry.total_size;
+  template <Notifier Nt = NoNotify> using Producer = RingProducer<T, N, Nt, I>;
+  template <Notifier Nt = NoNotify> using Consumer = RingConsumer<T, N, Nt, I>;
+
+  [[nodiscard]] static Result<void> format(void* base, std::size_t size, I start = 0) {
+    return write_header<I>(base, size, kSpec, start);
+  }
+  template <Notifier Nt = NoNotify>
+  [[nodiscard]] static Result<Producer<Nt>> open_producer(void* base, std::size_t size, Nt notifier = {}) {
+    auto a = detail::attach<I>(base, size, kSpec, 1);
+    if (!a) return err(a.error());
+    return Producer<Nt>(a.value(), notifier);
+  }
+  template <Notifier Nt = NoNotify>
+  [[nodiscard]] static Result<Consumer<Nt>> open_consumer(void* base, std::size_t size, Nt notifier = {}) {
+    auto a = detail::attach<I>(base, size, kSpec, 1);
+    if (!a) return err(a.error());
+    return Consumer<Nt>(a.value(), notifier);
+  }
+};
+
+} // namespace bramble::ipc

@@ -1,0 +1,91 @@
+// The notify-on-need protocol, shared by every ring handle. docs/ipc.md maps each numbered step to the
+// line below (and the Promela model in ipc/model/channel.pml checks the same steps); change both together.
+//
+// Each side writes only its own control page: the sleeper its own sleep_seq, the waker nothing at all
+// (it remembers in private memory which sleep it already signalled). A sleep_seq is odd while its owner
+// is about to sleep or asleep. Publishing an index and announcing a sleep are a Dekker pair, so both
+// sides need a full fence between their store and their load (store-load order is the one release and
+// acquire do not give); then either the sleeper sees the new index or the waker sees the odd word.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "bramble/ipc/config.hpp"
+#include "bramble/ipc/notifier.hpp"
+#include "bramble/ipc/result.hpp"
+
+// GCC 12 warns that ThreadSanitizer does not model atomic_thread_fence. TSan checks the data accesses
+// here through the acquire/release index pair, which it does model; the fences below order only the
+// sleep word against the index (store-load), which is what the Promela model checks instead.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wtsan"
+#define BRAMBLE_IPC_POP_DIAGNOSTICS
+#endif
+
+namespace bramble::ipc::detail {
+
+// Private (never shared) state of one side's half of the protocol, and its counters.
+template <RingIndex I> struct WakeState {
+  I own_seq = 0;          // private copy of our own sleep_seq: we never read it back from shared memory
+  I last_signalled = 0;   // the peer's odd sleep_seq we already signalled for: at most one signal per sleep
+  std::uint64_t signals_sent = 0; // signal() calls made for the peer
+  std::uint64_t sleeps = 0;       // times we announced a sleep (step 1)
+  std::uint64_t waits = 0;        // wait() calls made (step 4)
+};
+
+// Waker side, called right after the release store that published our index.
+template <Notifier N, RingIndex I>
+inline void signal_if_sleeping(N& notifier, const std::atomic<I>& peer_seq, WakeState<I>& st) {
+  if constexpr (PollingNotifier<N>) {
+    (void)peer_seq;
+    (void)st;
+  } else {
+    std::atomic_thread_fence(std::memory_order_seq_cst);      // (a)
+    const I seq = peer_seq.load(std::memory_order_relaxed);   // (b)
+    if ((seq & 1U) != 0 && seq != st.last_signalled) {        // (c)
+      st.last_signalled = seq;
+      notifier.signal();
+      ++st.signals_sent;
+    }
+  }
+}
+
+// Sleeper side, called after our side found the ring empty (consumer) or full (producer).
+// `recheck()` re-reads the peer's index with acquire and returns Result<bool>: true when there is work
+// now (or an error when the value was hostile). Returns when the caller should try again.
+template <Notifier N, RingIndex I, typename Recheck>
+inline Result<void> sleep_until_work(N& notifier, std::atomic<I>& own_seq, WakeState<I>& st, Recheck recheck) {
+  if constexpr (PollingNotifier<N>) {
+    (void)own_seq;
+    (void)st;
+    (void)recheck;
+    notifier.wait();
+    return {};
+  } else {
+    st.own_seq = static_cast<I>(st.own_seq + 1);
+    own_seq.store(st.own_seq, std::memory_order_relaxed);     // (1) odd: "about to sleep"
+    ++st.sleeps;
+    std::atomic_thread_fence(std::memory_order_seq_cst);      // (2)
+    Result<bool> work = recheck();                            // (3) re-read the peer's index (acquire)
+    if (!work.ok() || work.value()) {
+      st.own_seq = static_cast<I>(st.own_seq + 1);
+      own_seq.store(st.own_seq, std::memory_order_relaxed);   // (3') even again: back to work
+      if (!work.ok()) return err(work.error());
+      return {};
+    }
+    notifier.wait();                                          // (4) blocks until signalled
+    ++st.waits;
+    st.own_seq = static_cast<I>(st.own_seq + 1);
+    own_seq.store(st.own_seq, std::memory_order_relaxed);     // (5) even: loop back and retry
+    return {};
+  }
+}
+
+} // namespace bramble::ipc::detail
+
+#if defined(BRAMBLE_IPC_POP_DIAGNOSTICS)
+#pragma GCC diagnostic pop
+#undef BRAMBLE_IPC_POP_DIAGNOSTICS
+#endif
