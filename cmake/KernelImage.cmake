@@ -3,7 +3,8 @@
 add_executable(kernel)
 set_target_properties(kernel PROPERTIES OUTPUT_NAME kernel.elf SUFFIX "")
 target_include_directories(kernel PRIVATE ${PROJECT_SOURCE_DIR})
-target_link_libraries(kernel PRIVATE bramble_board bramble_kernel_core bramble_mm bramble_fdt bramble_warnings)
+target_link_libraries(kernel PRIVATE bramble_board bramble_kernel_core bramble_mm bramble_fdt bramble_cap bramble_loader
+  bramble_warnings)
 # Assembly is not C++: drop the C++-only warnings there.
 target_compile_options(kernel PRIVATE $<$<COMPILE_LANGUAGE:ASM>:-Wno-pedantic>)
 
@@ -19,6 +20,14 @@ target_sources(kernel PRIVATE
   ${PROJECT_SOURCE_DIR}/kernel/test/scenarios.cpp
   ${PROJECT_SOURCE_DIR}/kernel/test/mm_scenarios.cpp
   ${PROJECT_SOURCE_DIR}/kernel/mem/memory.cpp
+  ${PROJECT_SOURCE_DIR}/kernel/object/frame.cpp
+  ${PROJECT_SOURCE_DIR}/kernel/object/notification.cpp
+  ${PROJECT_SOURCE_DIR}/kernel/object/registry.cpp
+  ${PROJECT_SOURCE_DIR}/kernel/task/task.cpp
+  ${PROJECT_SOURCE_DIR}/kernel/task/scheduler.cpp
+  ${PROJECT_SOURCE_DIR}/kernel/task/root.cpp
+  ${PROJECT_SOURCE_DIR}/kernel/task/context.S
+  ${PROJECT_SOURCE_DIR}/kernel/syscall/syscall.cpp
   ${PROJECT_SOURCE_DIR}/kernel/arch/aarch64/mmu_switch.S
   ${PROJECT_SOURCE_DIR}/kernel/arch/aarch64/uaccess.S
   ${PROJECT_SOURCE_DIR}/kernel/arch/aarch64/vectors.S

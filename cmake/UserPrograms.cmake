@@ -55,6 +55,8 @@ function(bramble_user_program name)
   else()
     target_link_options(${target} PRIVATE -fuse-ld=lld)
   endif()
+  # Every program is linked into the kernel (the top level embeds this list).
+  set_property(GLOBAL APPEND PROPERTY BRAMBLE_USER_PROGRAMS ${name})
 endfunction()
 
 function(bramble_embed_user_programs kernel_target)

@@ -22,6 +22,10 @@ void kprintf(const char* fmt, ...) {
   g_sink(buffer, n);
 }
 
+void kwrite(const char* text, std::size_t length) {
+  if (g_sink != nullptr && length != 0) g_sink(text, length);
+}
+
 void kputs(const char* text) {
   if (g_sink == nullptr) return;
   std::size_t n = 0;

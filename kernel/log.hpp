@@ -15,5 +15,6 @@ void kprintf(const char* format, ...) __attribute__((format(printf, 1, 2)));
 
 // Writes text as is.
 void kputs(const char* text);
+void kwrite(const char* text, std::size_t length);
 
 } // namespace bramble

@@ -8,7 +8,10 @@
 #include "kernel/console.hpp"
 #include "kernel/irq.hpp"
 #include "kernel/log.hpp"
+#include "kernel/loader/embedded.hpp"
 #include "kernel/mem/memory.hpp"
+#include "kernel/task/root.hpp"
+#include "kernel/task/scheduler.hpp"
 #include "kernel/panic.hpp"
 #include "kernel/test/harness.hpp"
 #include "kernel/test/scenarios.hpp"
@@ -46,7 +49,10 @@ void print_banner(const BootInfo& info) {
   }
 }
 
-// Until the root task exists: show that interrupts and the timer run.
+// The scheduler's tick: one tick is the time slice.
+constexpr std::uint32_t kSchedulerHz = 100;
+
+// Without a root program: show that interrupts and the timer run.
 [[noreturn]] void idle_demo() {
   constexpr std::uint32_t kHz = 100;
   if (!timer::start(kHz)) panic("cannot attach the timer interrupt (line %u)", board::Board::kTimerIrq);
@@ -61,6 +67,14 @@ void print_banner(const BootInfo& info) {
               static_cast<unsigned long long>(timer::ticks()));
     }
   }
+}
+
+// Starts the root task and the scheduler; the kernel from here on only runs on exceptions.
+[[noreturn]] void start_user_space(const char* program, const BootInfo& info) {
+  root::create(program, info);
+  timer::set_tick_hook([](std::uint64_t) { sched::on_tick(); });
+  if (!timer::start(kSchedulerHz)) panic("cannot attach the timer interrupt (line %u)", board::Board::kTimerIrq);
+  sched::start();
 }
 
 } // namespace
@@ -85,6 +99,13 @@ extern "C" void kernel_main(std::uintptr_t dtb_address) {
   irq::init();
 
   char scenario[32];
-  if (test::option("test", scenario, sizeof scenario)) test::run_scenario(scenario, info);
+  if (test::option("test", scenario, sizeof scenario)) {
+    // "user:<program>": run an EL0 program as the root task; its exit code is the verdict.
+    if (scenario[0] == 'u' && scenario[1] == 's' && scenario[2] == 'e' && scenario[3] == 'r' && scenario[4] == ':') {
+      start_user_space(scenario + 5, info);
+    }
+    test::run_scenario(scenario, info);
+  }
+  if (loader::find_embedded_program("root") != nullptr) start_user_space("root", info);
   idle_demo();
 }

@@ -48,7 +48,8 @@ namespace bramble::abi {
   X(shmem_query, 65, "registry, name", "frame, notification")                                      \
   X(task_create, 80, "authority, memory, image, slots, priority, fault_notification", "task")       \
   X(task_start, 81, "task, argument", "")                                                          \
-  X(task_exit, 82, "code", "")
+  X(task_exit, 82, "code", "")                                                                     \
+  X(task_status, 83, "task", "state, code, detail")
 
 enum class Syscall : std::uint64_t {
 #define BRAMBLE_ABI_SYSCALL_ENUMERATOR(name, number, args, results) name = number,
@@ -101,6 +102,7 @@ inline constexpr unsigned kMaxSyscallResults = 3;
            error_bit(QuotaExceeded) | error_bit(OutOfMemory) | error_bit(TableFull);
   case Syscall::task_start: return typed | error_bit(InvalidState);
   case Syscall::task_exit: return 0;
+  case Syscall::task_status: return slot | error_bit(WrongType);
   }
   return 0;
 }

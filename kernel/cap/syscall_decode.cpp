@@ -225,4 +225,8 @@ Result<TaskStartArgs> decode_task_start(const SyscallArgs& call, Caller caller) 
   return TaskStartArgs{task, call.arg[1]};
 }
 
+Result<TaskObject*> decode_task_status(const SyscallArgs& call, Caller caller) {
+  return lookup_object<TaskObject>(caller.caps, call.arg[0], 0);
+}
+
 } // namespace bramble::cap

@@ -138,5 +138,7 @@ struct TaskStartArgs {
   ktl::uint64_t argument;
 };
 [[nodiscard]] Result<TaskStartArgs> decode_task_start(const SyscallArgs& call, Caller caller);
+// task_status: any task capability (no right needed).
+[[nodiscard]] Result<TaskObject*> decode_task_status(const SyscallArgs& call, Caller caller);
 
 } // namespace bramble::cap

@@ -216,4 +216,10 @@ void activate_user_space(std::uint64_t ttbr0_value) {
   mm::write_ttbr0_el1(ttbr0_value == 0 ? empty_user_ttbr0() : ttbr0_value);
 }
 
+void deactivate_user_space(std::uint64_t ttbr0_value) {
+  std::uint64_t active;
+  asm volatile("mrs %0, ttbr0_el1" : "=r"(active));
+  if (active == ttbr0_value) activate_user_space(0);
+}
+
 } // namespace bramble::kmem

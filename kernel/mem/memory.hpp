@@ -38,6 +38,8 @@ void init(const BootInfo& info);
 
 // Installs a user space in TTBR0 (or, with 0, the empty table: no user mappings at all).
 void activate_user_space(std::uint64_t ttbr0_value);
+// If this space is the one in TTBR0, installs the empty table instead.
+void deactivate_user_space(std::uint64_t ttbr0_value);
 [[nodiscard]] std::uint64_t empty_user_ttbr0();
 
 } // namespace bramble::kmem

@@ -4,7 +4,11 @@
 #include "kernel/arch/aarch64/esr.hpp"
 #include "kernel/arch/aarch64/semihosting.hpp"
 #include "kernel/arch/aarch64/uaccess.hpp"
+#include "kernel/abi/boot_info.hpp"
 #include "kernel/irq.hpp"
+#include "kernel/syscall/syscall.hpp"
+#include "kernel/task/scheduler.hpp"
+#include "kernel/task/task.hpp"
 #include "kernel/log.hpp"
 #include "kernel/test/harness.hpp"
 
@@ -56,10 +60,51 @@ void print_exception_report(const ExceptionFrame& frame, std::uint32_t vector_in
 
 } // namespace bramble::arch
 
+namespace {
+
+using namespace bramble;
+
+abi::FaultReason reason_for(std::uint32_t ec) {
+  if (arch::is_abort(ec)) return abi::FaultReason::MemoryAccess;
+  if (ec == arch::ec::kPcAlignment || ec == arch::ec::kSpAlignment) return abi::FaultReason::Alignment;
+  return abi::FaultReason::UndefinedInstruction;
+}
+
+// An exception from EL0: a system call, an interrupt, or a fault that kills the task alone.
+void from_user(arch::ExceptionFrame& frame, std::uint32_t index) {
+  kobj::Task* task = sched::current();
+  const auto kind = arch::vector_kind(index);
+  if (kind == arch::VectorKind::Irq) {
+    irq::dispatch();
+  } else if (task != nullptr) {
+    const arch::Esr esr = arch::Esr::decode(frame.esr);
+    if (kind == arch::VectorKind::Synchronous && esr.ec == arch::ec::kSvc64 &&
+        arch::vector_source(index) == arch::VectorSource::LowerA64) {
+      syscall::handle(frame);
+    } else {
+      kprintf("kernel: task '%s' killed: %s", task->name, arch::exception_class_name(esr.ec));
+      if (arch::is_abort(esr.ec)) {
+        kprintf(", %s at 0x%llx", arch::fault_status_name(esr.iss), static_cast<unsigned long long>(frame.far));
+      }
+      kprintf(" (ELR 0x%llx, ESR 0x%llx)\n", static_cast<unsigned long long>(frame.elr),
+              static_cast<unsigned long long>(frame.esr));
+      kobj::end_task(*task, abi::TaskState::Faulted, static_cast<std::uint64_t>(reason_for(esr.ec)), frame.esr);
+    }
+  }
+  sched::exit_to_user(frame);
+}
+
+} // namespace
+
 extern "C" void exception_dispatch(bramble::arch::ExceptionFrame* frame, std::uint64_t vector_index) {
   using namespace bramble;
   const auto index = static_cast<std::uint32_t>(vector_index);
   const auto kind = arch::vector_kind(index);
+  const auto source = arch::vector_source(index);
+  if (source == arch::VectorSource::LowerA64 || source == arch::VectorSource::LowerA32) {
+    from_user(*frame, index);
+    return;
+  }
   if (kind == arch::VectorKind::Irq) {
     irq::dispatch();
     return;

@@ -61,6 +61,8 @@ exception_common:
     mov     x0, sp
     bl      exception_dispatch
 
+    .global exception_return
+exception_return:
     ldp     x2, x3, [sp, #256]
     msr     elr_el1, x2
     msr     spsr_el1, x3

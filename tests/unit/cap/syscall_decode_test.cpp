@@ -93,6 +93,7 @@ std::uint64_t decode_any(const SyscallArgs& args, Caller caller) {
   case Syscall::task_create: return code(decode_task_create(args, caller));
   case Syscall::task_start: return code(decode_task_start(args, caller));
   case Syscall::task_exit: return kSuccess;
+  case Syscall::task_status: return code(decode_task_status(args, caller));
   }
   return kSuccess;
 }
@@ -373,6 +374,12 @@ TEST_CASE("task_create and task_start") {
   CHECK(decode_error(f, call(Syscall::task_start, kFrame)) == code(Error::WrongType));
   f.weaken(kTask, kRightAudit);
   CHECK(decode_error(f, call(Syscall::task_start, kTask)) == code(Error::InsufficientRights));
+  // task_status needs no right at all: the weakened capability still answers.
+  auto status = decode_task_status(call(Syscall::task_status, kTask), f.caller);
+  REQUIRE(status.ok());
+  CHECK(status.value() == &f.task);
+  CHECK(decode_error(f, call(Syscall::task_status, kFrame)) == code(Error::WrongType));
+  CHECK(decode_error(f, call(Syscall::task_status, 0)) == code(Error::InvalidSlot)); // the null slot
 }
 
 TEST_CASE("random registers: decoders change nothing and return only their call's documented errors") {

@@ -1,0 +1,79 @@
+#include "kernel/object/notification.hpp"
+
+#include "kernel/object/pool.hpp"
+#include "kernel/task/scheduler.hpp"
+#include "kernel/task/task.hpp"
+
+namespace bramble::kobj {
+namespace {
+Pool<Notification, 1024> g_notifications;
+}
+
+Notification* Notification::create(cap::MemoryQuota* quota, std::uint64_t charged) {
+  Notification* n = g_notifications.create(quota, charged);
+  if (n != nullptr && quota != nullptr) quota->charge(charged);
+  return n;
+}
+
+void Notification::signal(std::uint64_t bits) {
+  word_ |= bits;
+  if (first_waiter_ == nullptr) return;
+  Task* t = first_waiter_;
+  first_waiter_ = t->next_waiter;
+  if (first_waiter_ == nullptr) last_waiter_ = nullptr;
+  t->next_waiter = nullptr;
+  t->waiting_on = nullptr;
+  const std::uint64_t word = word_;
+  word_ = 0;
+  sched::wake(*t, abi::kSuccess, word);
+}
+
+std::uint64_t Notification::wait_or_enqueue(Task& task) {
+  if (word_ != 0) {
+    const std::uint64_t word = word_;
+    word_ = 0;
+    return word;
+  }
+  task.next_waiter = nullptr;
+  task.waiting_on = this;
+  if (last_waiter_ != nullptr) last_waiter_->next_waiter = &task;
+  else first_waiter_ = &task;
+  last_waiter_ = &task;
+  return 0;
+}
+
+std::uint64_t Notification::poll() {
+  const std::uint64_t word = word_;
+  word_ = 0;
+  return word;
+}
+
+void Notification::remove_waiter(Task& task) {
+  Task* previous = nullptr;
+  for (Task* t = first_waiter_; t != nullptr; previous = t, t = t->next_waiter) {
+    if (t != &task) continue;
+    if (previous != nullptr) previous->next_waiter = t->next_waiter;
+    else first_waiter_ = t->next_waiter;
+    if (last_waiter_ == t) last_waiter_ = previous;
+    t->next_waiter = nullptr;
+    t->waiting_on = nullptr;
+    return;
+  }
+}
+
+void Notification::on_last_capability_deleted() {
+  while (first_waiter_ != nullptr) {
+    Task* t = first_waiter_;
+    first_waiter_ = t->next_waiter;
+    t->next_waiter = nullptr;
+    t->waiting_on = nullptr;
+    sched::wake(*t, static_cast<std::uint64_t>(abi::Error::ObjectDestroyed), 0);
+  }
+  last_waiter_ = nullptr;
+  if (quota_ != nullptr) quota_->refund(charged_);
+  g_notifications.destroy(this);
+}
+
+std::size_t notifications_in_use() { return g_notifications.in_use(); }
+
+} // namespace bramble::kobj

@@ -1,0 +1,47 @@
+// Notifications: a word of bits. signal ORs bits in and wakes one waiter, which receives the whole
+// word (and the word is cleared); wait returns the word at once if it is non-zero (clearing it), else
+// blocks; poll never blocks. Deleting the last capability wakes every waiter with ObjectDestroyed.
+#pragma once
+
+#include "kernel/cap/kernel_object.hpp"
+#include "kernel/cap/memory_quota.hpp"
+#include "kernel/lib/result.hpp"
+
+namespace bramble::kobj {
+
+class Task;
+
+class Notification final : public cap::KernelObject {
+public:
+  static constexpr cap::CapType kType = cap::CapType::Notification;
+
+  Notification(cap::MemoryQuota* quota, std::uint64_t charged)
+      : KernelObject(kType), quota_(quota), charged_(charged) {}
+  ~Notification() = default;
+
+  // A new notification charged to `quota` (nullptr: the kernel's own, uncharged). nullptr when the
+  // pool is exhausted.
+  [[nodiscard]] static Notification* create(cap::MemoryQuota* quota, std::uint64_t charged);
+
+  void signal(std::uint64_t bits);
+  // The word if non-zero (cleared), else 0 and the task is queued (the caller blocks it).
+  std::uint64_t wait_or_enqueue(Task& task);
+  std::uint64_t poll();
+  // A task waiting here is going away.
+  void remove_waiter(Task& task);
+
+  void on_last_capability_deleted() override;
+
+  [[nodiscard]] std::uint64_t word() const { return word_; }
+
+private:
+  std::uint64_t word_ = 0;
+  Task* first_waiter_ = nullptr;
+  Task* last_waiter_ = nullptr;
+  cap::MemoryQuota* quota_;
+  std::uint64_t charged_;
+};
+
+[[nodiscard]] std::size_t notifications_in_use();
+
+} // namespace bramble::kobj

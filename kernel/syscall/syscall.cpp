@@ -1,0 +1,259 @@
+#include "kernel/syscall/syscall.hpp"
+
+#include "kernel/arch/aarch64/uaccess.hpp"
+#include "kernel/cap/cap_ops.hpp"
+#include "kernel/cap/syscall_decode.hpp"
+#include "kernel/loader/embedded.hpp"
+#include "kernel/log.hpp"
+#include "kernel/object/frame.hpp"
+#include "kernel/object/notification.hpp"
+#include "kernel/object/registry.hpp"
+#include "kernel/task/scheduler.hpp"
+#include "kernel/task/task.hpp"
+#include "mm/address_space.hpp"
+
+namespace bramble::syscall {
+namespace {
+
+using abi::Error;
+using abi::Syscall;
+using kobj::Task;
+
+// What a call leaves in x0..x3; `deferred`: the task blocked or ended, nothing is written now.
+struct Reply {
+  std::uint64_t status = abi::kSuccess;
+  std::uint64_t r[3] = {0, 0, 0};
+  bool deferred = false;
+};
+
+Reply ok(std::uint64_t r1 = 0, std::uint64_t r2 = 0, std::uint64_t r3 = 0) { return Reply{abi::kSuccess, {r1, r2, r3}, false}; }
+Reply fail(Error e) { return Reply{static_cast<std::uint64_t>(e), {0, 0, 0}, false}; }
+Reply deferred() { return Reply{abi::kSuccess, {0, 0, 0}, true}; }
+template <typename T> Reply fail_or(const cap::Result<T>& r) { return fail(r.error()); }
+
+constexpr std::uint64_t kMaxAllocation = abi::kPageSize << mm::FrameAllocator::kMaxOrder; // 4 MiB
+constexpr std::uint64_t kMaxTaskSlots = 4096;
+constexpr std::uint64_t kNotificationCost = 64;
+constexpr std::uint64_t kTaskKernelCost = 16 * 1024;
+
+std::uint64_t g_calls = 0;
+
+std::uint64_t page_round(std::uint64_t bytes) { return (bytes + abi::kPageSize - 1) & ~(abi::kPageSize - 1); }
+
+cap::DecodeLimits limits_for(const Task& self) {
+  return cap::DecodeLimits{mm::kUserBase,
+                           mm::kUserTop,
+                           kMaxAllocation,
+                           loader::embedded_programs().size(),
+                           self.priority(),
+                           kMaxTaskSlots,
+                           kNotificationCost,
+                           kTaskKernelCost + abi::kUserStackSize};
+}
+
+std::uint64_t slot_of(const Task& self, const cap::Capability* cap) { return self.caps().index_of(cap); }
+
+Reply debug_write(Task&, const cap::SyscallArgs& call, cap::Caller caller) {
+  auto a = cap::decode_debug_write(call, caller);
+  if (!a.ok()) return fail_or(a);
+  char chunk[256];
+  std::uint64_t written = 0;
+  while (written < a->length) {
+    const std::uint64_t n = a->length - written < sizeof chunk ? a->length - written : sizeof chunk;
+    const std::size_t missing = copy_from_user(chunk, reinterpret_cast<const void*>(a->buffer + written), n);
+    kwrite(chunk, n - missing);
+    written += n - missing;
+    if (missing != 0) break; // an unmapped part: a short count
+  }
+  return ok(written);
+}
+
+Reply memory_allocate(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
+  auto a = cap::decode_memory_allocate(call, caller);
+  if (!a.ok()) return fail_or(a);
+  auto frame = kobj::Frame::create(*a->quota, a->size);
+  if (!frame.ok()) return fail_or(frame);
+  cap::invoke_install(cap::InstallOp{a->destination, *frame});
+  return ok(slot_of(self, a->destination));
+}
+
+Reply memory_map(Task& self, const cap::SyscallArgs& call, cap::Caller caller, bool into) {
+  auto a = into ? cap::decode_memory_map_into(call, caller) : cap::decode_memory_map(call, caller);
+  if (!a.ok()) return fail_or(a);
+  Task& target = a->task != nullptr ? static_cast<Task&>(*a->task) : self;
+  if (!target.has_space()) return fail(Error::InvalidAddress); // the task has ended: nothing to map into
+  auto r = kobj::map_frame(target, *a->frame_cap, a->vaddr, a->perms);
+  return r.ok() ? ok() : fail_or(r);
+}
+
+Reply memory_unmap(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
+  auto a = cap::decode_memory_unmap(call, caller);
+  if (!a.ok()) return fail_or(a);
+  auto r = kobj::unmap_at(self, a->vaddr);
+  return r.ok() ? ok() : fail_or(r);
+}
+
+Reply notification_create(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
+  auto a = cap::decode_notification_create(call, caller);
+  if (!a.ok()) return fail_or(a);
+  kobj::Notification* n = kobj::Notification::create(a->quota, a->cost);
+  if (n == nullptr) return fail(Error::OutOfMemory);
+  cap::invoke_install(cap::InstallOp{a->destination, n});
+  return ok(slot_of(self, a->destination));
+}
+
+kobj::Notification& notification_of(const cap::NotificationArgs& a) {
+  return *cap::object_cast<kobj::Notification>(a.notification);
+}
+
+Reply signal(const cap::SyscallArgs& call, cap::Caller caller) {
+  auto a = cap::decode_signal(call, caller);
+  if (!a.ok()) return fail_or(a);
+  notification_of(*a).signal(a->signal_bits);
+  return ok();
+}
+
+Reply wait(Task& self, const cap::SyscallArgs& call, cap::Caller caller, bool block) {
+  auto a = cap::decode_wait(call, caller);
+  if (!a.ok()) return fail_or(a);
+  kobj::Notification& n = notification_of(*a);
+  if (!block) return ok(n.poll());
+  const std::uint64_t word = n.wait_or_enqueue(self);
+  if (word != 0) return ok(word);
+  sched::block_current(); // signal() or the notification's destruction completes the call
+  return deferred();
+}
+
+template <typename Op> Reply derive(cap::Result<Op> op) {
+  if (!op.ok()) return fail_or(op);
+  cap::invoke_derive(*op);
+  return ok();
+}
+
+Reply cap_info(const cap::SyscallArgs& call, cap::Caller caller) {
+  auto a = cap::decode_cap_info(call, caller);
+  if (!a.ok()) return fail_or(a);
+  const cap::CapInfo info = cap::cap_info(**a);
+  return ok(info.kind, info.fact0, info.fact1);
+}
+
+Reply shmem_register(const cap::SyscallArgs& call, cap::Caller caller) {
+  auto a = cap::decode_shmem_register(call, caller);
+  if (!a.ok()) return fail_or(a);
+  auto r = kobj::registry().publish(a->name, *a->frame, *a->notification);
+  return r.ok() ? ok() : fail_or(r);
+}
+
+Reply shmem_query(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
+  auto a = cap::decode_shmem_query(call, caller);
+  if (!a.ok()) return fail_or(a);
+  auto r = kobj::registry().lookup(a->name, *a->frame_destination, *a->notification_destination);
+  if (!r.ok()) return fail_or(r);
+  return ok(slot_of(self, a->frame_destination), slot_of(self, a->notification_destination));
+}
+
+Reply task_create(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
+  auto a = cap::decode_task_create(call, caller);
+  if (!a.ok()) return fail_or(a);
+  const loader::EmbeddedProgram& program = loader::embedded_programs()[a->image];
+  // The image's pages are charged too (an upper bound: the file size, page-rounded).
+  const std::uint64_t charge = a->cost + page_round(program.size);
+  if (auto c = a->quota->check_charge(charge); !c.ok()) return fail(c.error());
+  const kobj::TaskSpec spec{program.name, program.data, program.size, a->slots, a->priority,
+                            a->quota,     charge,       a->fault_notification};
+  auto task = kobj::create_task(spec);
+  if (!task.ok()) return fail_or(task);
+  cap::invoke_install(cap::InstallOp{a->destination, *task});
+  return ok(slot_of(self, a->destination));
+}
+
+Reply task_start(const cap::SyscallArgs& call, cap::Caller caller) {
+  auto a = cap::decode_task_start(call, caller);
+  if (!a.ok()) return fail_or(a);
+  Task& task = static_cast<Task&>(*a->task);
+  if (task.state != abi::TaskState::Created) return fail(Error::InvalidState);
+  kobj::start_task(task, a->argument);
+  return ok();
+}
+
+Reply task_status(const cap::SyscallArgs& call, cap::Caller caller) {
+  auto a = cap::decode_task_status(call, caller);
+  if (!a.ok()) return fail_or(a);
+  const Task& task = static_cast<const Task&>(**a);
+  return ok(static_cast<std::uint64_t>(task.state), task.exit_code, task.fault_detail);
+}
+
+Reply dispatch(Syscall number, Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
+  cap::CapTable& caps = caller.caps;
+  const auto& x = call.arg;
+  switch (number) {
+  case Syscall::debug_write: return debug_write(self, call, caller);
+  case Syscall::yield: sched::yield_current(); return ok();
+  case Syscall::memory_allocate: return memory_allocate(self, call, caller);
+  case Syscall::memory_map: return memory_map(self, call, caller, false);
+  case Syscall::memory_map_into: return memory_map(self, call, caller, true);
+  case Syscall::memory_unmap: return memory_unmap(self, call, caller);
+  case Syscall::notification_create: return notification_create(self, call, caller);
+  case Syscall::signal: return signal(call, caller);
+  case Syscall::wait: return wait(self, call, caller, true);
+  case Syscall::poll: return wait(self, call, caller, false);
+  case Syscall::cap_copy: return derive(cap::decode_cap_copy(call, caller));
+  case Syscall::cap_mint: return derive(cap::decode_cap_mint(call, caller));
+  case Syscall::cap_insert_into: return derive(cap::decode_cap_insert_into(call, caller));
+  case Syscall::cap_move: {
+    auto op = cap::decode_cap_move(call, caller);
+    if (!op.ok()) return fail_or(op);
+    cap::invoke_move(*op);
+    return ok();
+  }
+  case Syscall::cap_delete: {
+    auto op = cap::decode_cap_delete(call, caller);
+    if (!op.ok()) return fail_or(op);
+    cap::invoke_delete(*op);
+    return ok();
+  }
+  case Syscall::cap_revoke: {
+    auto op = cap::decode_cap_revoke(call, caller);
+    if (!op.ok()) return fail_or(op);
+    return ok(cap::invoke_revoke(*op));
+  }
+  case Syscall::cap_info: return cap_info(call, caller);
+  case Syscall::shmem_register: return shmem_register(call, caller);
+  case Syscall::shmem_query: return shmem_query(self, call, caller);
+  case Syscall::task_create: return task_create(self, call, caller);
+  case Syscall::task_start: return task_start(call, caller);
+  case Syscall::task_exit:
+    kobj::end_task(self, abi::TaskState::Exited, x[0], 0);
+    return deferred();
+  case Syscall::task_status: return task_status(call, caller);
+  }
+  (void)caps;
+  return fail(Error::InvalidSyscall);
+}
+
+} // namespace
+
+void handle(arch::ExceptionFrame& frame) {
+  Task& self = *sched::current();
+  ++g_calls;
+  const cap::SyscallArgs call{frame.x[8], {frame.x[0], frame.x[1], frame.x[2], frame.x[3], frame.x[4], frame.x[5]}};
+  auto number = cap::decode_syscall_number(call.number);
+  if (!number.ok()) {
+    kprintf("kernel: task '%s' killed: bad system call %llu\n", self.name,
+            static_cast<unsigned long long>(call.number));
+    kobj::end_task(self, abi::TaskState::Faulted, static_cast<std::uint64_t>(abi::FaultReason::BadSyscall),
+                   call.number);
+    return;
+  }
+  const cap::DecodeLimits limits = limits_for(self);
+  const Reply reply = dispatch(*number, self, call, cap::Caller{self.caps(), limits});
+  if (reply.deferred || self.state != abi::TaskState::Running) return;
+  frame.x[0] = reply.status;
+  frame.x[1] = reply.r[0];
+  frame.x[2] = reply.r[1];
+  frame.x[3] = reply.r[2];
+}
+
+std::uint64_t calls_handled() { return g_calls; }
+
+} // namespace bramble::syscall

@@ -1,0 +1,15 @@
+// System calls: decode (kernel/cap/syscall_decode.hpp: every argument and capability checked), then
+// the kernel's own checks, then invoke. Results go back in x0 (status) and x1..x3.
+#pragma once
+
+#include "kernel/arch/aarch64/exception_frame.hpp"
+
+namespace bramble::syscall {
+
+// An `svc` from the current task. May block or end the task (the scheduler then switches).
+void handle(arch::ExceptionFrame& frame);
+
+// Counters for the boot log and tests.
+[[nodiscard]] std::uint64_t calls_handled();
+
+} // namespace bramble::syscall

@@ -1,0 +1,156 @@
+#include "kernel/abi/syscalls.hpp"
+#include "kernel/task/scheduler.hpp"
+
+#include "kernel/arch/aarch64/cpu.hpp"
+#include "kernel/mem/memory.hpp"
+#include "kernel/task/root.hpp"
+#include "kernel/task/task.hpp"
+
+extern "C" {
+void fp_save(bramble::kobj::FpState* state);
+void fp_restore(const bramble::kobj::FpState* state);
+[[noreturn]] void enter_user(const bramble::arch::ExceptionFrame* frame);
+}
+
+namespace bramble::sched {
+namespace {
+
+constexpr unsigned kPriorities = abi::kMaxPriority + 1;
+
+struct Queue {
+  Task* first = nullptr;
+  Task* last = nullptr;
+};
+
+Queue g_ready[kPriorities];
+std::uint32_t g_ready_mask = 0; // bit p: queue p is not empty
+Task* g_current = nullptr;
+bool g_switch = false;
+std::uint64_t g_switches = 0;
+
+unsigned prio(const Task& t) { return static_cast<unsigned>(t.priority()); }
+
+void enqueue(Task& t) {
+  if (t.queued) return;
+  Queue& q = g_ready[prio(t)];
+  t.next_ready = nullptr;
+  t.prev_ready = q.last;
+  if (q.last != nullptr) q.last->next_ready = &t;
+  else q.first = &t;
+  q.last = &t;
+  t.queued = true;
+  g_ready_mask |= 1u << prio(t);
+}
+
+void dequeue(Task& t) {
+  if (!t.queued) return;
+  Queue& q = g_ready[prio(t)];
+  if (t.prev_ready != nullptr) t.prev_ready->next_ready = t.next_ready;
+  else q.first = t.next_ready;
+  if (t.next_ready != nullptr) t.next_ready->prev_ready = t.prev_ready;
+  else q.last = t.prev_ready;
+  t.next_ready = t.prev_ready = nullptr;
+  t.queued = false;
+  if (q.first == nullptr) g_ready_mask &= ~(1u << prio(t));
+}
+
+Task* highest_ready() {
+  if (g_ready_mask == 0) return nullptr;
+  const unsigned p = 31u - static_cast<unsigned>(__builtin_clz(g_ready_mask));
+  return g_ready[p].first;
+}
+
+bool running(const Task& t) { return t.state == abi::TaskState::Running; }
+
+// Waits with interrupts on until a task is ready. The interrupts arrive as EL1 IRQs (vector 5) that
+// only run their handlers: switching happens here, on the way out.
+void idle() {
+  kmem::activate_user_space(0);
+  while (highest_ready() == nullptr) {
+    arch::enable_irqs();
+    arch::wait_for_interrupt();
+    arch::disable_irqs();
+  }
+}
+
+void load(Task& next, arch::ExceptionFrame& frame) {
+  g_current = &next;
+  dequeue(next);
+  frame = next.context;
+  fp_restore(&next.fp);
+  kmem::activate_user_space(next.space().ttbr0_value());
+  ++g_switches;
+}
+
+bool blocked_flag = false;
+
+} // namespace
+
+Task* current() { return g_current; }
+
+void make_ready(Task& task) {
+  enqueue(task);
+  if (g_current == nullptr || task.priority() > g_current->priority()) g_switch = true;
+}
+
+void remove(Task& task) {
+  dequeue(task);
+  if (&task == g_current) g_switch = true;
+}
+
+void wake(Task& task, std::uint64_t status, std::uint64_t value) {
+  task.context.x[0] = status;
+  task.context.x[1] = value;
+  task.context.x[2] = 0;
+  task.context.x[3] = 0;
+  make_ready(task);
+}
+
+void block_current() {
+  blocked_flag = true;
+  g_switch = true;
+}
+
+void yield_current() { g_switch = true; }
+
+void on_tick() {
+  if (g_current == nullptr) return;
+  ++g_current->cpu_ticks;
+  // Round robin: anyone of the same or higher priority waiting gets the CPU at the end of the slice.
+  const Task* next = highest_ready();
+  if (next != nullptr && next->priority() >= g_current->priority()) g_switch = true;
+}
+
+void exit_to_user(arch::ExceptionFrame& frame) {
+  kobj::reap();
+  root::check_ended();
+  if (!g_switch && g_current != nullptr && running(*g_current)) return;
+  g_switch = false;
+  Task* previous = g_current;
+  if (previous != nullptr && running(*previous)) {
+    previous->context = frame;
+    fp_save(&previous->fp);
+    if (!blocked_flag) enqueue(*previous);
+  }
+  blocked_flag = false;
+  g_current = nullptr;
+  Task* next = highest_ready();
+  if (next == nullptr) {
+    idle();
+    next = highest_ready();
+  }
+  load(*next, frame);
+}
+
+void start() {
+  // Built off the stack: enter_user() moves it to the top of the kernel stack, over this call chain.
+  static arch::ExceptionFrame first_frame;
+  if (highest_ready() == nullptr) idle();
+  load(*highest_ready(), first_frame);
+  g_switch = false;
+  enter_user(&first_frame);
+}
+
+std::uint64_t context_switches() { return g_switches; }
+
+} // namespace bramble::sched

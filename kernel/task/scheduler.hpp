@@ -1,0 +1,42 @@
+// The scheduler: strict priorities 0..31, round robin within a priority on the timer tick (one tick
+// is the time slice), blocking waits. The kernel is not preemptible: it switches tasks only on the
+// way back to EL0 (exit_to_user), with one kernel stack for everything (the seL4 model).
+#pragma once
+
+#include <cstdint>
+
+#include "kernel/arch/aarch64/exception_frame.hpp"
+
+namespace bramble::kobj {
+class Task;
+}
+
+namespace bramble::sched {
+
+using kobj::Task;
+
+// The task whose registers are in the exception frame (nullptr while idle).
+[[nodiscard]] Task* current();
+
+void make_ready(Task& task);
+// Takes a task off the ready queue (or marks the running task as leaving the CPU).
+void remove(Task& task);
+// A blocked task's call completes with x0 = status, x1 = value; it becomes ready.
+void wake(Task& task, std::uint64_t status, std::uint64_t value);
+// The running task blocks (its call's results are filled in by wake()).
+void block_current();
+void yield_current();
+// Timer tick (interrupt context).
+void on_tick();
+
+// At the end of every exception taken from EL0: releases ended tasks, and if the running task
+// blocked, ended, used up its slice or a higher-priority task woke, saves its registers from `frame`
+// and loads the next task's into it (idling until one is ready).
+void exit_to_user(arch::ExceptionFrame& frame);
+
+// Leaves kernel_main for the first task (there must be a ready one). Does not return.
+[[noreturn]] void start();
+
+[[nodiscard]] std::uint64_t context_switches();
+
+} // namespace bramble::sched
