@@ -53,6 +53,16 @@ cap::Result<void> ShmemRegistry::lookup(std::uint64_t name, cap::Capability& fra
   return err(Error::NameNotFound);
 }
 
+void ShmemRegistry::sweep() {
+  for (std::size_t i = 0; i < kEntries; ++i) {
+    const bool frame = !table_.at(2 * i + 1).empty();
+    const bool notification = !table_.at(2 * i + 2).empty();
+    if (frame == notification) continue;
+    const std::uint64_t slot = frame ? 2 * i + 1 : 2 * i + 2;
+    if (auto d = cap::decode_delete(table_, slot); d.ok()) cap::invoke_delete(*d);
+  }
+}
+
 std::size_t ShmemRegistry::live_entries() const {
   std::size_t n = 0;
   for (std::size_t i = 0; i < kEntries; ++i) n += live(i) ? 1u : 0u;

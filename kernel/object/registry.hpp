@@ -27,6 +27,10 @@ public:
   [[nodiscard]] cap::Result<void> lookup(std::uint64_t name, cap::Capability& frame_destination,
                                          cap::Capability& notification_destination);
   [[nodiscard]] std::size_t live_entries() const;
+  // Deletes the remaining copy of every withdrawn entry (its frame or notification copy was revoked
+  // or died with its producer), so the registry keeps nothing alive that nobody can reach. Runs
+  // after each operation (capability hooks may not call capability operations).
+  void sweep();
 
 private:
   [[nodiscard]] bool live(std::size_t entry) const;
