@@ -56,7 +56,7 @@ inline constexpr std::uint64_t kTaskEndedFault = std::uint64_t{1} << 57; // the 
 // task_status results (x1 = state, x2 = code, x3 = detail).
 enum class TaskState : std::uint64_t {
   Created = 1, // made by task_create, not started
-  Running = 2, // started: ready, running or blocked
+  Running = 2, // started: ready, running or blocked (detail = 1 while blocked in wait, else 0)
   Exited = 3,  // called task_exit; code = its exit code
   Faulted = 4, // killed by the kernel; code = the FaultReason, detail = ESR_EL1 (or the bad number)
   Killed = 5,  // destroyed because the last capability to it was deleted (nobody can ask, but the

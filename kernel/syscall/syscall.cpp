@@ -180,6 +180,9 @@ Reply task_status(const cap::SyscallArgs& call, cap::Caller caller) {
   auto a = cap::decode_task_status(call, caller);
   if (!a.ok()) return fail_or(a);
   const Task& task = static_cast<const Task&>(**a);
+  if (task.state == abi::TaskState::Running) {
+    return ok(static_cast<std::uint64_t>(task.state), 0, task.waiting_on != nullptr ? 1 : 0);
+  }
   return ok(static_cast<std::uint64_t>(task.state), task.exit_code, task.fault_detail);
 }
 

@@ -1,0 +1,23 @@
+# EL0 test programs (user/tests/<program>) run as the root task on both boards: the kernel starts
+# the program for -append "test=user:<program>" and ends QEMU with its exit code (1 if a frame
+# leaked). Each program prints one "FAIL <file>:<line>: <expr>" line per failed check and ends with
+# "<program>: N checks, M failed".
+foreach(board rpi4 rpi3)
+  if(board STREQUAL "rpi4")
+    set(machine raspi4b)
+  else()
+    set(machine raspi3b)
+  endif()
+  foreach(program syscall_errors cap_rights preempt fpu fault notify)
+    set(extra "")
+    if(program STREQUAL "syscall_errors")
+      # The per-call check counts, for every call (the program checks it covered all of them).
+      set(extra --expect "syscall debug_write: [1-9][0-9]* checks" --expect "syscall task_status: [1-9][0-9]* checks")
+    endif()
+    bramble_qemu_test(task.${program}.${board} BUILD ${board} MACHINE ${machine} SCENARIO user:${program} TIMEOUT 60
+      ARGS --expect "kernel: root task '${program}' started" ${extra}
+           --expect "${program}: [0-9]+ checks, 0 failed"
+           --expect "kernel: root task '${program}' exited with code 0"
+           --reject "FAIL " --reject "no checks")
+  endforeach()
+endforeach()

@@ -1,0 +1,88 @@
+// Typed system call wrappers: one inline function per call in kernel/abi/syscalls.hpp, named as the
+// call, taking its arguments in the ABI's order and returning the raw SyscallResult (status in x0,
+// results in x1..x3), so a test can look at every error the kernel returns. Slots, addresses and
+// sizes are plain 64-bit numbers on purpose: tests pass out-of-range and malformed values.
+//
+// Header-only: user/tests programs include it as "user/lib/sys.hpp" and need no extra target.
+#pragma once
+
+#include <cstdint>
+
+#include "kernel/abi/boot_info.hpp"
+#include "kernel/abi/syscalls.hpp"
+#include "user/runtime/syscall.hpp"
+
+namespace bramble::user::sys {
+
+using Word = std::uint64_t;
+using abi::Syscall;
+
+[[nodiscard]] inline SyscallResult debug_write(Word buffer, Word length) {
+  return syscall2(Syscall::debug_write, buffer, length);
+}
+[[nodiscard]] inline SyscallResult yield() { return syscall0(Syscall::yield); }
+
+[[nodiscard]] inline SyscallResult memory_allocate(Word memory, Word size) {
+  return syscall2(Syscall::memory_allocate, memory, size);
+}
+[[nodiscard]] inline SyscallResult memory_map(Word frame, Word vaddr, Word perms) {
+  return syscall3(Syscall::memory_map, frame, vaddr, perms);
+}
+[[nodiscard]] inline SyscallResult memory_map_into(Word task, Word frame, Word vaddr, Word perms) {
+  return syscall4(Syscall::memory_map_into, task, frame, vaddr, perms);
+}
+[[nodiscard]] inline SyscallResult memory_unmap(Word vaddr) { return syscall1(Syscall::memory_unmap, vaddr); }
+
+[[nodiscard]] inline SyscallResult notification_create(Word memory) {
+  return syscall1(Syscall::notification_create, memory);
+}
+[[nodiscard]] inline SyscallResult signal(Word notification) { return syscall1(Syscall::signal, notification); }
+[[nodiscard]] inline SyscallResult wait(Word notification) { return syscall1(Syscall::wait, notification); }
+[[nodiscard]] inline SyscallResult poll(Word notification) { return syscall1(Syscall::poll, notification); }
+
+[[nodiscard]] inline SyscallResult cap_copy(Word source, Word destination) {
+  return syscall2(Syscall::cap_copy, source, destination);
+}
+[[nodiscard]] inline SyscallResult cap_mint(Word source, Word destination, Word rights, Word badge) {
+  return syscall4(Syscall::cap_mint, source, destination, rights, badge);
+}
+[[nodiscard]] inline SyscallResult cap_move(Word source, Word destination) {
+  return syscall2(Syscall::cap_move, source, destination);
+}
+[[nodiscard]] inline SyscallResult cap_delete(Word slot) { return syscall1(Syscall::cap_delete, slot); }
+[[nodiscard]] inline SyscallResult cap_revoke(Word slot) { return syscall1(Syscall::cap_revoke, slot); }
+[[nodiscard]] inline SyscallResult cap_insert_into(Word task, Word task_slot, Word source, Word rights, Word badge) {
+  return syscall5(Syscall::cap_insert_into, task, task_slot, source, rights, badge);
+}
+[[nodiscard]] inline SyscallResult cap_info(Word slot) { return syscall1(Syscall::cap_info, slot); }
+
+[[nodiscard]] inline SyscallResult shmem_register(Word registry, Word name, Word frame, Word notification) {
+  return syscall4(Syscall::shmem_register, registry, name, frame, notification);
+}
+[[nodiscard]] inline SyscallResult shmem_query(Word registry, Word name) {
+  return syscall2(Syscall::shmem_query, registry, name);
+}
+
+[[nodiscard]] inline SyscallResult task_create(Word authority, Word memory, Word image, Word slots, Word priority,
+                                               Word fault_notification) {
+  return syscall6(Syscall::task_create, authority, memory, image, slots, priority, fault_notification);
+}
+[[nodiscard]] inline SyscallResult task_start(Word task, Word argument) {
+  return syscall2(Syscall::task_start, task, argument);
+}
+[[noreturn]] inline void task_exit(std::int64_t code) { user::task_exit(code); }
+[[nodiscard]] inline SyscallResult task_status(Word task) { return syscall1(Syscall::task_status, task); }
+
+// A call by number, for numbers that name no call (the enum's fixed underlying type holds any value).
+[[nodiscard]] inline SyscallResult raw_call(Word number) { return syscall0(static_cast<Syscall>(number)); }
+
+// cap_info's x1, split (layout in abi/syscalls.hpp).
+[[nodiscard]] constexpr abi::CapType info_type(const SyscallResult& info) { return abi::cap_info_type(info.r1); }
+[[nodiscard]] constexpr abi::Rights info_rights(const SyscallResult& info) { return abi::cap_info_rights(info.r1); }
+
+// task_status's x1, typed.
+[[nodiscard]] constexpr abi::TaskState status_state(const SyscallResult& status) {
+  return static_cast<abi::TaskState>(status.r1);
+}
+
+} // namespace bramble::user::sys
