@@ -58,7 +58,14 @@ Result<DeleteOp> decode_delete(CapTable& table, ktl::uint64_t slot) {
   return DeleteOp{target};
 }
 
-void invoke_delete(const DeleteOp& op) { Links::release(*op.target); }
+void invoke_delete(const DeleteOp& op) {
+  // Everything derived from the capability goes first (the revoke walk), then the capability. So
+  // every capability to an object descends from the one its creator was given, and the object dies
+  // when that line of ownership ends: nothing can be kept alive only by copies that nobody can reach
+  // (a task holding the last capability to itself), which re-parenting allowed.
+  (void)invoke_revoke(RevokeOp{op.target});
+  Links::release(*op.target);
+}
 
 Result<RevokeOp> decode_revoke(CapTable& table, ktl::uint64_t slot) {
   Capability* target = BRAMBLE_TRY(table.occupied(slot));

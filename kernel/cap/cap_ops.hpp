@@ -9,8 +9,10 @@
 //   set only when the source is unbadged and the type has badges; badge 0 keeps the source's.
 // - insert: a mint into another table (or the same); the source needs the Grant right.
 // - move: the capability changes slot (within or between tables) and keeps its place in the tree.
-// - delete: the capability goes; its children stay and are re-parented to its parent (children of a
-//   deleted root become roots). Deleting an object's last capability destroys the object.
+// - delete: the capability goes, and with it everything derived from it (a revoke, then the
+//   capability itself). Deleting an object's last capability destroys the object. (An earlier rule
+//   re-parented children; the EL0 syscall fuzzer showed it lets a task hold the only capability to
+//   itself, an object no one can ever reach or destroy.)
 // - revoke: deletes every capability derived from the given one, transitively, in every table; the
 //   given one stays. Revoke never destroys the object (the given capability still points at it),
 //   but each deleted capability's on_capability_deleted hook runs (mappings made through it go).

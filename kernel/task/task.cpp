@@ -45,15 +45,9 @@ void free_block(Task::Block& block) {
 // objects whose last capability the task held are destroyed (which may end further tasks: they
 // join the reap list).
 void release(Task& t) {
-  // What the task derived from its capabilities and gave away (copies in other tables, registry
-  // entries) goes with it: revoke each, then delete. A dead producer's channel cannot be found or
-  // used through it any more, and nothing it made outlives it unseen.
-  if (t.table_object != nullptr) {
-    for (std::uint64_t slot = 1; slot < t.table_object->size(); ++slot) {
-      if (auto op = cap::decode_revoke(*t.table_object, slot); op.ok()) (void)cap::invoke_revoke(*op);
-    }
-    cap::cap_table_clear(*t.table_object);
-  }
+  // Deleting takes what was derived along (kernel/cap/cap_ops.hpp): what the task gave away (copies
+  // in other tables, registry entries) goes with it, and nothing it made outlives it unseen.
+  if (t.table_object != nullptr) cap::cap_table_clear(*t.table_object);
   if (t.kernel_slots.constructed()) cap::cap_table_clear(*t.kernel_slots);
   forget_mappings(t);
   if (t.space_.constructed()) {

@@ -155,12 +155,19 @@ private:
     Result<DeleteOp> op = decode_delete(table, slot_index);
     if (!decoded(op, before, error_bit(Error::InvalidSlot) | error_bit(Error::EmptySlot))) return;
     const KernelObject* object = op->target->object();
-    const Capability* parent = op->target->parent();
-    std::vector<const Capability*> children;
-    for (const Capability* c = op->target->first_child(); c != nullptr; c = c->next_sibling()) children.push_back(c);
+    std::vector<const Capability*> descendants;
+    std::vector<const Capability*> stack{op->target};
+    while (!stack.empty()) {
+      const Capability* node = stack.back();
+      stack.pop_back();
+      for (const Capability* c = node->first_child(); c != nullptr; c = c->next_sibling()) {
+        descendants.push_back(c);
+        stack.push_back(c);
+      }
+    }
     track_counts_then(object, [&] { invoke_delete(op.value()); });
     CHECK(op->target->empty());
-    for (const Capability* child : children) CHECK(child->parent() == parent);
+    for (const Capability* d : descendants) CHECK(d->empty()); // the whole line went with it
   }
 
   void revoke(CapTable& table, std::uint64_t slot_index) {

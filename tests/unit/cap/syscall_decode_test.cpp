@@ -32,6 +32,8 @@ enum : std::uint64_t { kQuota = 1, kFrame, kTask, kNotification, kRegistry, kAut
 
 struct Fixture {
   OwnedTable<12> t;
+  OwnedTable<16> attic; // where weaken() keeps the capabilities it replaced (their copies live on them)
+  std::uint64_t attic_next = 1;
   FakeQuota quota{64 * kPage};
   FakeFrame frame{0x2000'0000, 2 * kPage, &quota};
   FakeTask<4> task{5};
@@ -47,11 +49,13 @@ struct Fixture {
   // Replaces a slot's capability by a copy with fewer rights (and a badge).
   // Uses slot 11 as scratch, so call it before fill_table().
   void weaken(std::uint64_t slot, Rights rights, Badge badge = 0) {
-    auto mint = decode_mint(t.table, slot, 11, rights, badge);
+    // Deleting a capability deletes what was derived from it, so the original moves to the attic
+    // and the weaker copy is derived from it there.
+    const std::uint64_t kept = attic_next++;
+    invoke_move(decode_move(t.table, slot, attic.table, kept).value());
+    auto mint = decode_derive(attic.storage[kept], t.storage[slot], rights, badge);
     REQUIRE(mint.ok());
     invoke_derive(mint.value());
-    invoke_delete(decode_delete(t.table, slot).value());
-    invoke_move(decode_move(t.table, 11, t.table, slot).value());
   }
   void fill_table() {
     for (std::uint64_t s = kFirstFree; s < t.table.size(); ++s) {

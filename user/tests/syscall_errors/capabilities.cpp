@@ -79,9 +79,10 @@ void test_cap_delete_revoke_info(const Env& env) {
   const Word n = new_notification(env);
   const Word child = mint(n, abi::kRightSignal, 0);
   const Word grandchild = mint(child, abi::kRightSignal, 0);
-  CHECK_OK(sys::cap_delete(child)); // its child moves up and stays usable
+  CHECK_OK(sys::cap_delete(child)); // what was derived from it goes too
   CHECK_ERR(sys::cap_info(child), EmptySlot);
-  CHECK_OK(sys::signal(grandchild));
+  CHECK_ERR(sys::signal(grandchild), EmptySlot);
+  CHECK_OK(sys::signal(n)); // the original line is untouched
   CHECK_ERR(sys::cap_delete(child), EmptySlot);
   CHECK_ERR(sys::cap_delete(0), InvalidSlot);
   CHECK_ERR(sys::cap_delete(env.beyond), InvalidSlot);
