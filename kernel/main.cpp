@@ -10,6 +10,7 @@
 #include "kernel/log.hpp"
 #include "kernel/loader/embedded.hpp"
 #include "kernel/mem/memory.hpp"
+#include "kernel/syscall/syscall.hpp"
 #include "kernel/task/root.hpp"
 #include "kernel/task/scheduler.hpp"
 #include "kernel/panic.hpp"
@@ -71,6 +72,13 @@ constexpr std::uint32_t kSchedulerHz = 100;
 
 // Starts the root task and the scheduler; the kernel from here on only runs on exceptions.
 [[noreturn]] void start_user_space(const char* program, const BootInfo& info) {
+  char interval[16];
+  if (test::option("capcheck", interval, sizeof interval)) {
+    std::uint64_t n = 0;
+    for (const char* p = interval; *p >= '0' && *p <= '9'; ++p) n = n * 10 + static_cast<std::uint64_t>(*p - '0');
+    syscall::set_invariant_check_interval(n);
+    kprintf("kernel: checking capability invariants every %llu system calls\n", static_cast<unsigned long long>(n));
+  }
   root::create(program, info);
   timer::set_tick_hook([](std::uint64_t) { sched::on_tick(); });
   if (!timer::start(kSchedulerHz)) panic("cannot attach the timer interrupt (line %u)", board::Board::kTimerIrq);

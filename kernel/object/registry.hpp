@@ -31,6 +31,7 @@ public:
   // or died with its producer), so the registry keeps nothing alive that nobody can reach. Runs
   // after each operation (capability hooks may not call capability operations).
   void sweep();
+  [[nodiscard]] const cap::CapTable& table() const { return table_; }
 
 private:
   [[nodiscard]] bool live(std::size_t entry) const;

@@ -2,6 +2,8 @@
 
 #include "kernel/arch/aarch64/uaccess.hpp"
 #include "kernel/cap/cap_ops.hpp"
+#include "kernel/cap/invariants.hpp"
+#include "kernel/panic.hpp"
 #include "kernel/cap/syscall_decode.hpp"
 #include "kernel/loader/embedded.hpp"
 #include "kernel/log.hpp"
@@ -37,6 +39,26 @@ constexpr std::uint64_t kNotificationCost = 64;
 constexpr std::uint64_t kTaskKernelCost = 16 * 1024;
 
 std::uint64_t g_calls = 0;
+std::uint64_t g_check_interval = 0;
+
+void check_capability_invariants() {
+  const cap::CapTable* tables[2 * 64 + 1];
+  struct Collector {
+    const cap::CapTable** tables;
+    std::size_t count;
+  } collector{tables, 0};
+  kobj::for_each_task(
+      [](Task& t, void* context) {
+        auto* c = static_cast<Collector*>(context);
+        if (t.table_object != nullptr && c->count < 2 * 64) c->tables[c->count++] = t.table_object;
+        if (t.kernel_slots.constructed() && c->count < 2 * 64) c->tables[c->count++] = &*t.kernel_slots;
+      },
+      &collector);
+  tables[collector.count++] = &kobj::registry().table();
+  const cap::InvariantReport report = cap::check_invariants(std::span<const cap::CapTable* const>(tables, collector.count));
+  if (!report.ok()) panic("capability invariant violated after %llu calls: %s", static_cast<unsigned long long>(g_calls),
+                          report.violation);
+}
 
 std::uint64_t page_round(std::uint64_t bytes) { return (bytes + abi::kPageSize - 1) & ~(abi::kPageSize - 1); }
 
@@ -250,6 +272,7 @@ void handle(arch::ExceptionFrame& frame) {
   }
   const cap::DecodeLimits limits = limits_for(self);
   const Reply reply = dispatch(*number, self, call, cap::Caller{self.caps(), limits});
+  if (g_check_interval != 0 && g_calls % g_check_interval == 0) check_capability_invariants();
   if (reply.deferred || self.state != abi::TaskState::Running) return;
   frame.x[0] = reply.status;
   frame.x[1] = reply.r[0];
@@ -258,5 +281,6 @@ void handle(arch::ExceptionFrame& frame) {
 }
 
 std::uint64_t calls_handled() { return g_calls; }
+void set_invariant_check_interval(std::uint64_t interval) { g_check_interval = interval; }
 
 } // namespace bramble::syscall

@@ -9,6 +9,10 @@ namespace bramble::syscall {
 // An `svc` from the current task. May block or end the task (the scheduler then switches).
 void handle(arch::ExceptionFrame& frame);
 
+// Test runs: check every capability table's invariants (kernel/cap/invariants.hpp) after every
+// `interval` system calls (0: never); a violation is a kernel panic.
+void set_invariant_check_interval(std::uint64_t interval);
+
 // Counters for the boot log and tests.
 [[nodiscard]] std::uint64_t calls_handled();
 

@@ -148,6 +148,12 @@ void check_ended() {
           "mappings %zu\n", static_cast<unsigned long long>(free), static_cast<unsigned long long>(g_frames_before),
           leak ? " (LEAK)" : "", kobj::tasks_in_use(), kobj::frames_in_use(), kobj::notifications_in_use(),
           kobj::mappings_in_use());
+  kobj::for_each_task(
+      [](kobj::Task& t, void*) {
+        kprintf("kernel: LEFT task '%s' %s, %u capabilities to it, resources %s\n", t.name, state_name(t.state),
+                t.cap_count(), t.released ? "released" : "held");
+      },
+      nullptr);
   if (!semihosting::available()) return;
   test::ExitCode code = test::ExitCode::Fail;
   if (state == abi::TaskState::Exited && g_ended.code == 0 && !leak) code = test::ExitCode::Pass;

@@ -1,0 +1,20 @@
+# Robustness (issue 9): the EL0 system-call fuzzer on both boards. Deterministic from its seed (printed
+# first; replay any failure with the same -append). The kernel checks its capability invariants every
+# 997 calls (a violation panics: exit 3), and the run fails if any frame was not given back.
+# A longer soak: make -f Makefile.qemu soak [SEED=n CALLS=n].
+set(BRAMBLE_FUZZ_SEED 20261125 CACHE STRING "Seed of the syscall fuzzer in the test suite")
+set(BRAMBLE_FUZZ_CALLS 1000000 CACHE STRING "System calls the fuzzer makes per board in the test suite")
+foreach(board rpi4 rpi3)
+  if(board STREQUAL "rpi4")
+    set(machine raspi4b)
+  else()
+    set(machine raspi3b)
+  endif()
+  bramble_qemu_test(robust.syscall-fuzz.${board} BUILD ${board} MACHINE ${machine} SCENARIO user:syscall_fuzz TIMEOUT 240
+    ARGS --append "seed=${BRAMBLE_FUZZ_SEED} calls=${BRAMBLE_FUZZ_CALLS} capcheck=997"
+         --expect "checking capability invariants every 997 system calls"
+         --expect "syscall_fuzz: seed ${BRAMBLE_FUZZ_SEED}, ${BRAMBLE_FUZZ_CALLS} calls"
+         --expect "syscall_fuzz: [0-9]+ calls by [0-9]+ workers .*: 0 kernel failures"
+         --expect "kernel: frames free ([0-9]+), before root \\1. tasks 0, frames objects 0, notifications 0, mappings 0"
+         --reject "PANIC" --reject "invariant violated")
+endforeach()
