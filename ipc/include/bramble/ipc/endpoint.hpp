@@ -25,6 +25,7 @@ template <RingIndex I> struct Attached {
   ProducerControl<I>* producer;
   ConsumerControl<I>* consumer;
   unsigned char* data;
+  const ChannelStateWord* state; // page 0's channel-state word (layout.hpp), read on slow paths only
   I tail;
   I head;
 };
@@ -36,13 +37,15 @@ template <RingIndex I>
   auto g = validate_header(base, size, spec);
   if (!g) return err(g.error());
   auto* bytes = static_cast<unsigned char*>(base);
-  auto* p = std::launder(reinterpret_cast<ProducerControl<I>*>(bytes + g->producer.offset));
-  auto* c = std::launder(reinterpret_cast<ConsumerControl<I>*>(bytes + g->consumer.offset));
+  // The parts start on page boundaries (validate_header checked the geometry): going through void*
+  // says so to -Wcast-align (GCC with -mstrict-align).
+  auto* p = std::launder(static_cast<ProducerControl<I>*>(static_cast<void*>(bytes + g->producer.offset)));
+  auto* c = std::launder(static_cast<ConsumerControl<I>*>(static_cast<void*>(bytes + g->consumer.offset)));
   const I tail = p->tail.load(std::memory_order_acquire);
   const I head = c->head.load(std::memory_order_acquire);
   if (static_cast<I>(tail - head) > spec.capacity || tail % unit != 0 || head % unit != 0)
     return err(Error::PeerCorrupted);
-  return Attached<I>{p, c, bytes + g->data.offset, tail, head};
+  return Attached<I>{p, c, bytes + g->data.offset, channel_state(base), tail, head};
 }
 
 // Shared by both cores: the sticky fault.
@@ -69,7 +72,8 @@ private:
 template <RingIndex I, std::uint64_t Capacity, Notifier Nt> class alignas(kCacheLine) ProducerCore {
 public:
   ProducerCore(const Attached<I>& a, Nt notifier)
-      : own_(a.producer), peer_(a.consumer), data_(a.data), tail_(a.tail), published_(a.tail), cached_head_(a.head), notifier_(notifier) {}
+      : own_(a.producer), peer_(a.consumer), data_(a.data), state_(a.state), tail_(a.tail), published_(a.tail),
+        cached_head_(a.head), notifier_(notifier) {}
   ProducerCore(ProducerCore&& o) noexcept : ProducerCore(static_cast<const ProducerCore&>(o)) {
     o.fault_.set(Error::Detached);
   }
@@ -98,7 +102,10 @@ public:
     if (cached >= want) return cached;
     return refresh();
   }
+  // A closed channel has nobody reading: the producer learns it here, on the slow path (once its cached
+  // free space ran out, or when it re-checks before sleeping), and faults with Closed for good.
   [[nodiscard]] Result<std::size_t> refresh() {
+    if (state_->load(std::memory_order_relaxed) == kChannelClosed) return fault_.set(Error::Closed);
     const I head = peer_->head.load(std::memory_order_acquire);
     // The head may only move forward, and never past what we published (tail_ >= published tail).
     if (static_cast<I>(head - cached_head_) > static_cast<I>(tail_ - cached_head_)) return fault_.set(Error::PeerCorrupted);
@@ -138,6 +145,7 @@ private:
   ProducerControl<I>* own_;
   const ConsumerControl<I>* peer_;
   unsigned char* data_;
+  const ChannelStateWord* state_;
   I tail_;        // private truth of our index, possibly ahead of what is published
   I published_;   // the tail we last stored to the shared page
   I cached_head_; // last head value we accepted
@@ -149,7 +157,8 @@ private:
 template <RingIndex I, std::uint64_t Capacity, Notifier Nt> class alignas(kCacheLine) ConsumerCore {
 public:
   ConsumerCore(const Attached<I>& a, Nt notifier)
-      : own_(a.consumer), peer_(a.producer), data_(a.data), head_(a.head), published_(a.head), cached_tail_(a.tail), notifier_(notifier) {}
+      : own_(a.consumer), peer_(a.producer), data_(a.data), state_(a.state), head_(a.head), published_(a.head),
+        cached_tail_(a.tail), notifier_(notifier) {}
   ConsumerCore(ConsumerCore&& o) noexcept : ConsumerCore(static_cast<const ConsumerCore&>(o)) {
     o.fault_.set(Error::Detached);
   }
@@ -178,13 +187,16 @@ public:
     if (cached >= want) return cached;
     return refresh();
   }
+  // A closed channel is reported only when nothing is left to read: the state word is read (acquire)
+  // only when the ring looks empty, and then the tail once more, so a producer's last publication
+  // before it died is still delivered.
   [[nodiscard]] Result<std::size_t> refresh() {
-    const I tail = peer_->tail.load(std::memory_order_acquire);
-    // The tail may only move forward and never more than Capacity ahead of what we have consumed.
-    const I ahead = static_cast<I>(tail - head_);
-    if (ahead > Capacity || ahead < static_cast<I>(cached_tail_ - head_)) return fault_.set(Error::PeerCorrupted);
-    cached_tail_ = tail;
-    return static_cast<std::size_t>(ahead);
+    auto ahead = load_tail();
+    if (!ahead || ahead.value() != 0) return ahead;
+    if (state_->load(std::memory_order_acquire) != kChannelClosed) return ahead;
+    ahead = load_tail();
+    if (!ahead || ahead.value() != 0) return ahead;
+    return fault_.set(Error::Closed);
   }
 
   void advance(std::size_t units) { head_ = static_cast<I>(head_ + static_cast<I>(units)); }
@@ -215,9 +227,19 @@ private:
   ConsumerCore(const ConsumerCore&) = default;
   ConsumerCore& operator=(const ConsumerCore&) = default;
 
+  [[nodiscard]] Result<std::size_t> load_tail() {
+    const I tail = peer_->tail.load(std::memory_order_acquire);
+    // The tail may only move forward and never more than Capacity ahead of what we have consumed.
+    const I ahead = static_cast<I>(tail - head_);
+    if (ahead > Capacity || ahead < static_cast<I>(cached_tail_ - head_)) return fault_.set(Error::PeerCorrupted);
+    cached_tail_ = tail;
+    return static_cast<std::size_t>(ahead);
+  }
+
   ConsumerControl<I>* own_;
   const ProducerControl<I>* peer_;
   const unsigned char* data_;
+  const ChannelStateWord* state_;
   I head_;        // private truth of our index, possibly ahead of what is published
   I published_;   // the head we last stored to the shared page
   I cached_tail_; // last tail value we accepted

@@ -48,6 +48,16 @@ struct SharedHeader {
 };
 static_assert(sizeof(SharedHeader) == 64 && alignof(SharedHeader) == 8, "the header is part of the ABI");
 
+// The one word of page 0 that may change after the ring was opened, on its own cache line after the
+// header: 0 while the channel is open, kChannelClosed once whoever laid the ring out (the broker, which
+// keeps page 0 mapped writable for itself while both sides map it read-only) closed it. Sides read it
+// only on their slow paths (ProducerCore/ConsumerCore::refresh), never on a streaming publication. A
+// 32-bit word so it is lock-free on every target (Cortex-M included).
+inline constexpr std::size_t kChannelStateOffset = 64;
+inline constexpr std::uint32_t kChannelClosed = 1;
+using ChannelStateWord = std::atomic<std::uint32_t>;
+static_assert(sizeof(ChannelStateWord) == 4 && ChannelStateWord::is_always_lock_free);
+
 // Page 1. The index and the sleep word sit on separate cache lines: the consumer polls tail, and only a
 // producer about to sleep on a full ring touches sleep_seq.
 template <RingIndex I> struct ProducerControl {
@@ -133,6 +143,41 @@ template <std::size_t N> inline constexpr std::size_t kRecordRingBytes = ring_ge
   return (reinterpret_cast<std::uintptr_t>(p) & (kPageSize - 1)) == 0;
 }
 
+// Writes page 0 only: the header and an open channel-state word. For a broker that maps the parts of a
+// ring as separate frames: kernel frames come zeroed, which is exactly what write_header would store in
+// the two control pages (indices 0, sleep words 0), so it needs no mapping of them.
+[[nodiscard]] inline Result<void> write_header_page(void* page, const RingSpec& spec) {
+  if (page == nullptr) return err(Error::NullBase);
+  if (!page_aligned(page)) return err(Error::Misaligned);
+  if (auto r = check_spec(spec); !r) return r;
+  const RingGeometry g = ring_geometry(spec);
+  auto* bytes = static_cast<unsigned char*>(page);
+  const SharedHeader h{kLayoutMagic, kLayoutVersion, static_cast<std::uint8_t>(spec.kind), spec.index_width,
+                       spec.element_size, 0, spec.capacity, g.producer.offset, g.consumer.offset, g.data.offset,
+                       g.data.size, g.total_size};
+  ::new (static_cast<void*>(bytes)) SharedHeader(h);
+  auto* state = ::new (static_cast<void*>(bytes + kChannelStateOffset)) ChannelStateWord{};
+  state->store(0, std::memory_order_relaxed);
+  return {};
+}
+
+// The channel-state word of the ring whose page 0 is at `base`.
+[[nodiscard]] inline ChannelStateWord* channel_state(void* base) {
+  return std::launder(static_cast<ChannelStateWord*>(static_cast<void*>(static_cast<unsigned char*>(base) + kChannelStateOffset)));
+}
+[[nodiscard]] inline const ChannelStateWord* channel_state(const void* base) {
+  return std::launder(static_cast<const ChannelStateWord*>(
+      static_cast<const void*>(static_cast<const unsigned char*>(base) + kChannelStateOffset)));
+}
+
+// Closes the channel for both sides (the broker does this through its own writable mapping of page 0,
+// then signals both notifications so a sleeping side wakes, re-checks and sees it). Release: whatever the
+// closer saw before (a dead producer's last published tail) is visible to a side that sees the word.
+inline void mark_closed(void* base) { channel_state(base)->store(kChannelClosed, std::memory_order_release); }
+[[nodiscard]] inline bool is_closed(const void* base) {
+  return channel_state(base)->load(std::memory_order_acquire) == kChannelClosed;
+}
+
 // Lays a ring out in fresh memory: writes the header and the two control pages (indices = start, sleep
 // words = 0). This is what the broker, or a producer setting up its own channel, does before either side
 // opens the ring. `start` lets tests begin near the top of the index range to cross its wrap.
@@ -146,10 +191,7 @@ template <RingIndex I = DefaultIndex>
   if (mapping_size < g.total_size) return err(Error::MappingTooSmall);
 
   auto* bytes = static_cast<unsigned char*>(base);
-  const SharedHeader h{kLayoutMagic, kLayoutVersion, static_cast<std::uint8_t>(spec.kind), spec.index_width,
-                       spec.element_size, 0, spec.capacity, g.producer.offset, g.consumer.offset, g.data.offset,
-                       g.data.size, g.total_size};
-  ::new (static_cast<void*>(bytes + g.header.offset)) SharedHeader(h);
+  if (auto r = write_header_page(bytes + g.header.offset, spec); !r) return r;
   auto* p = ::new (static_cast<void*>(bytes + g.producer.offset)) ProducerControl<I>{};
   auto* c = ::new (static_cast<void*>(bytes + g.consumer.offset)) ConsumerControl<I>{};
   p->tail.store(start, std::memory_order_relaxed);

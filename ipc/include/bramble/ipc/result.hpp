@@ -34,6 +34,10 @@ enum class Error : std::uint8_t {
   BadTotalSize,
   // A value read from the peer's page or from the data region is impossible. Sticky.
   PeerCorrupted,
+  // Whoever set the channel up (the broker) closed it, typically because the peer ended: the consumer
+  // gets it once everything published before the close was read, the producer at its next refresh of
+  // the consumer's index. Sticky.
+  Closed,
 };
 
 [[nodiscard]] constexpr const char* error_name(Error e) {
@@ -57,6 +61,7 @@ enum class Error : std::uint8_t {
   case Error::BadOffsets: return "BadOffsets";
   case Error::BadTotalSize: return "BadTotalSize";
   case Error::PeerCorrupted: return "PeerCorrupted";
+  case Error::Closed: return "Closed";
   }
   return "?";
 }

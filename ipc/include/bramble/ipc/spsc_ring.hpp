@@ -136,7 +136,7 @@ public:
   static constexpr std::size_t capacity() { return N; }
 
 private:
-  T* slot(std::size_t at) const { return std::launder(reinterpret_cast<T*>(core_.data())) + at; }
+  T* slot(std::size_t at) const { return std::launder(static_cast<T*>(static_cast<void*>(core_.data()))) + at; }
 
   detail::ProducerCore<I, N, Nt> core_;
   std::size_t reserved_ = 0;
@@ -236,7 +236,9 @@ public:
   static constexpr std::size_t capacity() { return N; }
 
 private:
-  const T* slot(std::size_t at) const { return std::launder(reinterpret_cast<const T*>(core_.data())) + at; }
+  const T* slot(std::size_t at) const {
+    return std::launder(static_cast<const T*>(static_cast<const void*>(core_.data()))) + at;
+  }
 
   detail::ConsumerCore<I, N, Nt> core_;
   std::size_t peeked_ = 0;

@@ -1,0 +1,315 @@
+#include "broker/channel_broker.hpp"
+
+namespace bramble::broker {
+
+const char* broker_error_name(BrokerError e) {
+  switch (e) {
+  case BrokerError::NotPermitted: return "not permitted";
+  case BrokerError::NoRoom: return "no room";
+  case BrokerError::Kernel: return "kernel call failed";
+  case BrokerError::Layout: return "layout";
+  case BrokerError::NoSuchChannel: return "no such channel";
+  case BrokerError::NotRegistered: return "component not registered";
+  }
+  return "?";
+}
+
+const char* setup_step_name(SetupStep s) {
+  switch (s) {
+  case SetupStep::None: return "-";
+  case SetupStep::AllocateFrames: return "allocate";
+  case SetupStep::MapBroker: return "map-broker";
+  case SetupStep::WriteHeader: return "write-header";
+  case SetupStep::MapProducer: return "map-producer";
+  case SetupStep::MapConsumer: return "map-consumer";
+  case SetupStep::CreateNotifications: return "notifications";
+  case SetupStep::InstallProducer: return "install-producer";
+  case SetupStep::InstallConsumer: return "install-consumer";
+  case SetupStep::GrantRegistry: return "grant-registry";
+  }
+  return "?";
+}
+
+Result<void, BrokerError> ChannelBroker::add_component(std::size_t index, Slot task, Slot first_free_slot) {
+  if (index >= policy_.components().size() || index >= kMaxComponents) return err(BrokerError::NotRegistered);
+  components_[index] = Component{true, true, task, first_free_slot == 0 ? 1 : first_free_slot, 0};
+  return {};
+}
+
+const ChannelRecord* ChannelBroker::channel(std::uint32_t id) const {
+  for (const ChannelRecord& c : channels_) {
+    if (c.state != ChannelState::Free && c.id == id) return &c;
+  }
+  return nullptr;
+}
+
+std::size_t ChannelBroker::active_channels() const {
+  std::size_t n = 0;
+  for (const ChannelRecord& c : channels_) n += c.state != ChannelState::Free ? 1u : 0u;
+  return n;
+}
+
+std::uint32_t ChannelBroker::lowest_free_window(std::uint32_t used) {
+  for (std::uint32_t k = 0; k < kMaxWindows; ++k) {
+    if ((used & (std::uint32_t{1} << k)) == 0) return k;
+  }
+  return kMaxWindows;
+}
+
+std::uint64_t ChannelBroker::header_vaddr(const ChannelRecord& c) const {
+  // One page per channel record, at the bottom of the broker's own window.
+  return kWindowBase + static_cast<std::uint64_t>(&c - channels_) * ipc::kPageSize;
+}
+
+void ChannelBroker::log(AuditEvent e, const ChannelRecord& c, SetupStep step, std::uint8_t detail) {
+  audit_.record(AuditRecord{0, ops_.now(), e, c.mode, static_cast<std::uint8_t>(step), detail, c.id,
+                            c.party[kProducer], c.party[kConsumer], c.bytes});
+}
+
+Result<ChannelRecord*, BrokerError> ChannelBroker::begin(std::size_t producer, std::size_t consumer, SetupMode mode,
+                                                         const ipc::RingSpec& spec) {
+  ChannelRecord probe{};
+  probe.mode = mode;
+  probe.id = kNoChannel;
+  probe.party[kProducer] = static_cast<std::uint16_t>(producer);
+  probe.party[kConsumer] = static_cast<std::uint16_t>(consumer);
+  probe.bytes = ipc::check_spec(spec).ok() ? ipc::ring_geometry(spec).total_size : 0;
+  auto rule = policy_.check(producer, consumer, mode, spec);
+  if (!rule.ok()) {
+    last_policy_ = rule.error();
+    log(AuditEvent::Refused, probe, SetupStep::None, static_cast<std::uint8_t>(rule.error()));
+    return err(BrokerError::NotPermitted);
+  }
+  if (producer >= kMaxComponents || consumer >= kMaxComponents || !components_[producer].alive ||
+      !components_[consumer].alive)
+    return err(BrokerError::NotRegistered);
+  ChannelRecord* c = nullptr;
+  for (ChannelRecord& r : channels_) {
+    if (r.state == ChannelState::Free) {
+      c = &r;
+      break;
+    }
+  }
+  const std::uint32_t wp = lowest_free_window(components_[producer].windows);
+  const std::uint32_t wc = lowest_free_window(components_[consumer].windows);
+  if (c == nullptr || wp == kMaxWindows || wc == kMaxWindows) return err(BrokerError::NoRoom);
+  *c = ChannelRecord{};
+  c->mode = mode;
+  c->id = next_id_++; // ids are never reused, not even those of failed setups
+  c->saved_next_slot[kProducer] = components_[producer].next_slot;
+  c->saved_next_slot[kConsumer] = components_[consumer].next_slot;
+  c->party[kProducer] = probe.party[kProducer];
+  c->party[kConsumer] = probe.party[kConsumer];
+  c->alive[kProducer] = c->alive[kConsumer] = true;
+  c->window[kProducer] = wp;
+  c->window[kConsumer] = wc;
+  c->spec = spec;
+  c->bytes = probe.bytes;
+  return c;
+}
+
+// Deletes one broker capability (revoking its descendants first when they live in other tables).
+void ChannelBroker::drop(Slot& slot, bool revoke_first) {
+  if (slot == 0) return;
+  if (revoke_first) (void)ops_.cap_revoke(slot);
+  (void)ops_.cap_delete(slot);
+  slot = 0;
+}
+
+// Undoes a channel in the reverse order of its setup; also the rollback of a failed setup, since every
+// step records what it made the moment it succeeded. Notifications are revoked first (the inserted
+// copies in both components go, waking a waiter with ObjectDestroyed), then each mapping copy is
+// deleted (removing that mapping), then the frames (freeing the memory; the broker's header mapping
+// goes with the header frame).
+void ChannelBroker::release(ChannelRecord& c) {
+  for (Slot& g : c.grants) drop(g, true);
+  for (int n = 1; n >= 0; --n) drop(c.notify[n], true);
+  for (int side = kConsumer; side >= kProducer; --side) {
+    for (int p = static_cast<int>(kParts) - 1; p >= 0; --p) drop(c.copies[side][p], false);
+  }
+  for (int p = static_cast<int>(kParts) - 1; p >= 0; --p) drop(c.frames[p], false);
+  for (int side = kProducer; side <= kConsumer; ++side) {
+    Component& comp = components_[c.party[side]];
+    comp.windows &= ~(std::uint32_t{1} << c.window[side]);
+  }
+}
+
+Unexpected<BrokerError> ChannelBroker::fail(ChannelRecord& c, SetupStep step, KernelError e, BrokerError result) {
+  last_step_ = step;
+  last_kernel_ = e;
+  release(c);
+  // The slots the failed setup used in the components are empty again (revoked above): reuse them.
+  components_[c.party[kProducer]].next_slot = c.saved_next_slot[kProducer];
+  components_[c.party[kConsumer]].next_slot = c.saved_next_slot[kConsumer];
+  log(AuditEvent::Failed, c, step, static_cast<std::uint8_t>(e));
+  c = ChannelRecord{};
+  return err(result);
+}
+
+Result<Established, BrokerError> ChannelBroker::establish_channel_centralized(std::size_t producer,
+                                                                             std::size_t consumer,
+                                                                             const ipc::RingSpec& spec) {
+  ChannelRecord* cp = BRAMBLE_TRY(begin(producer, consumer, SetupMode::Centralized, spec));
+  ChannelRecord& c = *cp;
+  c.state = ChannelState::Active; // owned from here on: every failure below goes through fail()
+  const ipc::RingGeometry g = ipc::ring_geometry(spec);
+  const ipc::ByteRange parts[kParts] = {g.header, g.producer, g.consumer, g.data};
+  Component* comp[2] = {&components_[producer], &components_[consumer]};
+  comp[kProducer]->windows |= std::uint32_t{1} << c.window[kProducer];
+  comp[kConsumer]->windows |= std::uint32_t{1} << c.window[kConsumer];
+
+  // 1. Memory: one frame per part, so each can be mapped with its own rights.
+  for (std::size_t p = 0; p < kParts; ++p) {
+    auto f = ops_.memory_allocate(parts[p].size);
+    if (!f.ok()) return fail(c, SetupStep::AllocateFrames, f.error());
+    c.frames[p] = *f;
+  }
+  // 2. The header, written and validated through the broker's own mapping (kept for closing).
+  const std::uint64_t local = header_vaddr(c);
+  if (auto m = ops_.memory_map(c.frames[0], local, abi::kMapRead | abi::kMapWrite); !m.ok())
+    return fail(c, SetupStep::MapBroker, m.error());
+  void* page = ops_.local(local);
+  if (page == nullptr || !ipc::write_header_page(page, spec).ok() ||
+      !ipc::validate_header(page, g.total_size, spec).ok()) {
+    return fail(c, SetupStep::WriteHeader, KernelError::InvalidSyscall, BrokerError::Layout);
+  }
+  // 3. Both sides' mappings, each through a copy minted with exactly the mapping's rights.
+  for (int side = kProducer; side <= kConsumer; ++side) {
+    const SetupStep step = side == kProducer ? SetupStep::MapProducer : SetupStep::MapConsumer;
+    const std::uint64_t base = window_base(c.window[side]);
+    for (std::size_t p = 0; p < kParts; ++p) {
+      const abi::MapPerms perms = part_perms(static_cast<Side>(side), static_cast<Part>(p));
+      auto copy = ops_.cap_mint(c.frames[p], abi::rights_for_map(perms), abi::kNoBadge);
+      if (!copy.ok()) return fail(c, step, copy.error());
+      c.copies[side][p] = *copy;
+      if (auto m = ops_.memory_map_into(comp[side]->task, *copy, base + parts[p].offset, perms); !m.ok())
+        return fail(c, step, m.error());
+    }
+  }
+  // 4. One notification per direction.
+  for (Slot& n : c.notify) {
+    auto made = ops_.notification_create();
+    if (!made.ok()) return fail(c, SetupStep::CreateNotifications, made.error());
+    n = *made;
+  }
+  // 5. Install: the producer signals "to consumer" and waits on "to producer"; the consumer the reverse.
+  for (int side = kProducer; side <= kConsumer; ++side) {
+    const SetupStep step = side == kProducer ? SetupStep::InstallProducer : SetupStep::InstallConsumer;
+    const Slot sends = c.notify[side == kProducer ? 0 : 1];
+    const Slot receives = c.notify[side == kProducer ? 1 : 0];
+    const Slot signal_slot = comp[side]->next_slot;
+    if (auto r = ops_.cap_insert_into(comp[side]->task, signal_slot, sends, abi::kRightSignal, abi::kNoBadge); !r.ok())
+      return fail(c, step, r.error());
+    c.task_slots[side][0] = signal_slot;
+    ++comp[side]->next_slot;
+    const Slot wait_slot = comp[side]->next_slot;
+    if (auto r = ops_.cap_insert_into(comp[side]->task, wait_slot, receives, abi::kRightWait, abi::kNoBadge); !r.ok())
+      return fail(c, step, r.error());
+    c.task_slots[side][1] = wait_slot;
+    ++comp[side]->next_slot;
+  }
+
+  log(AuditEvent::Established, c);
+  Established out{c.id, {}, {}};
+  for (int side = kProducer; side <= kConsumer; ++side) {
+    ipc::ChannelConfig& cfg = side == kProducer ? out.producer : out.consumer;
+    cfg.base = window_base(c.window[side]);
+    cfg.size = g.total_size;
+    cfg.role = side == kProducer ? ipc::Role::Producer : ipc::Role::Consumer;
+    cfg.kind = spec.kind;
+    cfg.element_size = spec.element_size;
+    cfg.capacity = spec.capacity;
+    cfg.signal_handle = c.task_slots[side][0];
+    cfg.wait_handle = c.task_slots[side][1];
+  }
+  return out;
+}
+
+Result<SelfServiceGrant, BrokerError> ChannelBroker::grant_self_service(std::size_t producer, std::size_t consumer,
+                                                                        const ipc::RingSpec& spec) {
+  ChannelRecord* cp = BRAMBLE_TRY(begin(producer, consumer, SetupMode::SelfService, spec));
+  ChannelRecord& c = *cp;
+  c.state = ChannelState::Active;
+  Component* comp[2] = {&components_[producer], &components_[consumer]};
+  comp[kProducer]->windows |= std::uint32_t{1} << c.window[kProducer];
+  comp[kConsumer]->windows |= std::uint32_t{1} << c.window[kConsumer];
+  const std::uint64_t name = self_service_name(c.id);
+  const abi::Badge badge = abi::registry_badge(name, kRegistryPrefixBits);
+  // Broker-side intermediates (badged, with Grant) so that revoking one withdraws exactly what this
+  // channel handed out; the components get them without Grant: the producer may register (Write) and
+  // allocate (Control on a copy of the broker's memory: there is no sub-quota call yet), the consumer
+  // may only query (Read).
+  struct Need {
+    Slot source;
+    abi::Rights broker_rights;
+    abi::Badge badge;
+    Side side;
+    abi::Rights rights;
+  };
+  const Need needs[3] = {{registry_, abi::kRightWrite | abi::kRightGrant, badge, kProducer, abi::kRightWrite},
+                         {registry_, abi::kRightRead | abi::kRightGrant, badge, kConsumer, abi::kRightRead},
+                         {memory_, abi::kRightControl | abi::kRightGrant, abi::kNoBadge, kProducer, abi::kRightControl}};
+  SelfServiceGrant out{c.id, name, 0, 0, 0, c.window[kProducer], c.window[kConsumer]};
+  Slot* results[3] = {&out.producer_registry, &out.consumer_registry, &out.producer_memory};
+  for (std::size_t i = 0; i < 3; ++i) {
+    auto m = ops_.cap_mint(needs[i].source, needs[i].broker_rights, needs[i].badge);
+    if (!m.ok()) return fail(c, SetupStep::GrantRegistry, m.error());
+    c.grants[i] = *m;
+    Component& target = *comp[needs[i].side];
+    const Slot at = target.next_slot;
+    if (auto r = ops_.cap_insert_into(target.task, at, *m, needs[i].rights, abi::kNoBadge); !r.ok())
+      return fail(c, SetupStep::GrantRegistry, r.error());
+    ++target.next_slot;
+    *results[i] = at;
+  }
+  log(AuditEvent::Granted, c);
+  return out;
+}
+
+void ChannelBroker::tell_both(ChannelRecord& c) {
+  if (c.mode != SetupMode::Centralized || c.frames[0] == 0) return;
+  if (void* page = ops_.local(header_vaddr(c)); page != nullptr) ipc::mark_closed(page);
+  // Wake whoever sleeps on either notification: it re-checks, sees the closed word and returns Closed.
+  for (Slot n : c.notify) {
+    if (n != 0) (void)ops_.signal(n);
+  }
+}
+
+Result<void, BrokerError> ChannelBroker::close_channel(std::uint32_t id) {
+  ChannelRecord* c = nullptr;
+  for (ChannelRecord& r : channels_) {
+    if (r.state != ChannelState::Free && r.id == id) c = &r;
+  }
+  if (c == nullptr) return err(BrokerError::NoSuchChannel);
+  tell_both(*c);
+  release(*c);
+  log(AuditEvent::Closed, *c);
+  *c = ChannelRecord{};
+  return {};
+}
+
+void ChannelBroker::component_ended(std::size_t index) {
+  if (index >= kMaxComponents) return;
+  components_[index].alive = false;
+  for (ChannelRecord& c : channels_) {
+    if (c.state == ChannelState::Free) continue;
+    for (int side = kProducer; side <= kConsumer; ++side) {
+      if (c.party[side] != index || !c.alive[side]) continue;
+      c.alive[side] = false;
+      // Its mappings went with its address space; the copies they were made through are bookkeeping.
+      for (Slot& s : c.copies[side]) drop(s, false);
+      if (c.alive[1 - side]) {
+        tell_both(c);
+        c.state = ChannelState::PeerGone;
+        log(AuditEvent::PeerEnded, c);
+      } else {
+        release(c);
+        log(AuditEvent::Closed, c);
+        c = ChannelRecord{};
+        break;
+      }
+    }
+  }
+}
+
+} // namespace bramble::broker

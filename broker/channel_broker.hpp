@@ -1,0 +1,174 @@
+// ChannelBroker: sets up, records and tears down channels between components, on behalf of the root
+// task, through the KernelOps interface only (so the same code runs in the root task and in host tests).
+//
+// A centralized channel is four frames mapped side by side in each component's channel window, as
+// ipc's ring_geometry lays a ring out (docs/broker.md has the table):
+//   page 0 header   RO producer, RO consumer   (the broker writes it through its own mapping)
+//   page 1 producer RW producer, RO consumer
+//   page 2 consumer RO producer, RW consumer
+//   data            RW producer, RO consumer
+// Each mapping is made through its own capability, minted with exactly the rights of the mapping, so
+// the capability says what the mapping allows and deleting it removes exactly that mapping. Two
+// notifications, one per direction, are installed with Signal for the sender and Wait for the
+// receiver.
+//
+// Channel windows: a component's k-th channel starts at kChannelWindowBase + k * kWindowStride
+// (kWindowStride = 8 MiB > 4 MiB data + 3 pages, the largest ring; the 256 MiB window holds 32). The
+// broker's own header mappings sit at kChannelWindowBase + id * 4 KiB in the root task.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "bramble/ipc/channel.hpp"
+#include "broker/audit.hpp"
+#include "broker/kernel_ops.hpp"
+#include "broker/policy.hpp"
+
+namespace bramble::broker {
+
+inline constexpr std::uint64_t kWindowBase = ipc::kChannelWindowBase;
+inline constexpr std::uint64_t kWindowSize = 0x1000'0000; // [0x9000_0000, 0xA000_0000)
+inline constexpr std::uint64_t kWindowStride = 0x80'0000; // 8 MiB
+inline constexpr std::uint32_t kMaxWindows = static_cast<std::uint32_t>(kWindowSize / kWindowStride);
+inline constexpr std::size_t kMaxComponents = 16;
+inline constexpr std::size_t kMaxChannels = 16;
+
+[[nodiscard]] constexpr std::uint64_t window_base(std::uint32_t k) { return kWindowBase + k * kWindowStride; }
+
+enum class BrokerError : std::uint8_t {
+  NotPermitted, // the policy refused (last_policy_error() says why); audited as Refused
+  NoRoom,       // no free channel record, channel window or component slot range
+  Kernel,       // a kernel call failed (last_step(), last_kernel_error()); everything was undone
+  Layout,       // the header did not validate after writing (never expected); undone
+  NoSuchChannel,
+  NotRegistered, // a component index the broker was not told about (add_component)
+};
+[[nodiscard]] const char* broker_error_name(BrokerError e);
+
+// The kernel calls of a centralized setup, in order (audit records name the one that failed).
+enum class SetupStep : std::uint8_t {
+  None = 0,
+  AllocateFrames = 1,    // header, producer page, consumer page, data
+  MapBroker = 2,         // the header page into the broker, writable
+  WriteHeader = 3,
+  MapProducer = 4,       // mint + memory_map_into, four parts
+  MapConsumer = 5,
+  CreateNotifications = 6,
+  InstallProducer = 7,   // cap_insert_into: Signal on "to consumer", Wait on "to producer"
+  InstallConsumer = 8,
+  GrantRegistry = 9,     // self-service: the badged registry capabilities and the producer's memory
+};
+[[nodiscard]] const char* setup_step_name(SetupStep s);
+
+enum class Part : std::uint8_t { Header = 0, ProducerPage = 1, ConsumerPage = 2, Data = 3 };
+inline constexpr std::size_t kParts = 4;
+enum Side : std::uint8_t { kProducer = 0, kConsumer = 1 };
+
+// The rights (= map permissions) each side gets on each part: least privilege per ipc/layout.hpp.
+[[nodiscard]] constexpr abi::MapPerms part_perms(Side side, Part part) {
+  const bool writes = (side == kProducer && (part == Part::ProducerPage || part == Part::Data)) ||
+                      (side == kConsumer && part == Part::ConsumerPage);
+  return writes ? (abi::kMapRead | abi::kMapWrite) : abi::kMapRead;
+}
+
+struct Established {
+  std::uint32_t id;
+  ipc::ChannelConfig producer; // what each side receives (base = its window, handles = its slots)
+  ipc::ChannelConfig consumer;
+};
+
+struct SelfServiceGrant {
+  std::uint32_t id;
+  std::uint64_t name;             // the channel's registry name (part 0); parts are name + 1..3
+  Slot producer_registry;         // slots in the components' tables
+  Slot producer_memory;
+  Slot consumer_registry;
+  std::uint32_t producer_window;  // k for each side
+  std::uint32_t consumer_window;
+};
+
+enum class ChannelState : std::uint8_t { Free = 0, Active = 1, PeerGone = 2 };
+
+struct ChannelRecord {
+  ChannelState state = ChannelState::Free;
+  SetupMode mode = SetupMode::Centralized;
+  std::uint32_t id = 0;
+  std::uint16_t party[2] = {}; // manifest indices, producer then consumer
+  bool alive[2] = {};
+  std::uint32_t window[2] = {};
+  ipc::RingSpec spec{};
+  std::uint64_t bytes = 0;
+  // Broker-side capabilities (0 = none).
+  Slot frames[kParts] = {};       // the originals: deleting them frees the memory
+  Slot copies[2][kParts] = {};    // one per mapping in a component
+  Slot notify[2] = {};            // [0] "to consumer", [1] "to producer"
+  Slot grants[3] = {};            // self-service: registry (producer, consumer), memory (producer)
+  Slot task_slots[2][2] = {};     // where the notifications went in each component
+  Slot saved_next_slot[2] = {};   // the components' next free slot before setup (for rollback)
+};
+
+class ChannelBroker {
+public:
+  ChannelBroker(KernelOps& ops, const Policy& policy, Slot memory = 0, Slot registry = 0)
+      : ops_(ops), policy_(policy), memory_(memory), registry_(registry) {}
+
+  // Tells the broker that manifest component `index` runs as the task in `task` (a broker slot with
+  // Control), whose table is empty from `first_free_slot` on.
+  [[nodiscard]] Result<void, BrokerError> add_component(std::size_t index, Slot task, Slot first_free_slot = 1);
+
+  [[nodiscard]] Result<Established, BrokerError> establish_channel_centralized(std::size_t producer, std::size_t consumer,
+                                                                              const ipc::RingSpec& spec);
+  // Self-service: checks the policy and gives both components what they need to build the channel
+  // themselves (user/channel/establish.hpp).
+  [[nodiscard]] Result<SelfServiceGrant, BrokerError> grant_self_service(std::size_t producer, std::size_t consumer,
+                                                                         const ipc::RingSpec& spec);
+
+  // Marks the channel closed (both sides' next blocking operation returns ipc::Error::Closed), wakes
+  // both, unmaps both sides, revokes every capability handed out for it and frees its memory.
+  [[nodiscard]] Result<void, BrokerError> close_channel(std::uint32_t id);
+  // A component ended (exit or fault): its channels are closed for the survivor, who is woken; once
+  // both parties of a channel ended, the channel is released completely.
+  void component_ended(std::size_t index);
+
+  [[nodiscard]] const AuditLog& audit() const { return audit_; }
+  [[nodiscard]] const ChannelRecord* channel(std::uint32_t id) const;
+  [[nodiscard]] std::size_t active_channels() const;
+  [[nodiscard]] PolicyError last_policy_error() const { return last_policy_; }
+  [[nodiscard]] SetupStep last_step() const { return last_step_; }
+  [[nodiscard]] KernelError last_kernel_error() const { return last_kernel_; }
+  [[nodiscard]] const Policy& policy() const { return policy_; }
+
+private:
+  struct Component {
+    bool present = false;
+    bool alive = false;
+    Slot task = 0;
+    Slot next_slot = 1;
+    std::uint32_t windows = 0; // bit k: window k in use
+  };
+
+  [[nodiscard]] Result<ChannelRecord*, BrokerError> begin(std::size_t producer, std::size_t consumer, SetupMode mode,
+                                                          const ipc::RingSpec& spec);
+  [[nodiscard]] static std::uint32_t lowest_free_window(std::uint32_t used);
+  [[nodiscard]] std::uint64_t header_vaddr(const ChannelRecord& c) const;
+  void log(AuditEvent e, const ChannelRecord& c, SetupStep step = SetupStep::None, std::uint8_t detail = 0);
+  Unexpected<BrokerError> fail(ChannelRecord& c, SetupStep step, KernelError e, BrokerError result = BrokerError::Kernel);
+  void release(ChannelRecord& c);
+  void tell_both(ChannelRecord& c);
+  void drop(Slot& slot, bool revoke_first);
+
+  KernelOps& ops_;
+  const Policy& policy_;
+  Slot memory_;
+  Slot registry_;
+  Component components_[kMaxComponents] = {};
+  ChannelRecord channels_[kMaxChannels] = {};
+  std::uint32_t next_id_ = 1;
+  AuditLog audit_;
+  PolicyError last_policy_ = PolicyError::PairNotAllowed;
+  SetupStep last_step_ = SetupStep::None;
+  KernelError last_kernel_ = KernelError::InvalidSyscall;
+};
+
+} // namespace bramble::broker

@@ -1,0 +1,57 @@
+// The operations interface: everything the ChannelBroker asks of the kernel, and nothing else. The
+// root task implements it with system calls (broker/root/syscall_ops.hpp); the host tests with a
+// recording fake (tests/unit/broker/fake_kernel.hpp). It keeps the seed plan's vocabulary
+// (memory_allocate, memory_map_into, notification_create, cap_insert_into) and adds what rollback and
+// teardown need (unmap, delete = free, revoke) plus the two the broker's own bookkeeping needs (mint a
+// copy with fewer rights, signal a notification).
+//
+// Every argument that names a capability is a slot of the broker's own table: no call takes a physical
+// address or builds a capability from numbers (the seed's first defect).
+#pragma once
+
+#include <cstdint>
+
+#include "kernel/abi/errors.hpp"
+#include "kernel/abi/rights.hpp"
+#include "kernel/lib/result.hpp"
+
+namespace bramble::broker {
+
+using Slot = std::uint64_t;
+using KernelError = abi::Error;
+template <typename T> using KResult = Result<T, KernelError>;
+
+class KernelOps {
+public:
+  // Allocates `size` bytes (a page multiple) from the broker's memory quota; a frame capability with
+  // every frame right, in a free slot of the broker's table.
+  [[nodiscard]] virtual KResult<Slot> memory_allocate(std::uint64_t size) = 0;
+  // Maps a frame into the broker itself / into a task the broker holds. The mapping belongs to `frame`:
+  // deleting that capability removes it.
+  [[nodiscard]] virtual KResult<void> memory_map(Slot frame, std::uint64_t vaddr, abi::MapPerms perms) = 0;
+  [[nodiscard]] virtual KResult<void> memory_map_into(Slot task, Slot frame, std::uint64_t vaddr, abi::MapPerms perms) = 0;
+  [[nodiscard]] virtual KResult<void> memory_unmap(std::uint64_t vaddr) = 0;
+  // A child of `source` with `rights` (a subset) and `badge` (0: keep), in a free slot.
+  [[nodiscard]] virtual KResult<Slot> cap_mint(Slot source, abi::Rights rights, abi::Badge badge) = 0;
+  [[nodiscard]] virtual KResult<Slot> notification_create() = 0;
+  [[nodiscard]] virtual KResult<void> cap_insert_into(Slot task, Slot task_slot, Slot source, abi::Rights rights,
+                                                      abi::Badge badge) = 0;
+  // Deletes every capability derived from `slot` (in every table), then / or the capability itself.
+  // Deleting a frame's last capability frees its memory.
+  [[nodiscard]] virtual KResult<void> cap_revoke(Slot slot) = 0;
+  [[nodiscard]] virtual KResult<void> cap_delete(Slot slot) = 0;
+  [[nodiscard]] virtual KResult<void> signal(Slot notification) = 0;
+  // Where the broker's own mapping at `vaddr` can be read and written (identity in the root task).
+  [[nodiscard]] virtual void* local(std::uint64_t vaddr) = 0;
+  // The audit clock: a number that only grows. EL0 cannot read CNTVCT_EL0 yet (the kernel leaves
+  // CNTKCTL_EL1.EL0VCTEN clear), so the root task counts the kernel calls it has made.
+  [[nodiscard]] virtual std::uint64_t now() = 0;
+
+protected:
+  KernelOps() = default;
+  ~KernelOps() = default;
+  KernelOps(const KernelOps&) = default;
+  KernelOps& operator=(const KernelOps&) = default;
+};
+
+} // namespace bramble::broker

@@ -1,0 +1,171 @@
+// Starting components from the manifest and following them until they end.
+#include "broker/root/root.hpp"
+#include "broker/system_manifest.hpp"
+#include "user/lib/sys.hpp"
+#include "user/lib/task.hpp"
+#include "user/runtime/print.hpp"
+
+namespace bramble::root {
+
+namespace sys = user::sys;
+namespace ch = user::channel;
+
+namespace {
+// Where the root maps component i's startup and report pages in its own address space.
+constexpr std::uint64_t kPagesBase = 0x1000'0000;
+std::uint64_t pages_at(std::size_t i) { return kPagesBase + i * 0x2000; }
+
+void copy_name(char* out, std::size_t size, const char* in) {
+  std::size_t i = 0;
+  for (; in[i] != '\0' && i + 1 < size; ++i) out[i] = in[i];
+  out[i] = '\0';
+}
+} // namespace
+
+System::System(const abi::BootInfo& boot, broker::SyscallOps& ops, broker::ChannelBroker& broker)
+    : boot_(boot), ops_(ops), broker_(broker) {
+  const auto n = sys::notification_create(boot.slot_memory);
+  if (n.ok()) fault_ = n.r1;
+}
+
+bool System::launch(std::size_t index, std::uint64_t messages, std::uint64_t fault_after) {
+  const broker::ComponentSpec& spec = broker_.policy().components()[index];
+  Component& c = components_[index];
+  c = Component{};
+  c.index = index;
+  const std::uint64_t image = user::task::find_image(boot_, spec.image);
+  if (image == user::task::kNoImage || fault_ == 0) return false;
+  c.fault = ops_.free_slot();
+  if (!sys::cap_mint(fault_, c.fault, abi::kRightSignal, std::uint64_t{1} << index).ok()) return false;
+  const auto task = sys::task_create(boot_.slot_task_create, boot_.slot_memory, image, spec.slots, spec.priority, c.fault);
+  if (!task.ok()) {
+    user::print("root: cannot create %s: %s\n", spec.name, kernel_error_name(task.status));
+    return false;
+  }
+  c.task = task.r1;
+  // Startup page (read-only to the component) and report page (writable), both mapped in the root too.
+  const std::uint64_t at = pages_at(index);
+  c.startup_frame = user::task::map_new({&boot_, 0, boot_.slot_memory, 0, 0, 0}, abi::kPageSize, at,
+                                        abi::kMapRead | abi::kMapWrite);
+  c.report_frame = user::task::map_new({&boot_, 0, boot_.slot_memory, 0, 0, 0}, abi::kPageSize, at + abi::kPageSize,
+                                       abi::kMapRead | abi::kMapWrite);
+  if (c.startup_frame == 0 || c.report_frame == 0) return false;
+  c.startup = reinterpret_cast<ch::Startup*>(at);
+  c.report = reinterpret_cast<ch::Report*>(at + abi::kPageSize);
+  c.startup->magic = ch::kStartupMagic;
+  c.startup->version = 1;
+  copy_name(c.startup->name, sizeof c.startup->name, spec.name);
+  c.startup->messages = messages;
+  c.startup->fault_after = fault_after;
+  c.startup->query_timeout = 100000;
+  c.startup_copy = ops_.free_slot();
+  if (!sys::cap_mint(c.startup_frame, c.startup_copy, abi::kRightRead, 0).ok() ||
+      !sys::memory_map_into(c.task, c.startup_copy, ch::kStartupAddress, abi::kMapRead).ok())
+    return false;
+  c.report_copy = ops_.free_slot();
+  if (!sys::cap_mint(c.report_frame, c.report_copy, abi::kRightRead | abi::kRightWrite, 0).ok() ||
+      !sys::memory_map_into(c.task, c.report_copy, ch::kReportAddress, abi::kMapRead | abi::kMapWrite).ok())
+    return false;
+  if (!broker_.add_component(index, c.task).ok()) return false;
+  c.launched = true;
+  return true;
+}
+
+void System::add_row(std::uint32_t id, std::size_t p, std::size_t c, broker::SetupMode m, const ipc::RingSpec& spec) {
+  for (ChannelRow& r : rows_) {
+    if (!r.used) {
+      r = ChannelRow{true, id, p, c, m, spec.kind};
+      return;
+    }
+  }
+}
+
+bool System::centralized(std::size_t producer, std::size_t consumer, const ipc::RingSpec& spec) {
+  auto ch = broker_.establish_channel_centralized(producer, consumer, spec);
+  if (!ch.ok()) return false;
+  Component& p = components_[producer];
+  Component& c = components_[consumer];
+  p.startup->channels[p.startup->channel_count++] = ch::ChannelGrant{ch::GrantMode::Centralized, 0, ch->producer, 0, 0, 0};
+  c.startup->channels[c.startup->channel_count++] = ch::ChannelGrant{ch::GrantMode::Centralized, 0, ch->consumer, 0, 0, 0};
+  add_row(ch->id, producer, consumer, broker::SetupMode::Centralized, spec);
+  return true;
+}
+
+bool System::self_service(std::size_t producer, std::size_t consumer, const ipc::RingSpec& spec) {
+  auto g = broker_.grant_self_service(producer, consumer, spec);
+  if (!g.ok()) return false;
+  Component& p = components_[producer];
+  Component& c = components_[consumer];
+  ipc::ChannelConfig shape{};
+  shape.kind = spec.kind;
+  shape.element_size = spec.element_size;
+  shape.capacity = spec.capacity;
+  shape.role = ipc::Role::Producer;
+  p.startup->channels[p.startup->channel_count++] =
+      ch::ChannelGrant{ch::GrantMode::SelfService, g->producer_window, shape, g->producer_registry, g->producer_memory, g->name};
+  shape.role = ipc::Role::Consumer;
+  c.startup->channels[c.startup->channel_count++] =
+      ch::ChannelGrant{ch::GrantMode::SelfService, g->consumer_window, shape, g->consumer_registry, 0, g->name};
+  add_row(g->id, producer, consumer, broker::SetupMode::SelfService, spec);
+  return true;
+}
+
+void System::start_all() {
+  for (Component& c : components_) {
+    if (c.launched && !c.started) {
+      c.started = sys::task_start(c.task, ch::kStartupAddress).ok();
+    }
+  }
+}
+
+void System::wait_all() {
+  for (;;) {
+    bool waiting = false;
+    for (Component& c : components_) {
+      if (!c.started || c.ended) continue;
+      const auto st = sys::task_status(c.task);
+      const auto state = sys::status_state(st);
+      if (state == abi::TaskState::Exited || state == abi::TaskState::Faulted || state == abi::TaskState::Killed) {
+        c.ended = true;
+        c.state = state;
+        c.code = st.r2;
+        const char* name = broker_.policy().components()[c.index].name;
+        if (state == abi::TaskState::Exited) {
+          user::print("root: %s exited with code %llu\n", name, static_cast<unsigned long long>(c.code));
+        } else {
+          user::print("root: %s faulted (reason %llu), its channels are closed\n", name,
+                      static_cast<unsigned long long>(c.code));
+        }
+        broker_.component_ended(c.index);
+      } else {
+        waiting = true;
+      }
+    }
+    if (!waiting) return;
+    (void)sys::wait(fault_); // a component ended: its badge and kTaskEnded* arrive here
+  }
+}
+
+void System::cleanup() {
+  for (Component& c : components_) {
+    if (!c.launched) continue;
+    for (Slot* s : {&c.task, &c.startup_copy, &c.report_copy, &c.startup_frame, &c.report_frame, &c.fault}) {
+      if (*s != 0) (void)sys::cap_delete(*s);
+      *s = 0;
+    }
+    c.launched = false;
+  }
+}
+
+std::uint64_t System::memory_in_use() const {
+  const auto info = sys::cap_info(boot_.slot_memory);
+  return info.ok() ? info.r3 : ~std::uint64_t{0};
+}
+
+std::size_t System::caps_in_use() const {
+  std::size_t n = 0;
+  for (Slot s = 1; s < boot_.slot_count; ++s) n += sys::cap_info(s).ok() ? 1u : 0u;
+  return n;
+}
+
+} // namespace bramble::root

@@ -1,0 +1,81 @@
+// The per-channel table and the audit trail, printed by the root task at the end of a run.
+#include "broker/root/root.hpp"
+#include "user/runtime/print.hpp"
+
+namespace bramble::root {
+
+namespace {
+using ull = unsigned long long;
+
+// n / d with four decimals, as text (no floating point in the formatter).
+void ratio(char* out, std::uint64_t n, std::uint64_t d) {
+  const std::uint64_t scaled = d == 0 ? 0 : (n * 10000 + d / 2) / d;
+  const std::uint64_t whole = scaled / 10000;
+  std::uint64_t frac = scaled % 10000;
+  char digits[4];
+  for (int i = 3; i >= 0; --i) {
+    digits[i] = static_cast<char>('0' + frac % 10);
+    frac /= 10;
+  }
+  int k = 0;
+  char w[24];
+  std::uint64_t x = whole;
+  do {
+    w[k++] = static_cast<char>('0' + x % 10);
+    x /= 10;
+  } while (x != 0);
+  int o = 0;
+  while (k > 0) out[o++] = w[--k];
+  out[o++] = '.';
+  for (char c : digits) out[o++] = c;
+  out[o] = '\0';
+}
+} // namespace
+
+void System::print_table() const {
+  user::print("root: channel | mode         | ring    | producer -> consumer | messages | bytes      | errors | "
+              "signals | syscalls/msg | setup syscalls\n");
+  for (const ChannelRow& r : rows_) {
+    if (!r.used) continue;
+    const auto& names = broker_.policy().components();
+    const user::channel::ChannelReport& p = components_[r.producer].report->channels[0];
+    const user::channel::ChannelReport& c = components_[r.consumer].report->channels[0];
+    const std::uint64_t streaming = p.signals + p.waits + c.signals + c.waits;
+    char per[32];
+    ratio(per, streaming, c.messages);
+    user::print("root: %7u | %-12s | %-7s | %8s -> %-8s | %8llu | %10llu | %6llu | %7llu | %12s | %llu\n", r.id,
+                broker::mode_name(r.mode), r.kind == ipc::RingKind::Element ? "element" : "record",
+                names[r.producer].name, names[r.consumer].name, static_cast<ull>(c.messages), static_cast<ull>(c.bytes),
+                static_cast<ull>(c.errors + p.errors), static_cast<ull>(p.signals + c.signals), per,
+                static_cast<ull>(p.setup_syscalls + c.setup_syscalls));
+  }
+}
+
+void System::print_audit() const {
+  const broker::AuditLog& log = broker_.audit();
+  user::print("root: audit trail (%llu records, %llu dropped; time = broker kernel calls so far)\n",
+              static_cast<ull>(log.total()), static_cast<ull>(log.dropped()));
+  const auto& names = broker_.policy().components();
+  for (std::size_t i = 0; i < log.size(); ++i) {
+    const broker::AuditRecord& r = log.at(i);
+    const char* p = r.producer < names.size() ? names[r.producer].name : "?";
+    const char* c = r.consumer < names.size() ? names[r.consumer].name : "?";
+    char why[48] = "";
+    if (r.event == broker::AuditEvent::Refused) {
+      user::print("root: audit #%llu t=%llu %s %s %s -> %s %llu bytes: %s\n", static_cast<ull>(r.sequence),
+                  static_cast<ull>(r.time), broker::audit_event_name(r.event), broker::mode_name(r.mode), p, c,
+                  static_cast<ull>(r.bytes), broker::policy_error_name(static_cast<broker::PolicyError>(r.detail)));
+    } else if (r.event == broker::AuditEvent::Failed) {
+      user::print("root: audit #%llu t=%llu %s %s channel %u %s -> %s %llu bytes: step %s, %s\n",
+                  static_cast<ull>(r.sequence), static_cast<ull>(r.time), broker::audit_event_name(r.event),
+                  broker::mode_name(r.mode), r.channel, p, c, static_cast<ull>(r.bytes),
+                  broker::setup_step_name(static_cast<broker::SetupStep>(r.step)), kernel_error_name(r.detail));
+    } else {
+      user::print("root: audit #%llu t=%llu %s %s channel %u %s -> %s %llu bytes%s\n", static_cast<ull>(r.sequence),
+                  static_cast<ull>(r.time), broker::audit_event_name(r.event), broker::mode_name(r.mode), r.channel, p,
+                  c, static_cast<ull>(r.bytes), why);
+    }
+  }
+}
+
+} // namespace bramble::root

@@ -1,0 +1,95 @@
+// The root task: starts the components of the system manifest, has the ChannelBroker set up their
+// channels, follows them until they end, and prints the per-channel results and the audit trail.
+// One program runs several scenarios, chosen by "scenario=<name>" on the kernel command line.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "broker/channel_broker.hpp"
+#include "broker/root/syscall_ops.hpp"
+#include "kernel/abi/boot_info.hpp"
+#include "user/channel/startup.hpp"
+
+namespace bramble::root {
+
+using broker::Slot;
+
+[[nodiscard]] inline const char* kernel_error_name(std::uint64_t e) {
+  const char* n = abi::error_name(e);
+  return n != nullptr ? n : "?";
+}
+
+struct Component {
+  bool launched = false;
+  bool started = false;
+  bool ended = false;
+  std::size_t index = 0;
+  Slot task = 0;
+  Slot fault = 0;            // the badged fault notification given to task_create
+  Slot startup_frame = 0, report_frame = 0;
+  Slot startup_copy = 0, report_copy = 0; // the component's read-only / writable mappings
+  user::channel::Startup* startup = nullptr; // the root's own mappings of the two pages
+  user::channel::Report* report = nullptr;
+  abi::TaskState state = abi::TaskState::Created;
+  std::uint64_t code = 0;
+};
+
+struct ChannelRow {
+  bool used = false;
+  std::uint32_t id = 0;
+  std::size_t producer = 0, consumer = 0;
+  broker::SetupMode mode = broker::SetupMode::Centralized;
+  ipc::RingKind kind = ipc::RingKind::Element;
+};
+
+class System {
+public:
+  static constexpr std::size_t kMax = 8;
+
+  System(const abi::BootInfo& boot, broker::SyscallOps& ops, broker::ChannelBroker& broker);
+
+  [[nodiscard]] bool launch(std::size_t index, std::uint64_t messages, std::uint64_t fault_after = 0);
+  [[nodiscard]] bool centralized(std::size_t producer, std::size_t consumer, const ipc::RingSpec& spec);
+  [[nodiscard]] bool self_service(std::size_t producer, std::size_t consumer, const ipc::RingSpec& spec);
+  void start_all();
+  void wait_all(); // until every launched component ended; tells the broker about each
+  void cleanup();  // deletes the tasks and their pages (after wait_all)
+  void print_table() const;
+  void print_audit() const;
+
+  [[nodiscard]] std::uint64_t memory_in_use() const;
+  [[nodiscard]] std::size_t caps_in_use() const;
+  [[nodiscard]] Component& component(std::size_t i) { return components_[i]; }
+  [[nodiscard]] const ChannelRow* rows() const { return rows_; }
+  [[nodiscard]] broker::ChannelBroker& broker() { return broker_; }
+  [[nodiscard]] broker::SyscallOps& ops() { return ops_; }
+  [[nodiscard]] const abi::BootInfo& boot() const { return boot_; }
+  [[nodiscard]] Slot fault_notification() const { return fault_; }
+
+private:
+  void add_row(std::uint32_t id, std::size_t p, std::size_t c, broker::SetupMode m, const ipc::RingSpec& spec);
+
+  const abi::BootInfo& boot_;
+  broker::SyscallOps& ops_;
+  broker::ChannelBroker& broker_;
+  Slot fault_ = 0;
+  Component components_[kMax] = {};
+  ChannelRow rows_[kMax] = {};
+};
+
+// Scenarios: each returns true when everything it checks held.
+bool run_demo(System& s, std::uint64_t messages);
+bool run_layout(System& s);
+bool run_unauthorized(System& s);
+bool run_no_registry(System& s);
+bool run_kill(System& s, std::uint64_t messages);
+bool run_oom(System& s);
+// The out-of-memory scenario's helper task (this program started with kFillerRole): fills the quota
+// it was given in slot kFillerMemory and reports through kFillerDone.
+inline constexpr std::uint64_t kFillerRole = 0xF111'E500;
+inline constexpr std::uint64_t kFillerMemory = 1;
+inline constexpr std::uint64_t kFillerDone = 2;
+int run_filler();
+
+} // namespace bramble::root

@@ -1,0 +1,56 @@
+// What the producer and the consumer share: reading the startup page, opening channel 0 from its
+// ChannelConfig (never knowing whether the broker or the component itself set it up), and the report.
+#pragma once
+
+#include <cstdint>
+
+#include "user/channel/establish.hpp"
+#include "user/channel/kernel_notifier.hpp"
+#include "user/channel/startup.hpp"
+#include "user/runtime/print.hpp"
+
+namespace bramble::components {
+
+namespace ch = user::channel;
+
+// Exit codes the root task understands.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitSetupFailed = 2;
+inline constexpr int kExitPeerGone = 3;   // the broker closed the channel (the peer ended)
+inline constexpr int kExitVerifyFailed = 4;
+
+struct Context {
+  const ch::Startup& startup;
+  ch::Report& report;
+  ch::ChannelReport& channel;
+  ipc::ChannelConfig config;
+  ch::NotifierCounters counters;
+};
+
+// Reads the startup page and builds channel 0's config; on failure reports and ends the task.
+inline ipc::ChannelConfig open_channel_or_exit(const void* startup_page, const char* what) {
+  const auto& startup = *static_cast<const ch::Startup*>(startup_page);
+  auto& report = *reinterpret_cast<ch::Report*>(ch::kReportAddress);
+  report.magic = ch::kReportMagic;
+  const ch::SetupResult r = ch::channel_config(startup, 0);
+  report.channels[0].setup_syscalls = r.syscalls;
+  if (!r.ok) {
+    report.setup_error = 1 + static_cast<std::uint64_t>(r.error);
+    report.finished = 1;
+    user::print("%s %s: channel setup failed: %s (kernel error %s)\n", what, startup.name,
+                ch::setup_error_name(r.error), r.kernel != 0 ? abi::error_name(r.kernel) : "none");
+    user::task_exit(kExitSetupFailed);
+  }
+  report.channels[0].base = r.config.base;
+  __builtin_memcpy(report.channels[0].header, reinterpret_cast<const void*>(r.config.base), sizeof report.channels[0].header);
+  return r.config;
+}
+
+inline void finish(ch::ChannelReport& c, const ch::NotifierCounters& n, ipc::Error end, bool ended_with_error) {
+  c.signals = n.signals;
+  c.waits = n.waits;
+  c.end_error = ended_with_error ? 1 + static_cast<std::uint64_t>(end) : 0;
+  reinterpret_cast<ch::Report*>(ch::kReportAddress)->finished = 1;
+}
+
+} // namespace bramble::components
