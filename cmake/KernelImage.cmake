@@ -33,6 +33,7 @@ target_sources(kernel PRIVATE
   ${PROJECT_SOURCE_DIR}/kernel/arch/aarch64/vectors.S
   ${PROJECT_SOURCE_DIR}/kernel/arch/aarch64/exceptions.cpp
   ${PROJECT_SOURCE_DIR}/kernel/arch/aarch64/semihosting.cpp
+  ${PROJECT_SOURCE_DIR}/kernel/arch/aarch64/pmu.cpp
   ${PROJECT_SOURCE_DIR}/kernel/arch/aarch64/semihosting_trap.S)
 
 set(_ld ${PROJECT_SOURCE_DIR}/boot/kernel.ld)

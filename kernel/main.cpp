@@ -3,6 +3,7 @@
 #include "kernel/arch/aarch64/cpu.hpp"
 #include "kernel/arch/aarch64/exceptions.hpp"
 #include "kernel/arch/aarch64/memory_layout.hpp"
+#include "kernel/arch/aarch64/pmu.hpp"
 #include "kernel/arch/aarch64/semihosting.hpp"
 #include "kernel/boot_info.hpp"
 #include "kernel/console.hpp"
@@ -94,6 +95,11 @@ extern "C" void kernel_main(std::uintptr_t dtb_address) {
   arch::install_exception_vectors();
   semihosting::probe();
   test::load_command_line();
+  char pmu_option[8];
+  if (test::option("pmu", pmu_option, sizeof pmu_option) && pmu_option[0] == 'e') {
+    pmu::start_counters(); // as early as the command line is known: boot cost is measured from here
+    pmu::allow_el0_access();
+  }
 
   BootInfo info;
   info.dtb_address = dtb_address;

@@ -2,6 +2,7 @@
 
 #include "board.hpp"
 #include "kernel/arch/aarch64/memory_layout.hpp"
+#include "kernel/arch/aarch64/pmu.hpp"
 #include "kernel/arch/aarch64/semihosting.hpp"
 #include "kernel/cap/cap_ops.hpp"
 #include "kernel/lib/lazy.hpp"
@@ -119,6 +120,10 @@ void create(const char* program, const BootInfo& info) {
     panic("root: cannot map the boot info");
   }
   kobj::start_task(root, abi::kBootInfoAddress);
+  if (pmu::running()) {
+    kprintf("kernel: root task ready after %llu instructions (%llu cycles) since the command line was read\n",
+            static_cast<unsigned long long>(pmu::instructions()), static_cast<unsigned long long>(pmu::cycles()));
+  }
   kprintf("kernel: root task '%s' started (%llu KiB image, quota %llu MiB, %llu frames free)\n", program,
           static_cast<unsigned long long>(image->size >> 10), static_cast<unsigned long long>(quota.limit() >> 20),
           static_cast<unsigned long long>(kmem::frames().free_frames()));
