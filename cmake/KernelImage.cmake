@@ -23,6 +23,7 @@ target_sources(kernel PRIVATE
   ${PROJECT_SOURCE_DIR}/kernel/object/frame.cpp
   ${PROJECT_SOURCE_DIR}/kernel/object/notification.cpp
   ${PROJECT_SOURCE_DIR}/kernel/object/registry.cpp
+  ${PROJECT_SOURCE_DIR}/kernel/object/device.cpp
   ${PROJECT_SOURCE_DIR}/kernel/task/task.cpp
   ${PROJECT_SOURCE_DIR}/kernel/task/scheduler.cpp
   ${PROJECT_SOURCE_DIR}/kernel/task/root.cpp

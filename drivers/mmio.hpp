@@ -41,6 +41,15 @@ private:
   Io io_;
 };
 
+// A device's MMIO range and interrupt line, as a board declares it for user-space drivers.
+struct DeviceRange {
+  const char* name;
+  std::uint64_t base; // physical, page aligned
+  std::uint64_t size; // bytes, a page multiple
+  std::uint32_t irq;  // the controller's line, or kNoDeviceIrq
+};
+inline constexpr std::uint32_t kNoDeviceIrq = 0xFFFF'FFFF;
+
 // Offset of a register in its block, for RegisterBlock::read/write.
 #define BRAMBLE_REG(Regs, field) offsetof(Regs, field)
 

@@ -10,7 +10,11 @@ namespace {
 using board::Board;
 constexpr drivers::Pl011<> kUart{arch::phys_to_virt_address(Board::kUart0Base)};
 
-void write_uart(const char* text, std::size_t length) { kUart.write(text, length); }
+bool g_quiet = false;
+
+void write_uart(const char* text, std::size_t length) {
+  if (!g_quiet) kUart.write(text, length);
+}
 
 } // namespace
 
@@ -28,6 +32,8 @@ void init() {
 }
 
 int try_read() { return kUart.try_get(); }
+
+void set_quiet(bool quiet) { g_quiet = quiet; }
 
 void flush() { kUart.flush(); }
 

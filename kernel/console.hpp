@@ -9,6 +9,10 @@ void init();
 // A received byte or -1 if none is waiting (-2: a byte arrived with a line error).
 [[nodiscard]] int try_read();
 
+// While a user-space driver owns the UART (its device frame exists) the kernel writes nothing,
+// except a panic, which speaks again.
+void set_quiet(bool quiet);
+
 // Waits until everything written has been sent (before ending a QEMU run or halting).
 void flush();
 

@@ -42,6 +42,16 @@ void detach(std::uint32_t line) {
   g_slots[line] = Slot{};
 }
 
+bool attached(std::uint32_t line) { return line < kMaxLines && g_slots[line].handler != nullptr; }
+
+void mask(std::uint32_t line) {
+  if (attached(line)) (void)g_controller.disable(line);
+}
+
+void unmask(std::uint32_t line) {
+  if (attached(line)) (void)g_controller.enable(line);
+}
+
 void dispatch() {
   // Bounded: a line that keeps re-asserting must not keep the CPU here forever.
   for (int round = 0; round < 64; ++round) {

@@ -18,6 +18,10 @@ bool attach(std::uint32_t line, Handler handler, void* context);
 
 // Disables the line and forgets its handler.
 void detach(std::uint32_t line);
+[[nodiscard]] bool attached(std::uint32_t line);
+// Masks / unmasks an attached line (user-space handlers: masked from the interrupt until irq_ack).
+void mask(std::uint32_t line);
+void unmask(std::uint32_t line);
 
 // Called from the IRQ vector: acknowledges and runs handlers until nothing is pending.
 void dispatch();

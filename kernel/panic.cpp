@@ -2,6 +2,7 @@
 
 #include <cstdarg>
 
+#include "kernel/console.hpp"
 #include "kernel/lib/format.hpp"
 #include "kernel/log.hpp"
 #include "kernel/test/harness.hpp"
@@ -14,6 +15,7 @@ void panic(const char* fmt, ...) {
   va_start(args, fmt);
   vformat(message, sizeof message, fmt, args);
   va_end(args);
+  console::set_quiet(false);
   kprintf("\n*** KERNEL PANIC: %s\n*** system halted\n", message);
   test::finish(test::ExitCode::Panic);
 }

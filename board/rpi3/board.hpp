@@ -40,6 +40,14 @@ struct Rpi3 {
   static constexpr std::uint64_t kDefaultRamSize = 0x3B40'0000;
 
   static constexpr const char* kIrqControllerName = "BCM2836 local + armctrl";
+  // What user-space drivers may have (device_frame_create, irq_handler_create): only these ranges
+  // and lines; never RAM, never the kernel's timer. Device 0 is the console UART.
+  static constexpr drivers::DeviceRange kDevices[] = {
+      {"uart0", kUart0Base, 0x1000, kUartIrq},
+      {"gpio", kGpioBase, 0x1000, drivers::kNoDeviceIrq},
+  };
+  static constexpr std::size_t kConsoleDevice = 0;
+
   using IrqController = drivers::Bcm2836InterruptController<drivers::DirectMmio>;
   // mmio_offset: where physical MMIO appears in the kernel's address space (its linear map).
   [[nodiscard]] static IrqController make_irq_controller(std::uintptr_t mmio_offset) {

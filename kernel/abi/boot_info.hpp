@@ -28,6 +28,13 @@ struct BootImage {
   std::uint64_t size;          // bytes of the ELF image
 };
 
+inline constexpr unsigned kMaxBootDevices = 8;
+struct BootDevice {
+  char name[16];       // "uart0", "gpio"
+  std::uint64_t size;  // bytes of MMIO the device frame covers
+  std::uint64_t irq;   // its interrupt line (irq_handler_create), or ~0 when it has none for user space
+};
+
 struct BootInfo {
   std::uint64_t magic;   // kBootInfoMagic
   std::uint32_t version; // kBootInfoVersion
@@ -45,6 +52,10 @@ struct BootInfo {
   BootImage images[kMaxBootImages];
   char board[16];          // "rpi4" or "rpi3"
   char command_line[256];  // the kernel's command line (QEMU -append, or /chosen/bootargs)
+  // Version 1 ends here; what follows was appended (offsets above never change).
+  std::uint64_t slot_irq_control; // IrqControl: the board's devices (interrupt handlers, device frames)
+  std::uint64_t device_count;     // device_frame_create's `device` indexes this list
+  BootDevice devices[kMaxBootDevices];
 };
 static_assert(sizeof(BootInfo) <= 4096, "the boot info fits its page");
 

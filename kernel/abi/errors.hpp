@@ -40,7 +40,9 @@ inline constexpr std::uint64_t kSuccess = 0;
   X(InvalidState, 23, "the task is not in a state that allows the call (e.g. started twice)")              \
   X(ObjectDestroyed, 24, "the object was destroyed while the caller was blocked on it")                    \
   X(InvalidImage, 25, "no program image with that index is linked into the kernel")                        \
-  X(InvalidPriority, 26, "the priority is above the highest one the caller may give")
+  X(InvalidPriority, 26, "the priority is above the highest one the caller may give")                      \
+  X(InvalidDevice, 27, "no such device or interrupt line on this board, or one the kernel keeps")          \
+  X(DeviceBusy, 28, "the interrupt line already has a handler")
 
 enum class Error : std::uint64_t {
 #define BRAMBLE_ABI_ERROR_ENUMERATOR(name, value, meaning) name = value,

@@ -49,7 +49,10 @@ namespace bramble::abi {
   X(task_create, 80, "authority, memory, image, slots, priority, fault_notification", "task")       \
   X(task_start, 81, "task, argument", "")                                                          \
   X(task_exit, 82, "code", "")                                                                     \
-  X(task_status, 83, "task", "state, code, detail")
+  X(task_status, 83, "task", "state, code, detail")                                                \
+  X(irq_handler_create, 96, "irq_control, line, notification", "handler")                          \
+  X(irq_ack, 97, "handler", "")                                                                    \
+  X(device_frame_create, 98, "irq_control, device", "frame")
 
 enum class Syscall : std::uint64_t {
 #define BRAMBLE_ABI_SYSCALL_ENUMERATOR(name, number, args, results) name = number,
@@ -103,6 +106,11 @@ inline constexpr unsigned kMaxSyscallResults = 3;
   case Syscall::task_start: return typed | error_bit(InvalidState);
   case Syscall::task_exit: return 0;
   case Syscall::task_status: return slot | error_bit(WrongType);
+  case Syscall::irq_handler_create:
+    return typed | error_bit(InvalidDevice) | error_bit(DeviceBusy) | error_bit(OutOfMemory) | error_bit(TableFull);
+  case Syscall::irq_ack: return typed;
+  case Syscall::device_frame_create:
+    return typed | error_bit(InvalidDevice) | error_bit(OutOfMemory) | error_bit(TableFull);
   }
   return 0;
 }

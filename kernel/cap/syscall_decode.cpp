@@ -225,6 +225,24 @@ Result<TaskStartArgs> decode_task_start(const SyscallArgs& call, Caller caller) 
   return TaskStartArgs{task, call.arg[1]};
 }
 
+Result<IrqHandlerCreateArgs> decode_irq_handler_create(const SyscallArgs& call, Caller caller) {
+  BRAMBLE_TRY_VOID(caller.caps.lookup(call.arg[0], CapType::IrqControl, abi::kRightControl));
+  Capability* notification = BRAMBLE_TRY(caller.caps.lookup(call.arg[2], CapType::Notification, abi::kRightSignal));
+  Capability* destination = BRAMBLE_TRY(caller.caps.find_free());
+  return IrqHandlerCreateArgs{call.arg[1], notification, destination};
+}
+
+Result<KernelObject*> decode_irq_ack(const SyscallArgs& call, Caller caller) {
+  Capability* handler = BRAMBLE_TRY(caller.caps.lookup(call.arg[0], CapType::IrqHandler, abi::kRightControl));
+  return handler->object();
+}
+
+Result<DeviceFrameCreateArgs> decode_device_frame_create(const SyscallArgs& call, Caller caller) {
+  BRAMBLE_TRY_VOID(caller.caps.lookup(call.arg[0], CapType::IrqControl, abi::kRightControl));
+  Capability* destination = BRAMBLE_TRY(caller.caps.find_free());
+  return DeviceFrameCreateArgs{call.arg[1], destination};
+}
+
 Result<TaskObject*> decode_task_status(const SyscallArgs& call, Caller caller) {
   return lookup_object<TaskObject>(caller.caps, call.arg[0], 0);
 }

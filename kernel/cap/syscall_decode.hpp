@@ -138,6 +138,21 @@ struct TaskStartArgs {
   ktl::uint64_t argument;
 };
 [[nodiscard]] Result<TaskStartArgs> decode_task_start(const SyscallArgs& call, Caller caller);
+// irq_handler_create / device_frame_create: the IrqControl authority (Control), the notification the
+// handler signals (Signal), a free slot. Whether the line or device exists is the board's to say.
+struct IrqHandlerCreateArgs {
+  ktl::uint64_t line;
+  Capability* notification;
+  Capability* destination;
+};
+[[nodiscard]] Result<IrqHandlerCreateArgs> decode_irq_handler_create(const SyscallArgs& call, Caller caller);
+[[nodiscard]] Result<KernelObject*> decode_irq_ack(const SyscallArgs& call, Caller caller);
+struct DeviceFrameCreateArgs {
+  ktl::uint64_t device;
+  Capability* destination;
+};
+[[nodiscard]] Result<DeviceFrameCreateArgs> decode_device_frame_create(const SyscallArgs& call, Caller caller);
+
 // task_status: any task capability (no right needed).
 [[nodiscard]] Result<TaskObject*> decode_task_status(const SyscallArgs& call, Caller caller);
 

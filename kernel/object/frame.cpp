@@ -2,6 +2,7 @@
 
 #include <bit>
 
+#include "kernel/console.hpp"
 #include "kernel/mem/memory.hpp"
 #include "kernel/object/pool.hpp"
 #include "kernel/task/task.hpp"
@@ -63,6 +64,13 @@ cap::Result<Frame*> Frame::create(cap::MemoryQuota& quota, std::uint64_t size) {
   return frame;
 }
 
+cap::Result<Frame*> Frame::create_device(mm::PhysAddr pa, std::uint64_t size, bool console) {
+  Frame* frame = g_frames.create(pa, 0u, size, nullptr, std::uint64_t{0}, true, console);
+  if (frame == nullptr) return err(Error::OutOfMemory);
+  if (console) console::set_quiet(true);
+  return frame;
+}
+
 void Frame::on_capability_deleted(const cap::Capability& cap) {
   if (record_of(cap) != 0) remove_mapping(record_of(cap), true);
 }
@@ -72,6 +80,11 @@ void Frame::on_capability_moved(const cap::Capability&, const cap::Capability& t
 }
 
 void Frame::on_last_capability_deleted() {
+  if (device_) {
+    if (console_) console::set_quiet(false); // the driver is gone: the kernel speaks again
+    g_frames.destroy(this);
+    return;
+  }
   (void)kmem::frames().free(physical_address(), order_);
   if (quota() != nullptr) quota()->refund(charged_);
   g_frames.destroy(this);
@@ -88,8 +101,11 @@ cap::Result<void> map_frame(Task& task, cap::Capability& cap, std::uint64_t vadd
   mm::AddressSpace& space = task.space();
   const bool in_window = vaddr >= mm::kChannelWindowBase && vaddr < mm::kChannelWindowEnd;
   if (in_window && (perms & abi::kMapExecute) != 0) return err(Error::InvalidPermissions);
+  if (frame->device() && in_window) return err(Error::InvalidAddress); // rings are Normal memory
+  if (frame->device() && (perms & abi::kMapExecute) != 0) return err(Error::InvalidPermissions);
+  const mm::MemType type = frame->device() ? mm::MemType::Device : mm::MemType::Normal;
   auto r = in_window ? space.map_channel(vaddr, frame->physical_address(), size, perms_for(perms))
-                     : space.map(vaddr, frame->physical_address(), size, perms_for(perms));
+                     : space.map(vaddr, frame->physical_address(), size, perms_for(perms), type);
   if (!r.ok()) return err(map_error(r.error()));
   g_mappings[record] = Mapping{&task, vaddr, size, &cap};
   cap.set_kernel_word(record + 1);

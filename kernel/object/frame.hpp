@@ -16,23 +16,30 @@ class Task;
 
 class Frame final : public cap::FrameObject {
 public:
-  Frame(mm::PhysAddr pa, unsigned order, std::uint64_t size, cap::MemoryQuota* quota, std::uint64_t charged)
-      : FrameObject(pa, size, quota), order_(order), charged_(charged) {}
+  Frame(mm::PhysAddr pa, unsigned order, std::uint64_t size, cap::MemoryQuota* quota, std::uint64_t charged,
+        bool device = false, bool console = false)
+      : FrameObject(pa, size, quota), order_(order), charged_(charged), device_(device), console_(console) {}
   ~Frame() = default;
 
   // memory_allocate's invoke step: frames from the allocator, charged to the quota, the first
   // capability installed at `destination`. OutOfMemory when no block or no pool slot is free.
   [[nodiscard]] static cap::Result<Frame*> create(cap::MemoryQuota& quota, std::uint64_t size);
+  // A frame over board MMIO (not from the allocator, never freed, mapped as Device memory). The
+  // console UART's frame silences the kernel's console while it exists (the driver owns the UART).
+  [[nodiscard]] static cap::Result<Frame*> create_device(mm::PhysAddr pa, std::uint64_t size, bool console);
 
   void on_capability_deleted(const cap::Capability& cap) override;
   void on_capability_moved(const cap::Capability& from, const cap::Capability& to) override;
   void on_last_capability_deleted() override;
 
   [[nodiscard]] unsigned order() const { return order_; }
+  [[nodiscard]] bool device() const { return device_; }
 
 private:
   unsigned order_;
   std::uint64_t charged_;
+  bool device_;
+  bool console_;
 };
 
 // The mapping made through one frame capability.

@@ -7,6 +7,7 @@
 #include "kernel/cap/syscall_decode.hpp"
 #include "kernel/loader/embedded.hpp"
 #include "kernel/log.hpp"
+#include "kernel/object/device.hpp"
 #include "kernel/object/frame.hpp"
 #include "kernel/object/notification.hpp"
 #include "kernel/object/registry.hpp"
@@ -208,6 +209,31 @@ Reply task_status(const cap::SyscallArgs& call, cap::Caller caller) {
   return ok(static_cast<std::uint64_t>(task.state), task.exit_code, task.fault_detail);
 }
 
+Reply irq_handler_create(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
+  auto a = cap::decode_irq_handler_create(call, caller);
+  if (!a.ok()) return fail_or(a);
+  auto h = kobj::create_irq_handler(a->line, *a->notification);
+  if (!h.ok()) return fail_or(h);
+  cap::invoke_install(cap::InstallOp{a->destination, *h});
+  return ok(slot_of(self, a->destination));
+}
+
+Reply irq_ack(const cap::SyscallArgs& call, cap::Caller caller) {
+  auto a = cap::decode_irq_ack(call, caller);
+  if (!a.ok()) return fail_or(a);
+  cap::object_cast<kobj::IrqHandler>(*a)->acknowledge();
+  return ok();
+}
+
+Reply device_frame_create(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
+  auto a = cap::decode_device_frame_create(call, caller);
+  if (!a.ok()) return fail_or(a);
+  auto frame = kobj::create_device_frame(a->device);
+  if (!frame.ok()) return fail_or(frame);
+  cap::invoke_install(cap::InstallOp{a->destination, *frame});
+  return ok(slot_of(self, a->destination));
+}
+
 Reply dispatch(Syscall number, Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
   cap::CapTable& caps = caller.caps;
   const auto& x = call.arg;
@@ -251,6 +277,9 @@ Reply dispatch(Syscall number, Task& self, const cap::SyscallArgs& call, cap::Ca
     kobj::end_task(self, abi::TaskState::Exited, x[0], 0);
     return deferred();
   case Syscall::task_status: return task_status(call, caller);
+  case Syscall::irq_handler_create: return irq_handler_create(self, call, caller);
+  case Syscall::irq_ack: return irq_ack(call, caller);
+  case Syscall::device_frame_create: return device_frame_create(self, call, caller);
   }
   (void)caps;
   return fail(Error::InvalidSyscall);

@@ -9,6 +9,7 @@
 #include "kernel/loader/embedded.hpp"
 #include "kernel/log.hpp"
 #include "kernel/mem/memory.hpp"
+#include "kernel/object/device.hpp"
 #include "kernel/object/frame.hpp"
 #include "kernel/object/notification.hpp"
 #include "kernel/object/registry.hpp"
@@ -105,12 +106,22 @@ void create(const char* program, const BootInfo& info) {
     boot.images[i].size = programs[i].size;
   }
   copy_string(boot.board, sizeof boot.board, board::Board::kName);
+  boot.slot_irq_control = 5;
+  boot.first_free_slot = 6;
+  for (const auto& d : board::Board::kDevices) {
+    if (boot.device_count == abi::kMaxBootDevices) break;
+    abi::BootDevice& out = boot.devices[boot.device_count++];
+    copy_string(out.name, sizeof out.name, d.name);
+    out.size = d.size;
+    out.irq = d.irq == drivers::kNoDeviceIrq ? ~std::uint64_t{0} : d.irq;
+  }
   copy_string(boot.command_line, sizeof boot.command_line, test::command_line());
 
   install(root, boot.slot_self, root);
   install(root, boot.slot_memory, quota);
   install(root, boot.slot_task_create, kobj::task_create_authority());
   install(root, boot.slot_registry, kobj::registry());
+  install(root, boot.slot_irq_control, kobj::irq_control());
 
   auto page = kmem::frames().allocate(0);
   if (!page.ok()) panic("root: no frame for the boot info");

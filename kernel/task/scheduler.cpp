@@ -3,6 +3,7 @@
 
 #include "kernel/arch/aarch64/cpu.hpp"
 #include "kernel/mem/memory.hpp"
+#include "kernel/object/device.hpp"
 #include "kernel/object/registry.hpp"
 #include "kernel/task/root.hpp"
 #include "kernel/task/task.hpp"
@@ -125,6 +126,7 @@ void on_tick() {
 void exit_to_user(arch::ExceptionFrame& frame) {
   kobj::reap();
   kobj::registry().sweep();
+  kobj::sweep_irq_handlers();
   root::check_ended();
   if (!g_switch && g_current != nullptr && running(*g_current)) return;
   g_switch = false;

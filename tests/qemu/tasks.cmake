@@ -21,3 +21,18 @@ foreach(board rpi4 rpi3)
            --reject "FAIL " --reject "no checks")
   endforeach()
 endforeach()
+
+# Devices for user-space drivers (issue 10): device frames, interrupt handlers, and a real
+# interrupt-driven receive on the console UART while the kernel console is quiet.
+foreach(board rpi4 rpi3)
+  if(board STREQUAL "rpi4")
+    set(machine raspi4b)
+  else()
+    set(machine raspi3b)
+  endif()
+  bramble_qemu_test(task.devices.${board} BUILD ${board} MACHINE ${machine} SCENARIO user:devices TIMEOUT 60
+    ARGS --send-after "devices: the driver is listening" "hello irq\\r"
+         --expect "devices: the driver received 'hello irq' through the UART interrupt"
+         --expect "devices: [1-9][0-9]* interrupts taken" --expect "devices: [0-9]+ checks, 0 failed"
+         --expect "kernel: root task 'devices' exited with code 0" --reject "FAIL ")
+endforeach()

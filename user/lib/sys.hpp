@@ -74,6 +74,13 @@ using abi::Syscall;
 [[nodiscard]] inline SyscallResult task_status(Word task) { return syscall1(Syscall::task_status, task); }
 
 // A call by number, for numbers that name no call (the enum's fixed underlying type holds any value).
+[[nodiscard]] inline SyscallResult irq_handler_create(Word irq_control, Word line, Word notification) {
+  return syscall3(Syscall::irq_handler_create, irq_control, line, notification);
+}
+[[nodiscard]] inline SyscallResult irq_ack(Word handler) { return syscall1(Syscall::irq_ack, handler); }
+[[nodiscard]] inline SyscallResult device_frame_create(Word irq_control, Word device) {
+  return syscall2(Syscall::device_frame_create, irq_control, device);
+}
 [[nodiscard]] inline SyscallResult raw_call(Word number) { return syscall0(static_cast<Syscall>(number)); }
 
 // cap_info's x1, split (layout in abi/syscalls.hpp).

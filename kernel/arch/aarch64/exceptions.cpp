@@ -5,6 +5,7 @@
 #include "kernel/arch/aarch64/semihosting.hpp"
 #include "kernel/arch/aarch64/uaccess.hpp"
 #include "kernel/abi/boot_info.hpp"
+#include "kernel/console.hpp"
 #include "kernel/irq.hpp"
 #include "kernel/syscall/syscall.hpp"
 #include "kernel/task/scheduler.hpp"
@@ -118,6 +119,7 @@ extern "C" void exception_dispatch(bramble::arch::ExceptionFrame* frame, std::ui
       return;
     }
   }
+  console::set_quiet(false);
   arch::print_exception_report(*frame, index);
   kprintf("*** system halted\n");
   test::finish(test::ExitCode::Panic);

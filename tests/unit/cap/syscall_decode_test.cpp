@@ -98,6 +98,9 @@ std::uint64_t decode_any(const SyscallArgs& args, Caller caller) {
   case Syscall::task_start: return code(decode_task_start(args, caller));
   case Syscall::task_exit: return kSuccess;
   case Syscall::task_status: return code(decode_task_status(args, caller));
+  case Syscall::irq_handler_create: return code(decode_irq_handler_create(args, caller));
+  case Syscall::irq_ack: return code(decode_irq_ack(args, caller));
+  case Syscall::device_frame_create: return code(decode_device_frame_create(args, caller));
   }
   return kSuccess;
 }

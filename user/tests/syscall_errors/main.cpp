@@ -58,6 +58,7 @@ int root_main(const void* startup) {
   test_cap_insert_into(env);
   test_shmem(env);
   test_task_calls(env);
+  test_device_calls(env);
   test_table_full(env);
   test_quota_exceeded(env);
 

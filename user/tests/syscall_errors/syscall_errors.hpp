@@ -86,6 +86,7 @@ void test_cap_copy_mint_move(const Env& env);
 void test_cap_delete_revoke_info(const Env& env);
 void test_cap_insert_into(const Env& env);
 void test_shmem(const Env& env);
+void test_device_calls(const Env& env);
 void test_task_calls(const Env& env);
 void test_table_full(const Env& env);
 void test_quota_exceeded(const Env& env);
