@@ -33,6 +33,23 @@ bool blocked(ktl::uint64_t pfn, std::span<const PhysRange> reserved, const PhysR
   return metadata.size != 0 && (pfn << kPageShift) >= metadata.base && (pfn << kPageShift) < metadata.end();
 }
 
+// The first frame in [from, limit) that blocked() would refuse, or `limit`. Step 3 of create() asks
+// this once per free run instead of asking blocked() once per frame: per frame it cost ~95
+// instructions, 23 M of the 23.5 M a 948 MiB raspi4b boot spent before the root task ran.
+ktl::uint64_t next_blocked(ktl::uint64_t from, ktl::uint64_t limit, std::span<const PhysRange> reserved,
+                           const PhysRange& metadata) {
+  ktl::uint64_t first = limit;
+  auto consider = [&](const Clipped& c) {
+    if (c.end_pfn > from && c.first_pfn < first) first = c.first_pfn > from ? c.first_pfn : from;
+  };
+  for (const PhysRange& r : reserved) {
+    if (r.size != 0) consider(clip_outward(r));
+  }
+  // The bookkeeping is whole frames (create() places and sizes it so), so clipping changes nothing.
+  if (metadata.size != 0) consider(clip_outward(metadata));
+  return first;
+}
+
 bool overlaps_any(PhysAddr base, ktl::uint64_t size, std::span<const PhysRange> reserved) {
   for (const PhysRange& r : reserved) {
     const Clipped c = clip_outward(r);
@@ -98,8 +115,7 @@ Result<FrameAllocator, MmError> FrameAllocator::create(std::span<const PhysRange
         ++pfn;
         continue;
       }
-      ktl::uint64_t run_end = pfn + 1;
-      while (run_end < end && !blocked(run_end, reserved, fa.metadata_)) ++run_end;
+      const ktl::uint64_t run_end = next_blocked(pfn + 1, end, reserved, fa.metadata_);
       fa.add_free_run(region, pfn, run_end);
       pfn = run_end;
     }
