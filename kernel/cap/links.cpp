@@ -57,7 +57,14 @@ void Links::unlink(Capability& cap) {
   cap.prev_sibling_ = nullptr;
 }
 
+namespace {
+ktl::uint64_t g_released = 0;
+}
+
+ktl::uint64_t capabilities_released() { return g_released; }
+
 void Links::release(Capability& cap) {
+  ++g_released;
   KernelObject& object = *cap.object_;
   object.on_capability_deleted(cap);
   unlink(cap);

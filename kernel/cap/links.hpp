@@ -31,4 +31,8 @@ private:
   static void unlink(Capability& cap);
 };
 
+// How many capabilities were deleted since boot: lets the kernel skip after-operation sweeps when
+// nothing was deleted (the common case on the system-call fast path).
+[[nodiscard]] ktl::uint64_t capabilities_released();
+
 } // namespace bramble::cap

@@ -2,6 +2,7 @@
 #include "kernel/task/scheduler.hpp"
 
 #include "kernel/arch/aarch64/cpu.hpp"
+#include "kernel/cap/links.hpp"
 #include "kernel/mem/memory.hpp"
 #include "kernel/object/device.hpp"
 #include "kernel/object/registry.hpp"
@@ -125,8 +126,13 @@ void on_tick() {
 
 void exit_to_user(arch::ExceptionFrame& frame) {
   kobj::reap();
-  kobj::registry().sweep();
-  kobj::sweep_irq_handlers();
+  // The sweeps only matter after a capability was deleted; most calls delete none.
+  static std::uint64_t swept_at = 0;
+  if (cap::capabilities_released() != swept_at) {
+    swept_at = cap::capabilities_released();
+    kobj::registry().sweep();
+    kobj::sweep_irq_handlers();
+  }
   root::check_ended();
   if (!g_switch && g_current != nullptr && running(*g_current)) return;
   g_switch = false;
