@@ -85,6 +85,8 @@ bramble::Result<Fdt, FdtError> Fdt::create(const void* blob, ktl::size_t max_len
   fdt.rsvmap_offset_ = read_be32(p + kOffMemRsvmap);
   fdt.strings_size_ = read_be32(p + kOffSizeDtStrings);
   // v16 has no size_dt_struct: the block may extend to the end of the blob; FDT_END bounds the walk.
+  // The offset is checked first so that total - offset cannot wrap (found by tests/fuzz, fdt target).
+  if (fdt.struct_offset_ > total) return bramble::err(FdtError::BadLayout);
   const ktl::uint64_t struct_size =
       version >= 17 ? ktl::uint64_t{read_be32(p + kOffSizeDtStruct)} : total - ktl::uint64_t{fdt.struct_offset_};
 

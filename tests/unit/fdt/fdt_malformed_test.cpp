@@ -170,6 +170,21 @@ TEST_CASE("block offsets and sizes outside the blob, overflowing or misaligned a
   CHECK(error_of(tiny) == FdtError::Truncated);
 }
 
+// Found by the fdt fuzz target (tests/fuzz): a version 16 header has no size_dt_struct, so the block's
+// size is computed as totalsize - off_dt_struct; with the offset past the end that subtraction wrapped,
+// the wrapped sum passed the bounds check, and the walk read far outside the blob.
+TEST_CASE("version 16: a structure block offset past the end of the blob is BadLayout, not a wrapped size") {
+  const Blob good = minimal();
+  const std::uint32_t total = get32(good, kTotalSize);
+  for (const std::uint32_t offset : {total + 4, (total + 64) & ~3u, 0x0100'0000u, 0xffff'fffcu}) {
+    CAPTURE(offset);
+    Blob blob = good;
+    set32(blob, kVersion, 16);
+    set32(blob, kOffStruct, offset);
+    CHECK(error_of(blob) == FdtError::BadLayout);
+  }
+}
+
 TEST_CASE("unterminated names: a node name running to the block end, a property name off the strings") {
   BlobBuilder node;
   node.begin_node("").begin_node("runaway!", false); // 8 bytes: no padding NUL follows

@@ -170,3 +170,27 @@ TEST_CASE("hostile record headers fault the record consumer") {
     CHECK(rx.pop(buf).error() == Error::PeerCorrupted);
   }
 }
+
+// Found by the record_reader fuzz target (tests/fuzz): a record is peeked, then the hostile producer
+// turns its header into a padding record; the next peek skips that "padding" to the producer's index
+// and reports Empty. A release() must not then consume the earlier peek's length: that moved the
+// position past the producer's index, after which the cached "available" count was a wrapped, huge
+// number and the consumer read unpublished bytes as records without end.
+TEST_CASE("a release after the peeked header was turned into padding does not pass the producer's index") {
+  Mapping m(Rec::kBytes);
+  constexpr Index kStart = 128 - 16; // the last record slot before the end of the ring
+  REQUIRE(Rec::format(m.base(), m.size(), kStart).ok());
+  auto rx = std::move(Rec::open_consumer(m.base(), m.size())).value();
+  put(m.data(), 128 - 16, 8, 0); // an honest 8-byte record filling the last 16 bytes
+  m.producer<Index>()->tail.store(kStart + 16);
+  auto first = rx.peek();
+  REQUIRE(first.ok());
+  CHECK(first->size() == 8);
+  put(m.data(), 128 - 16, 8, kPaddingFlag); // the producer rewrites the header: padding to the end
+  CHECK(rx.peek().error() == Error::Empty);  // skipped as padding: the ring is now empty
+  CHECK(rx.release().error() == Error::BadArgument); // nothing is peeked any more
+  CHECK(static_cast<Index>(kStart + 16 - rx.position()) <= Index{128});
+  // The consumer still sees the ring as empty, however often it asks.
+  std::byte buf[64];
+  for (int i = 0; i < 4; ++i) CHECK(rx.try_pop(buf).error() == Error::Empty);
+}

@@ -151,6 +151,9 @@ public:
   // release() to consume it. Repeated peeks without release return the same record.
   [[nodiscard]] Result<std::span<const std::byte>> peek() {
     if (core_.faulted()) return err(core_.fault());
+    // release() consumes what this call returns, nothing older: a hostile producer may have turned
+    // the header of an earlier peek into padding, which this call skips (found by tests/fuzz).
+    peeked_ = 0;
     bool skipped_padding = false;
     for (;;) {
       auto a = core_.available(sizeof(RecordHeader));
