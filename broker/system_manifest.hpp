@@ -4,6 +4,7 @@
 
 #include "broker/manifest.hpp"
 #include "user/components/message.hpp"
+#include "user/components/stress.hpp"
 
 namespace bramble::broker {
 
@@ -13,8 +14,17 @@ inline constexpr ComponentSpec kSystemComponents[] = {
     {"camera", "producer", 10, 64},  // 2
     {"display", "consumer", 10, 64}, // 3
     {"intruder", "consumer", 10, 64}, // 4: in the manifest, but allowed no channel at all
+    // Robustness scenarios (broker/root/robustness.cpp): hostile peers of the demo components, and a
+    // stress pair sharing its priority with a task that never gives the CPU up.
+    {"mallory-tx", "hostile_producer", 10, 64}, // 5
+    {"mallory-rx", "hostile_consumer", 10, 64}, // 6
+    {"stress-tx", "stress_producer", 10, 64},   // 7
+    {"stress-rx", "stress_consumer", 10, 64},   // 8
+    {"hog", "cpu_hog", 10, 16},                 // 9: no channel
 };
 inline constexpr std::size_t kSensor = 0, kLogger = 1, kCamera = 2, kDisplay = 3, kIntruder = 4;
+inline constexpr std::size_t kHostileProducer = 5, kHostileConsumer = 6, kStressProducer = 7, kStressConsumer = 8,
+                             kHog = 9;
 
 inline constexpr std::uint64_t kMaxDemoRing = 128 * 1024;
 inline constexpr ChannelRule kSystemRules[] = {
@@ -22,6 +32,13 @@ inline constexpr ChannelRule kSystemRules[] = {
     {"camera", "display", SetupMode::SelfService, components::kRecordSpec, kMaxDemoRing},
     // The same shape both ways, for the layout comparison (scenario "layout").
     {"camera", "display", SetupMode::SelfService, components::kElementSpec, kMaxDemoRing},
+    // Hostile peers get exactly the honest demo shapes, centralized (the broker keeps page 0 read-only).
+    {"mallory-tx", "logger", SetupMode::Centralized, components::kElementSpec, kMaxDemoRing},
+    {"mallory-tx", "logger", SetupMode::Centralized, components::kRecordSpec, kMaxDemoRing},
+    {"sensor", "mallory-rx", SetupMode::Centralized, components::kElementSpec, kMaxDemoRing},
+    {"sensor", "mallory-rx", SetupMode::Centralized, components::kRecordSpec, kMaxDemoRing},
+    {"stress-tx", "stress-rx", SetupMode::Centralized, components::kStressSpec,
+     ipc::ring_geometry(components::kStressSpec).total_size},
 };
 
 } // namespace bramble::broker

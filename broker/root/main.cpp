@@ -78,7 +78,12 @@ int main(const void* startup) {
   else if (user::task::same_string(scenario, "no-registry")) ok = root::run_no_registry(system);
   else if (user::task::same_string(scenario, "kill")) ok = root::run_kill(system, messages);
   else if (user::task::same_string(scenario, "oom")) ok = root::run_oom(system);
-  else user::print("root: unknown scenario '%s' (demo layout unauthorized no-registry kill oom)\n", scenario);
+  else if (user::task::same_string(scenario, "hostile-producer")) ok = root::run_hostile_producer(system);
+  else if (user::task::same_string(scenario, "hostile-consumer")) ok = root::run_hostile_consumer(system);
+  else if (user::task::same_string(scenario, "hostile-header")) ok = root::run_hostile_header(system);
+  else if (user::task::same_string(scenario, "stress")) ok = root::run_stress(system, number(count, 10'000'000));
+  else user::print("root: unknown scenario '%s' (demo layout unauthorized no-registry kill oom hostile-producer "
+                   "hostile-consumer hostile-header stress)\n", scenario);
   user::print("root: scenario '%s' %s\n", scenario, ok ? "passed" : "FAILED");
 
   if (test[0] != '\0') {

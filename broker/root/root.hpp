@@ -45,7 +45,7 @@ struct ChannelRow {
 
 class System {
 public:
-  static constexpr std::size_t kMax = 8;
+  static constexpr std::size_t kMax = broker::kMaxComponents; // indexed by manifest index
 
   System(const abi::BootInfo& boot, broker::SyscallOps& ops, broker::ChannelBroker& broker);
 
@@ -85,6 +85,11 @@ bool run_unauthorized(System& s);
 bool run_no_registry(System& s);
 bool run_kill(System& s, std::uint64_t messages);
 bool run_oom(System& s);
+// Robustness (robustness.cpp): hostile peers on either side of both ring kinds, and the stress run.
+bool run_hostile_producer(System& s);
+bool run_hostile_consumer(System& s);
+bool run_hostile_header(System& s);
+bool run_stress(System& s, std::uint64_t messages);
 // The out-of-memory scenario's helper task (this program started with kFillerRole): fills the quota
 // it was given in slot kFillerMemory and reports through kFillerDone.
 inline constexpr std::uint64_t kFillerRole = 0xF111'E500;
