@@ -1,0 +1,23 @@
+# Smoke run of the kernel benchmark (user/bench, tools/kbench.py) on both boards: a few iterations
+# under -icount shift=0 with the PMU open to EL0. It must run to the end (exit 0: every peer exited
+# cleanly and every streamed message was verified) and print sane figures; no timing assertions.
+foreach(board rpi4 rpi3)
+  if(board STREQUAL "rpi4")
+    set(machine raspi4b)
+  else()
+    set(machine raspi3b)
+  endif()
+  set(n "[1-9][0-9]*")
+  bramble_qemu_test(bench.kbench.${board} BUILD ${board} MACHINE ${machine} SCENARIO user:kbench TIMEOUT 60
+    ARGS --append "pmu=el0 iters=5" --qemu-arg=-icount --qemu-arg=shift=0,align=off,sleep=off
+         --expect "kernel: root task ready after ${n} instructions"
+         --expect "kbench row null-syscall,cap_info-invalid-slot,instructions,${n},${n},${n},instructions,5"
+         --expect "kbench row signal-wait-roundtrip,same-priority,instructions,${n},"
+         --expect "kbench row context-switch,yield-between-2-tasks,instructions,${n},"
+         --expect "kbench row setup,centralized-element,syscalls,${n},"
+         --expect "kbench row stream,element-8B,instructions-per-1000-messages,${n},"
+         --expect "kbench: element-8B: 30000 messages verified"
+         --expect "kbench row stream,record-256B,syscalls-per-1000000-messages,[0-9]+,"
+         --expect "kbench: done, 0 failures"
+         --reject "FAILED")
+endforeach()

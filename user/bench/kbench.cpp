@@ -1,0 +1,130 @@
+// kbench: the kernel performance suite (issue 8, docs/PERFORMANCE.md). Run as the root task:
+//   qemu-system-aarch64 ... -icount shift=0,align=off,sleep=off -append "test=user:kbench pmu=el0 iters=N"
+// It measures the null system call, notification ping-pong across address spaces, yield-to-yield
+// context switches, channel streaming and channel setup, each over repeated iterations, and prints one
+// `kbench row` line per figure. Its peers are started from this same image (the task_start argument is
+// their Role). Exits 0 when every benchmark ran and every check it makes passed.
+#include <cstdint>
+
+#include "user/bench/bench.hpp"
+#include "user/runtime/print.hpp"
+
+namespace bramble::bench {
+namespace {
+
+constexpr const char* kProgram = "kbench";
+constexpr std::uint64_t kDefaultIterations = 1000;
+
+// The value of `key=` on the kernel command line, or `fallback`.
+std::uint64_t option(const char* line, const char* key, std::uint64_t fallback) {
+  for (const char* p = line; *p != '\0'; ++p) {
+    if (p != line && p[-1] != ' ') continue;
+    const char* k = key;
+    const char* q = p;
+    while (*k != '\0' && *q == *k) {
+      ++k;
+      ++q;
+    }
+    if (*k != '\0' || *q != '=') continue;
+    std::uint64_t v = 0;
+    for (++q; *q >= '0' && *q <= '9'; ++q) v = v * 10 + static_cast<std::uint64_t>(*q - '0');
+    return v;
+  }
+  return fallback;
+}
+
+} // namespace
+
+void row(const char* benchmark, const char* implementation, const char* metric, const Stats& s, const char* unit) {
+  user::print("kbench row %s,%s,%s,%llu,%llu,%llu,%s,%llu\n", benchmark, implementation, metric,
+              static_cast<unsigned long long>(s.median), static_cast<unsigned long long>(s.min),
+              static_cast<unsigned long long>(s.max), unit, static_cast<unsigned long long>(s.count));
+}
+
+void rows(const char* benchmark, const char* implementation, Samples& instructions, Samples& cycles) {
+  row(benchmark, implementation, "instructions", stats(instructions), "instructions");
+  row(benchmark, implementation, "cycles", stats(cycles), "cycles");
+}
+
+bool fail(Bench& b, const char* what, std::uint64_t status) {
+  ++b.failures;
+  user::print("kbench: FAILED %s (status %llu)\n", what, static_cast<unsigned long long>(status));
+  return false;
+}
+
+Word make_peer(Bench& b, Word priority, Word in, Word in_rights, Word out, Word& badge) {
+  badge = b.next_badge;
+  b.next_badge <<= 1;
+  const Word ended_copy = user::task::free_slot();
+  if (!sys::cap_mint(b.ended, ended_copy, abi::kRightSignal, badge).ok()) {
+    fail(b, "mint end report", 0);
+    return 0;
+  }
+  const auto t = user::task::create(b.root, kPeerSlots, priority, ended_copy);
+  if (!t.ok()) {
+    fail(b, "task_create", t.status);
+    return 0;
+  }
+  const Word task = t.r1;
+  if (user::task::share(task, b.shared_frame, kSharedAddress, abi::kMapRead | abi::kMapWrite) == 0) {
+    fail(b, "share the page", 0);
+    return 0;
+  }
+  if (in != 0 && !sys::cap_insert_into(task, kIn, in, in_rights, 0).ok()) {
+    fail(b, "insert in", 0);
+    return 0;
+  }
+  if (out != 0 && !sys::cap_insert_into(task, kOut, out, abi::kRightSignal, 0).ok()) {
+    fail(b, "insert out", 0);
+    return 0;
+  }
+  return task;
+}
+
+bool finish_peer(Bench& b, Word task, Word badge) {
+  // Ends of other peers that arrive in the same word are kept for their own finish_peer().
+  while ((b.seen & badge) == 0) {
+    const auto woken = sys::wait(b.ended);
+    if (!woken.ok()) return fail(b, "wait for a peer's end", woken.status);
+    b.seen |= woken.r1;
+  }
+  b.seen &= ~badge;
+  const auto st = sys::task_status(task);
+  const bool ok = st.ok() && sys::status_state(st) == abi::TaskState::Exited && st.r2 == 0;
+  (void)sys::cap_delete(task);
+  if (!ok) return fail(b, "peer exit", st.r2);
+  return true;
+}
+
+} // namespace bramble::bench
+
+int main(const void* startup) {
+  using namespace bramble;
+  using namespace bramble::bench;
+  if (!user::task::is_root(startup)) return peer_main(reinterpret_cast<Word>(startup));
+  static Bench b{};
+  if (!user::task::read_root(startup, kProgram, b.root) || b.root.image == user::task::kNoImage) {
+    user::print("kbench: no boot info or no image\n");
+    return 1;
+  }
+  b.iterations = option(b.root.boot->command_line, "iters", kDefaultIterations);
+  if (b.iterations == 0) b.iterations = 1;
+  if (b.iterations > kMaxSamples) b.iterations = kMaxSamples;
+  b.next_badge = 1;
+  b.shared_frame = user::task::map_new(b.root, abi::kPageSize, kSharedAddress, abi::kMapRead | abi::kMapWrite);
+  const auto ended = sys::notification_create(b.root.memory);
+  if (b.shared_frame == 0 || !ended.ok()) {
+    user::print("kbench: cannot set up\n");
+    return 1;
+  }
+  b.ended = ended.r1;
+  // Is the PMU readable at all? Without pmu=el0 the first mrs traps and the kernel ends this task.
+  const Counts probe = read_counts();
+  user::print("kbench: %llu iterations on %s, counters at %llu instructions, %llu cycles\n",
+              static_cast<unsigned long long>(b.iterations), b.root.boot->board,
+              static_cast<unsigned long long>(probe.instructions), static_cast<unsigned long long>(probe.cycles));
+  run_micro(b);
+  run_stream(b);
+  user::print("kbench: done, %u failures\n", b.failures);
+  return b.failures == 0 ? 0 : 1;
+}
