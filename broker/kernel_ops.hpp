@@ -13,7 +13,7 @@
 
 #include "kernel/abi/errors.hpp"
 #include "kernel/abi/rights.hpp"
-#include "kernel/lib/result.hpp"
+#include "lib/result.hpp"
 
 namespace bramble::broker {
 

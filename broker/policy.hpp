@@ -7,7 +7,7 @@
 #include <span>
 
 #include "broker/manifest.hpp"
-#include "kernel/lib/result.hpp"
+#include "lib/result.hpp"
 
 namespace bramble::broker {
 

@@ -13,7 +13,7 @@ if(BRAMBLE_TOOLCHAIN STREQUAL "gcc")
   list(APPEND _common -mno-outline-atomics --param=min-pagesize=0)
 else()
   # clang has no C++ library headers for aarch64-none-elf: use libstdc++'s header-only parts from
-  # Debian's cross GCC (the approved list is in kernel/lib/ktl.hpp).
+  # Debian's cross GCC (the approved list is in lib/ktl.hpp).
   file(GLOB _cxx_inc LIST_DIRECTORIES true /usr/aarch64-linux-gnu/include/c++/*)
   if(NOT _cxx_inc)
     message(FATAL_ERROR "clang kernel builds borrow libstdc++ headers from g++-aarch64-linux-gnu; install it")

@@ -2,7 +2,7 @@
 
 #include <cstdarg>
 
-#include "kernel/lib/format.hpp"
+#include "lib/format.hpp"
 
 namespace bramble {
 namespace {

@@ -10,7 +10,7 @@ using ConsoleSink = void (*)(const char* text, std::size_t length);
 // Where log output goes; nothing is written until a sink is set.
 void set_console_sink(ConsoleSink sink);
 
-// Formats (see kernel/lib/format.hpp) and writes. Output longer than 512 bytes per call is cut.
+// Formats (see lib/format.hpp) and writes. Output longer than 512 bytes per call is cut.
 void kprintf(const char* format, ...) __attribute__((format(printf, 1, 2)));
 
 // Writes text as is.

@@ -3,7 +3,7 @@
 #include <cstdarg>
 
 #include "kernel/console.hpp"
-#include "kernel/lib/format.hpp"
+#include "lib/format.hpp"
 #include "kernel/log.hpp"
 #include "kernel/test/harness.hpp"
 

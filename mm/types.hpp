@@ -1,13 +1,13 @@
 // Vocabulary shared by the memory-management code: addresses, ranges, the error enum, and how the
 // code reaches physical memory.
 //
-// mm/ depends on nothing but kernel/lib: RAM ranges, reserved ranges and device windows arrive as
+// mm/ depends on nothing but lib/ (the shared freestanding library): RAM ranges, reserved ranges and device windows arrive as
 // parameters, and physical memory is reached through a PhysWindow the caller provides (the kernel's
 // linear map, or, in host tests, a heap arena pretending to be RAM at some physical base).
 #pragma once
 
-#include "kernel/lib/ktl.hpp"
-#include "kernel/lib/result.hpp"
+#include "lib/ktl.hpp"
+#include "lib/result.hpp"
 
 namespace bramble::mm {
 

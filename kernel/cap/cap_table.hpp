@@ -8,8 +8,8 @@
 
 #include "kernel/abi/errors.hpp"
 #include "kernel/cap/capability.hpp"
-#include "kernel/lib/ktl.hpp"
-#include "kernel/lib/result.hpp"
+#include "lib/ktl.hpp"
+#include "lib/result.hpp"
 
 namespace bramble::cap {
 

@@ -10,7 +10,7 @@
 
 #include "kernel/abi/rights.hpp"
 #include "kernel/cap/kernel_object.hpp"
-#include "kernel/lib/ktl.hpp"
+#include "lib/ktl.hpp"
 
 namespace bramble::cap {
 

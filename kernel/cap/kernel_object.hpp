@@ -5,7 +5,7 @@
 #pragma once
 
 #include "kernel/abi/rights.hpp"
-#include "kernel/lib/ktl.hpp"
+#include "lib/ktl.hpp"
 
 namespace bramble::cap {
 

@@ -12,8 +12,8 @@
 // Freestanding: no heap, no exceptions; callers pass output spans.
 #pragma once
 
-#include "kernel/lib/ktl.hpp"
-#include "kernel/lib/result.hpp"
+#include "lib/ktl.hpp"
+#include "lib/result.hpp"
 
 namespace bramble::fdt {
 

@@ -10,8 +10,8 @@
 // Freestanding: no heap, no exceptions; the result is a fixed-size value.
 #pragma once
 
-#include "kernel/lib/ktl.hpp"
-#include "kernel/lib/result.hpp"
+#include "lib/ktl.hpp"
+#include "lib/result.hpp"
 
 namespace bramble::loader {
 

@@ -3,7 +3,7 @@
 // name and handed to parse_elf().
 #pragma once
 
-#include "kernel/lib/ktl.hpp"
+#include "lib/ktl.hpp"
 
 namespace bramble::loader {
 

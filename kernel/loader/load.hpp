@@ -9,8 +9,8 @@
 // set of permissions.
 #pragma once
 
-#include "kernel/lib/ktl.hpp"
-#include "kernel/lib/result.hpp"
+#include "lib/ktl.hpp"
+#include "lib/result.hpp"
 #include "kernel/loader/elf.hpp"
 
 namespace bramble::loader {

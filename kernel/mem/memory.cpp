@@ -3,7 +3,7 @@
 #include "board.hpp"
 #include "kernel/arch/aarch64/memory_layout.hpp"
 #include "kernel/fdt/fdt.hpp"
-#include "kernel/lib/lazy.hpp"
+#include "lib/lazy.hpp"
 #include "kernel/log.hpp"
 #include "kernel/panic.hpp"
 #include "mm/arch_aarch64.hpp"

@@ -7,7 +7,7 @@
 #pragma once
 
 #include "kernel/cap/objects.hpp"
-#include "kernel/lib/result.hpp"
+#include "lib/result.hpp"
 #include "mm/types.hpp"
 
 namespace bramble::kobj {

@@ -5,7 +5,7 @@
 
 #include "kernel/cap/kernel_object.hpp"
 #include "kernel/cap/memory_quota.hpp"
-#include "kernel/lib/result.hpp"
+#include "lib/result.hpp"
 
 namespace bramble::kobj {
 

@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <utility>
 
-#include "kernel/lib/lazy.hpp"
+#include "lib/lazy.hpp"
 
 namespace bramble::kobj {
 

@@ -5,7 +5,7 @@
 #include "kernel/arch/aarch64/pmu.hpp"
 #include "kernel/arch/aarch64/semihosting.hpp"
 #include "kernel/cap/cap_ops.hpp"
-#include "kernel/lib/lazy.hpp"
+#include "lib/lazy.hpp"
 #include "kernel/loader/embedded.hpp"
 #include "kernel/log.hpp"
 #include "kernel/mem/memory.hpp"

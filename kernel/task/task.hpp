@@ -10,7 +10,7 @@
 #include "kernel/abi/boot_info.hpp"
 #include "kernel/arch/aarch64/exception_frame.hpp"
 #include "kernel/cap/objects.hpp"
-#include "kernel/lib/lazy.hpp"
+#include "lib/lazy.hpp"
 #include "mm/address_space.hpp"
 
 namespace bramble::kobj {

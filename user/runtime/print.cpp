@@ -2,7 +2,7 @@
 
 #include <cstdarg>
 
-#include "kernel/lib/format.hpp"
+#include "lib/format.hpp"
 #include "user/runtime/syscall.hpp"
 
 namespace bramble::user {

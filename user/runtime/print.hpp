@@ -1,4 +1,4 @@
-// Console output for user programs: printf-style text (the kernel's own formatter, kernel/lib/
+// Console output for user programs: printf-style text (the kernel's own formatter, lib/
 // format.hpp, compiled into the runtime) sent to the kernel console with the debug_write call.
 #pragma once
 
@@ -16,7 +16,7 @@ bool write(const char* text, std::size_t length);
 // Writes a NUL-terminated string.
 bool write(const char* text);
 
-// Formats like printf (the conversions kernel/lib/format.hpp supports, which include no floating
+// Formats like printf (the conversions lib/format.hpp supports, which include no floating
 // point) and writes the result. Returns false when the kernel refused the text.
 bool print(const char* format, ...) __attribute__((format(printf, 1, 2)));
 

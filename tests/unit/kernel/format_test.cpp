@@ -8,7 +8,7 @@
 #include <cstring>
 #include <string>
 
-#include "kernel/lib/format.hpp"
+#include "lib/format.hpp"
 
 namespace {
 

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "kernel/lib/result.hpp"
+#include "lib/result.hpp"
 
 namespace {
 enum class E { Bad = 1, Worse };

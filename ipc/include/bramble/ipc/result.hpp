@@ -1,6 +1,6 @@
 // Errors are values: every fallible call of the IPC library returns Result<T>, holding either a T or an
 // Error. The library stands alone (it must not include the kernel), so it carries its own small Result
-// with the same shape as the kernel's bramble::Result (kernel/lib/result.hpp).
+// with the same shape as the kernel's bramble::Result (lib/result.hpp).
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,5 @@
-// The kernel's approved subset of the C++ standard library, in one place (as Zircon's ktl).
+// The approved subset of the C++ standard library for freestanding code (kernel, mm, user programs),
+// in one place (as Zircon's ktl).
 //
 // Only header-only, freestanding-safe pieces: nothing here allocates, throws or needs RTTI, so the same
 // code compiles for the host tests and for the kernel image. Kernel code includes this header rather

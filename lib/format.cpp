@@ -1,4 +1,4 @@
-#include "kernel/lib/format.hpp"
+#include "lib/format.hpp"
 
 #include <cstdint>
 
