@@ -137,6 +137,12 @@ void exit_to_user(arch::ExceptionFrame& frame) {
   if (!g_switch && g_current != nullptr && running(*g_current)) return;
   g_switch = false;
   Task* previous = g_current;
+  if (previous != nullptr && running(*previous) && !blocked_flag) {
+    // It would go to the back of its queue and be picked again unless someone of its priority or
+    // higher is ready: then nothing changes (no register, FP or TTBR0 traffic).
+    const Task* best = highest_ready();
+    if (best == nullptr || best->priority() < previous->priority()) return;
+  }
   if (previous != nullptr && running(*previous)) {
     previous->context = frame;
     fp_save(&previous->fp);
