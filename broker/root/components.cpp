@@ -118,11 +118,11 @@ void System::start_all() {
   }
 }
 
-void System::wait_all() {
+void System::wait_all(std::size_t skip, void (*on_exit)(System&, std::size_t)) {
   for (;;) {
     bool waiting = false;
     for (Component& c : components_) {
-      if (!c.started || c.ended) continue;
+      if (!c.started || c.ended || c.index == skip) continue;
       const auto st = sys::task_status(c.task);
       const auto state = sys::status_state(st);
       if (state == abi::TaskState::Exited || state == abi::TaskState::Faulted || state == abi::TaskState::Killed) {
@@ -132,6 +132,7 @@ void System::wait_all() {
         const char* name = broker_.policy().components()[c.index].name;
         if (state == abi::TaskState::Exited) {
           user::print("root: %s exited with code %llu\n", name, static_cast<unsigned long long>(c.code));
+          if (on_exit != nullptr) on_exit(*this, c.index);
         } else {
           user::print("root: %s faulted (reason %llu), its channels are closed\n", name,
                       static_cast<unsigned long long>(c.code));

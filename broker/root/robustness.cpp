@@ -28,11 +28,6 @@ namespace {
 constexpr std::uint64_t kHonest = 100;                // messages exchanged before an attack
 constexpr std::uint64_t kHonestProducerSends = 1'000'000; // an honest producer facing a hostile consumer
 
-bool check(bool ok, const char* what) {
-  if (!ok) user::print("root: FAIL %s\n", what);
-  return ok;
-}
-
 const char* name_of(System& s, std::size_t i) { return s.broker().policy().components()[i].name; }
 
 std::uint64_t end_code(ipc::Error e) { return 1 + static_cast<std::uint64_t>(e); }
@@ -59,35 +54,11 @@ unsigned close_channels_of(System& s, std::size_t i) {
   return closed;
 }
 
-// System::wait_all, except that (1) a component that ended because its channel was corrupted has that
-// channel closed by the broker at once, while the hostile peer still runs, and (2) `ignore` (a task
-// that never ends by itself) is not waited for.
-void follow(System& s, std::size_t ignore = System::kMax) {
-  for (;;) {
-    bool waiting = false;
-    for (std::size_t i = 0; i < System::kMax; ++i) {
-      Component& c = s.component(i);
-      if (!c.started || c.ended || i == ignore) continue;
-      const auto st = sys::task_status(c.task);
-      const auto state = sys::status_state(st);
-      if (state != abi::TaskState::Exited && state != abi::TaskState::Faulted && state != abi::TaskState::Killed) {
-        waiting = true;
-        continue;
-      }
-      c.ended = true;
-      c.state = state;
-      c.code = st.r2;
-      if (state == abi::TaskState::Exited) {
-        user::print("root: %s exited with code %llu\n", name_of(s, i), static_cast<ull>(c.code));
-        if (c.report->channels[0].end_error == end_code(ipc::Error::PeerCorrupted)) (void)close_channels_of(s, i);
-      } else {
-        user::print("root: %s faulted (reason %llu), its channels are closed\n", name_of(s, i),
-                    static_cast<ull>(c.code));
-      }
-      s.broker().component_ended(i);
-    }
-    if (!waiting) return;
-    (void)sys::wait(s.fault_notification());
+// A component that exited because its channel was corrupted has that channel closed by the broker
+// at once, while the hostile peer still runs (System::wait_all's on_exit hook).
+void close_if_corrupted(System& s, std::size_t i) {
+  if (s.component(i).report->channels[0].end_error == end_code(ipc::Error::PeerCorrupted)) {
+    (void)close_channels_of(s, i);
   }
 }
 
@@ -105,7 +76,7 @@ bool attack(System& s, Attack a, bool by_producer, const ipc::RingSpec& spec) {
   if (!ok) return false;
   const std::uint32_t id = newest_channel(s);
   s.start_all();
-  follow(s);
+  s.wait_all(System::kMax, close_if_corrupted);
 
   const Component& v = s.component(victim);
   const Component& h = s.component(attacker);
@@ -137,20 +108,6 @@ bool attack(System& s, Attack a, bool by_producer, const ipc::RingSpec& spec) {
               id);
   s.cleanup();
   return ok;
-}
-
-// What the end of every scenario checks: nothing the run made is left.
-bool everything_back(System& s, std::uint64_t memory_before, std::size_t caps_before) {
-  s.cleanup();
-  const std::uint64_t memory_after = s.memory_in_use();
-  const std::size_t caps_after = s.caps_in_use();
-  user::print("root: memory in use %llu bytes before, %llu after; capabilities %llu before, %llu after; "
-              "channels open %llu\n",
-              static_cast<ull>(memory_before), static_cast<ull>(memory_after), static_cast<ull>(caps_before),
-              static_cast<ull>(caps_after), static_cast<ull>(s.broker().active_channels()));
-  bool ok = check(memory_after == memory_before, "memory back to its value before the channels existed");
-  ok = check(caps_after == caps_before, "no capability left behind") && ok;
-  return check(s.broker().active_channels() == 0, "no channel left open") && ok;
 }
 
 struct Case {
@@ -211,7 +168,7 @@ bool run_stress(System& s, std::uint64_t messages) {
               static_cast<ull>(messages), specs[kStressProducer].name, specs[kStressConsumer].name, specs[kHog].name,
               static_cast<unsigned>(specs[kStressProducer].priority), specs[kHog].name);
   s.start_all();
-  follow(s, kHog);
+  s.wait_all(kHog, close_if_corrupted);
 
   // The hog never ends by itself: deleting its task capability ends it.
   Component& hog = s.component(kHog);

@@ -53,7 +53,10 @@ public:
   [[nodiscard]] bool centralized(std::size_t producer, std::size_t consumer, const ipc::RingSpec& spec);
   [[nodiscard]] bool self_service(std::size_t producer, std::size_t consumer, const ipc::RingSpec& spec);
   void start_all();
-  void wait_all(); // until every launched component ended; tells the broker about each
+  // Until every launched component ended (except `skip`, a task that never ends by itself); tells the
+  // broker about each. `on_exit`, if given, runs for each component that exited normally, before the
+  // broker hears of it (e.g. to close a channel the component reported corrupted).
+  void wait_all(std::size_t skip = kMax, void (*on_exit)(System&, std::size_t) = nullptr);
   void cleanup();  // deletes the tasks and their pages (after wait_all)
   void print_table() const;
   void print_audit() const;
@@ -77,6 +80,12 @@ private:
   Component components_[kMax] = {};
   ChannelRow rows_[kMax] = {};
 };
+
+// Prints "root: FAIL <what>" when !ok; returns ok.
+bool check(bool ok, const char* what);
+// What the end of every scenario checks: nothing the run made is left (memory, capabilities,
+// channels back to their values before).
+bool everything_back(System& s, std::uint64_t memory_before, std::size_t caps_before);
 
 // Scenarios: each returns true when everything it checks held.
 bool run_demo(System& s, std::uint64_t messages);

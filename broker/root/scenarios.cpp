@@ -14,11 +14,6 @@ using namespace broker;
 
 namespace {
 
-bool check(bool ok, const char* what) {
-  if (!ok) user::print("root: FAIL %s\n", what);
-  return ok;
-}
-
 bool launch_all(System& s, std::initializer_list<std::size_t> which, std::uint64_t messages, std::uint64_t fault_after = 0) {
   bool ok = true;
   for (std::size_t i : which) ok = check(s.launch(i, messages, i == kSensor ? fault_after : 0), "launch") && ok;
@@ -35,7 +30,13 @@ bool delivered(System& s, std::size_t producer, std::size_t consumer, std::uint6
   return ok;
 }
 
-// What the end of every scenario checks: nothing the run made is left.
+} // namespace
+
+bool check(bool ok, const char* what) {
+  if (!ok) user::print("root: FAIL %s\n", what);
+  return ok;
+}
+
 bool everything_back(System& s, std::uint64_t memory_before, std::size_t caps_before) {
   s.cleanup();
   const std::uint64_t memory_after = s.memory_in_use();
@@ -48,8 +49,6 @@ bool everything_back(System& s, std::uint64_t memory_before, std::size_t caps_be
   ok = check(caps_after == caps_before, "no capability left behind") && ok;
   return check(s.broker().active_channels() == 0, "no channel left open") && ok;
 }
-
-} // namespace
 
 bool run_demo(System& s, std::uint64_t messages) {
   const std::uint64_t memory = s.memory_in_use();
