@@ -2,13 +2,8 @@
 # under -icount shift=0 with the PMU open to EL0. It must run to the end (exit 0: every peer exited
 # cleanly and every streamed message was verified) and print sane figures; no timing assertions.
 foreach(board rpi4 rpi3)
-  if(board STREQUAL "rpi4")
-    set(machine raspi4b)
-  else()
-    set(machine raspi3b)
-  endif()
   set(n "[1-9][0-9]*")
-  bramble_qemu_test(bench.kbench.${board} BUILD ${board} MACHINE ${machine} SCENARIO user:kbench TIMEOUT 60
+  bramble_qemu_test(bench.kbench.${board} BUILD ${board} SCENARIO user:kbench TIMEOUT 60
     ARGS --append "pmu=el0 iters=5" --qemu-arg=-icount --qemu-arg=shift=0,align=off,sleep=off
          --expect "kernel: root task ready after ${n} instructions"
          --expect "kbench row null-syscall,cap_info-invalid-slot,instructions,${n},${n},${n},instructions,5"

@@ -2,11 +2,6 @@
 # consumer), on both boards. Each scenario boots with -append "test=user:root scenario=<name>"; the
 # root task exits 0 only when every check it makes held, and the kernel adds its own frame-leak check.
 foreach(board rpi4 rpi3)
-  if(board STREQUAL "rpi4")
-    set(machine raspi4b)
-  else()
-    set(machine raspi3b)
-  endif()
   set(started "kernel: root task 'root' started")
   set(clean "root: memory in use ([0-9]+) bytes before, \\1 after. capabilities ([0-9]+) before, \\2 after. channels open 0")
   set(verdict "kernel: root task 'root' exited with code 0")
@@ -15,7 +10,7 @@ foreach(board rpi4 rpi3)
   set(table2 "root: +([0-9]+) \\| self-service \\| record  \\|   camera -> display  \\| +1000000 \\| +[0-9]+ \\| +0 \\|")
 
   # The demo: 10^6 messages through a centralized element ring and a self-service record ring.
-  bramble_qemu_test(broker.demo.${board} BUILD ${board} MACHINE ${machine} SCENARIO user:root TIMEOUT 120
+  bramble_qemu_test(broker.demo.${board} BUILD ${board} SCENARIO user:root TIMEOUT 120
     ARGS --expect "${started}" --expect "consumer logger: received 1000000 messages \\([0-9]+ bytes\\), 0 errors"
          --expect "consumer display: received 1000000 messages \\([0-9]+ bytes\\), 0 errors"
          --expect "${table}" --expect "${table2}" --expect "root: audit #0 t=[0-9]+ established centralized channel 1 sensor -> logger"
@@ -23,14 +18,14 @@ foreach(board rpi4 rpi3)
          --expect "${clean}" --expect "root: scenario 'demo' passed" --expect "${verdict}" --expect "${leaks}"
          --reject "FAIL")
   # Centralized and self-service rings of the same shape: same address, same header, every message.
-  bramble_qemu_test(broker.layout.${board} BUILD ${board} MACHINE ${machine} SCENARIO user:root
+  bramble_qemu_test(broker.layout.${board} BUILD ${board} SCENARIO user:root
     ARGS --append "scenario=layout" --expect "${started}"
          --expect "consumer (logger|display): ring at 0x90000000: magic 0x50495242 kind 1 element 64 capacity 1024 offsets 4096/8192/12288 total 77824"
          --expect "consumer (logger|display): ring at 0x90000000: magic 0x50495242 kind 1 element 64 capacity 1024 offsets 4096/8192/12288 total 77824"
          --expect "root: layout: centralized and self-service rings both at 0x90000000 with identical headers"
          --expect "${clean}" --expect "root: scenario 'layout' passed" --expect "${verdict}" --reject "FAIL")
   # Pairs, modes and shapes the manifest does not allow: refused, audited, free.
-  bramble_qemu_test(broker.unauthorized.${board} BUILD ${board} MACHINE ${machine} SCENARIO user:root
+  bramble_qemu_test(broker.unauthorized.${board} BUILD ${board} SCENARIO user:root
     ARGS --append "scenario=unauthorized" --expect "${started}"
          --expect "root: unauthorized: centralized logger -> sensor refused \\(pair not allowed\\)"
          --expect "root: unauthorized: centralized sensor -> intruder refused \\(pair not allowed\\)"
@@ -39,13 +34,13 @@ foreach(board rpi4 rpi3)
          --expect "root: audit #3 t=[0-9]+ refused centralized sensor -> logger .*ring shape not allowed"
          --expect "${clean}" --expect "root: scenario 'unauthorized' passed" --expect "${verdict}" --reject "FAIL")
   # Self-service without a registry capability: the kernel refuses the query.
-  bramble_qemu_test(broker.no-registry.${board} BUILD ${board} MACHINE ${machine} SCENARIO user:root
+  bramble_qemu_test(broker.no-registry.${board} BUILD ${board} SCENARIO user:root
     ARGS --append "scenario=no-registry" --expect "${started}"
          --expect "consumer intruder: channel setup failed: kernel call failed \\(kernel error EmptySlot\\)"
          --expect "root: intruder exited with code 2" --expect "root: audit #0 t=[0-9]+ refused self-service camera -> intruder"
          --expect "${clean}" --expect "root: scenario 'no-registry' passed" --expect "${verdict}" --reject "FAIL")
   # A producer killed mid-stream: the consumer drains, gets Closed, and everything is given back.
-  bramble_qemu_test(broker.kill.${board} BUILD ${board} MACHINE ${machine} SCENARIO user:root
+  bramble_qemu_test(broker.kill.${board} BUILD ${board} SCENARIO user:root
     ARGS --append "scenario=kill" --expect "${started}" --expect "producer sensor: faulting on purpose after 5000 messages"
          --expect "kernel: task 'producer' killed"
          --expect "consumer logger: stream ended after 5000 messages: Closed"
@@ -53,7 +48,7 @@ foreach(board rpi4 rpi3)
          --expect "root: audit #2 t=[0-9]+ closed centralized channel 1 sensor -> logger"
          --expect "${clean}" --expect "root: scenario 'kill' passed" --expect "${verdict}" --expect "${leaks}" --reject "FAIL")
   # Out of memory at each step of a centralized setup: each attempt rolls back completely.
-  bramble_qemu_test(broker.oom.${board} BUILD ${board} MACHINE ${machine} SCENARIO user:root TIMEOUT 60
+  bramble_qemu_test(broker.oom.${board} BUILD ${board} SCENARIO user:root TIMEOUT 60
     ARGS --append "scenario=oom" --expect "${started}"
          --expect "root: oom: attempt 1 failed at allocate \\(QuotaExceeded\\). rolled back: memory in use unchanged, capabilities unchanged"
          --expect "root: oom: attempt 4 failed at allocate \\(QuotaExceeded\\). rolled back: memory in use unchanged, capabilities unchanged"
@@ -62,7 +57,7 @@ foreach(board rpi4 rpi3)
          --expect "${clean}" --expect "root: scenario 'oom' passed" --expect "${verdict}" --expect "${leaks}" --reject "FAIL")
   # A normal boot (no semihosting, as on hardware): the kernel starts 'root', the demo runs, the
   # system stays up.
-  bramble_qemu_test(broker.boot-demo.${board} BUILD ${board} MACHINE ${machine} TIMEOUT 25
+  bramble_qemu_test(broker.boot-demo.${board} BUILD ${board} TIMEOUT 25
     ARGS --no-semihosting --expect-running --expect "${started}" --expect "root: scenario 'demo' passed"
          --expect "root: demo done. idle" --reject "FAIL")
 endforeach()

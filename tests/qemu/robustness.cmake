@@ -5,12 +5,7 @@
 set(BRAMBLE_FUZZ_SEED 20261125 CACHE STRING "Seed of the syscall fuzzer in the test suite")
 set(BRAMBLE_FUZZ_CALLS 1000000 CACHE STRING "System calls the fuzzer makes per board in the test suite")
 foreach(board rpi4 rpi3)
-  if(board STREQUAL "rpi4")
-    set(machine raspi4b)
-  else()
-    set(machine raspi3b)
-  endif()
-  bramble_qemu_test(robust.syscall-fuzz.${board} BUILD ${board} MACHINE ${machine} SCENARIO user:syscall_fuzz TIMEOUT 240
+  bramble_qemu_test(robust.syscall-fuzz.${board} BUILD ${board} SCENARIO user:syscall_fuzz TIMEOUT 240
     ARGS --append "seed=${BRAMBLE_FUZZ_SEED} calls=${BRAMBLE_FUZZ_CALLS} capcheck=997"
          --expect "checking capability invariants every 997 system calls"
          --expect "syscall_fuzz: seed ${BRAMBLE_FUZZ_SEED}, ${BRAMBLE_FUZZ_CALLS} calls"

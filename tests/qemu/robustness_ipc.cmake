@@ -10,11 +10,6 @@
 #    never gives up the CPU (about 7 s per board at 10^7 under QEMU 10 on the reference machine).
 set(BRAMBLE_STRESS_MESSAGES 10000000 CACHE STRING "Messages of the robust.stress scenario")
 foreach(board rpi4 rpi3)
-  if(board STREQUAL "rpi4")
-    set(machine raspi4b)
-  else()
-    set(machine raspi3b)
-  endif()
   set(started "kernel: root task 'root' started")
   set(clean "root: memory in use ([0-9]+) bytes before, \\1 after. capabilities ([0-9]+) before, \\2 after. channels open 0")
   set(verdict "kernel: root task 'root' exited with code 0")
@@ -37,7 +32,7 @@ foreach(board rpi4 rpi3)
       --expect "hostile_producer mallory-tx: channel withdrawn, exiting"
       --expect "root: hostile: ${name} by the producer on the ${kind} ring: logger ended after 100 messages with PeerCorrupted, mallory-tx exited \\(0\\). channel ${id} closed")
   endforeach()
-  bramble_qemu_test(robust.hostile-producer.${board} BUILD ${board} MACHINE ${machine} SCENARIO user:root TIMEOUT 60
+  bramble_qemu_test(robust.hostile-producer.${board} BUILD ${board} SCENARIO user:root TIMEOUT 60
     ARGS --append "scenario=hostile-producer" --expect "${started}" ${producer_attacks}
          --expect "root: audit #0 t=[0-9]+ established centralized channel 1 mallory-tx -> logger"
          --expect "root: audit #1 t=[0-9]+ closed centralized channel 1 mallory-tx -> logger"
@@ -61,7 +56,7 @@ foreach(board rpi4 rpi3)
       --expect "hostile_consumer mallory-rx: channel withdrawn, exiting"
       --expect "root: hostile: ${name} by the consumer on the ${kind} ring: sensor ended after [0-9]+ messages with PeerCorrupted, mallory-rx exited \\(0\\). channel ${id} closed")
   endforeach()
-  bramble_qemu_test(robust.hostile-consumer.${board} BUILD ${board} MACHINE ${machine} SCENARIO user:root TIMEOUT 60
+  bramble_qemu_test(robust.hostile-consumer.${board} BUILD ${board} SCENARIO user:root TIMEOUT 60
     ARGS --append "scenario=hostile-consumer" --expect "${started}" ${consumer_attacks}
          --expect "root: audit #0 t=[0-9]+ established centralized channel 1 sensor -> mallory-rx"
          --expect "root: audit #1 t=[0-9]+ closed centralized channel 1 sensor -> mallory-rx"
@@ -72,7 +67,7 @@ foreach(board rpi4 rpi3)
   # Writing the read-only header page: a permission fault at the ring's base, the attacker killed,
   # the honest side told (Closed), the channel peer-ended then closed.
   set(fault "permission fault, level 3 at 0x90000000")
-  bramble_qemu_test(robust.hostile-header.${board} BUILD ${board} MACHINE ${machine} SCENARIO user:root TIMEOUT 60
+  bramble_qemu_test(robust.hostile-header.${board} BUILD ${board} SCENARIO user:root TIMEOUT 60
     ARGS --append "scenario=hostile-header" --expect "${started}"
          --expect "kernel: task 'hostile_producer' killed: Data Abort \\(lower EL\\), ${fault}"
          --expect "consumer logger: stream ended after 100 messages: Closed"
@@ -93,7 +88,7 @@ foreach(board rpi4 rpi3)
   # The long run: sequence numbers and checksums of every message checked by the consumer, with timer
   # preemption the only way back to the stream once the hog has the CPU.
   set(n ${BRAMBLE_STRESS_MESSAGES})
-  bramble_qemu_test(robust.stress.${board} BUILD ${board} MACHINE ${machine} SCENARIO user:root TIMEOUT 150
+  bramble_qemu_test(robust.stress.${board} BUILD ${board} SCENARIO user:root TIMEOUT 150
     ARGS --append "scenario=stress messages=${n}" --expect "${started}"
          --expect "root: stress: ${n} messages through one channel. stress-tx, stress-rx and hog all at priority 10, hog never yields"
          --expect "stress_consumer stress-rx: received ${n} messages: ${n} in order, 0 lost, 0 duplicated, 0 corrupt. sequence sum correct"
