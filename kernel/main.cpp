@@ -93,6 +93,8 @@ extern "C" void kernel_main(std::uintptr_t dtb_address) {
   using namespace bramble;
   console::init();
   arch::install_exception_vectors();
+  // Components time their own work with CNTVCT_EL0 (BootInfo.timer_frequency ticks per second).
+  arch::allow_el0_virtual_count();
   semihosting::probe();
   test::load_command_line();
   char pmu_option[8];

@@ -33,6 +33,7 @@ namespace bramble::abi {
   X(memory_map, 17, "frame, vaddr, perms", "")                                                     \
   X(memory_map_into, 18, "task, frame, vaddr, perms", "")                                          \
   X(memory_unmap, 19, "vaddr", "")                                                                 \
+  X(memory_info, 20, "memory", "frames, free_frames, kernel_frames")                               \
   X(notification_create, 32, "memory", "notification")                                             \
   X(signal, 33, "notification", "")                                                                \
   X(wait, 34, "notification", "bits")                                                              \
@@ -50,6 +51,7 @@ namespace bramble::abi {
   X(task_start, 81, "task, argument", "")                                                          \
   X(task_exit, 82, "code", "")                                                                     \
   X(task_status, 83, "task", "state, code, detail")                                                \
+  X(task_info, 84, "task", "state, priority, cpu_time")                                            \
   X(irq_handler_create, 96, "irq_control, line, notification", "handler")                          \
   X(irq_ack, 97, "handler", "")                                                                    \
   X(device_frame_create, 98, "irq_control, device", "frame")
@@ -84,6 +86,7 @@ inline constexpr unsigned kMaxSyscallResults = 3;
   case Syscall::memory_map: return map;
   case Syscall::memory_map_into: return map;
   case Syscall::memory_unmap: return error_bit(Misaligned) | error_bit(InvalidAddress) | error_bit(NotMapped);
+  case Syscall::memory_info: return typed;
   case Syscall::notification_create:
     return typed | error_bit(QuotaExceeded) | error_bit(OutOfMemory) | error_bit(TableFull);
   case Syscall::signal: return typed;
@@ -106,6 +109,7 @@ inline constexpr unsigned kMaxSyscallResults = 3;
   case Syscall::task_start: return typed | error_bit(InvalidState);
   case Syscall::task_exit: return 0;
   case Syscall::task_status: return slot | error_bit(WrongType);
+  case Syscall::task_info: return typed;
   case Syscall::irq_handler_create:
     return typed | error_bit(InvalidDevice) | error_bit(DeviceBusy) | error_bit(OutOfMemory) | error_bit(TableFull);
   case Syscall::irq_ack: return typed;
@@ -178,6 +182,20 @@ inline constexpr unsigned kCapInfoRightsShift = 8;
 [[nodiscard]] constexpr Rights cap_info_rights(std::uint64_t kind) {
   return static_cast<Rights>((kind >> kCapInfoRightsShift) & kAllRightBits);
 }
+
+// memory_info results (a Memory capability with Audit; kernel-wide, not the quota's own figures):
+//   frames        = the RAM frames the frame allocator manages (constant after boot)
+//   free_frames   = those free now; frames - free_frames are in use by tasks and the objects the
+//                   kernel made for them (frames, tables, stacks, images, page tables)
+//   kernel_frames = frames the kernel keeps for itself outside `frames`: its image (code, data, BSS
+//                   with the object pools, its own translation tables and stack) and the allocator's
+//                   per-frame bookkeeping (constant after boot)
+// task_info results (a Task capability with Audit):
+//   state    = abi::TaskState, as task_status
+//   priority = the task's priority
+//   cpu_time = generic-timer counter ticks (BootInfo.timer_frequency per second; the same counter
+//              EL0 reads as CNTVCT_EL0) during which the task held the CPU, at EL0 and in the kernel
+//              on its behalf; idle time is nobody's. 0 before task_start; frozen when the task ends.
 
 // task_create limits: a task's table has at least this many slots (the null slot plus one), and
 // priorities run 0 (lowest) .. kMaxPriority.

@@ -49,10 +49,17 @@ template <typename T> [[nodiscard]] Result<T*> lookup_object(CapTable& caps, ktl
 
 } // namespace
 
+// Which numbers below kSyscallLimit name a call: one load on every system call, where
+// abi::find_syscall() would walk the table (and every call added to the ABI would slow the others).
+constexpr auto kDeclaredNumbers = [] {
+  std::array<bool, abi::kSyscallLimit> declared{};
+  for (const abi::SyscallInfo& info : abi::kSyscalls) declared[static_cast<ktl::size_t>(info.call)] = true;
+  return declared;
+}();
+
 Result<Syscall> decode_syscall_number(ktl::uint64_t number) {
-  const abi::SyscallInfo* info = abi::find_syscall(number);
-  if (info == nullptr) return err(Error::InvalidSyscall);
-  return info->call;
+  if (number >= abi::kSyscallLimit || !kDeclaredNumbers[number]) return err(Error::InvalidSyscall);
+  return static_cast<Syscall>(number);
 }
 
 Result<void> check_user_range(ktl::uint64_t base, ktl::uint64_t size, const DecodeLimits& limits) {
@@ -245,6 +252,14 @@ Result<DeviceFrameCreateArgs> decode_device_frame_create(const SyscallArgs& call
 
 Result<TaskObject*> decode_task_status(const SyscallArgs& call, Caller caller) {
   return lookup_object<TaskObject>(caller.caps, call.arg[0], 0);
+}
+
+Result<TaskObject*> decode_task_info(const SyscallArgs& call, Caller caller) {
+  return lookup_object<TaskObject>(caller.caps, call.arg[0], abi::kRightAudit);
+}
+
+Result<MemoryQuota*> decode_memory_info(const SyscallArgs& call, Caller caller) {
+  return lookup_object<MemoryQuota>(caller.caps, call.arg[0], abi::kRightAudit);
 }
 
 } // namespace bramble::cap

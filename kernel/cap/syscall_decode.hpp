@@ -155,5 +155,11 @@ struct DeviceFrameCreateArgs {
 
 // task_status: any task capability (no right needed).
 [[nodiscard]] Result<TaskObject*> decode_task_status(const SyscallArgs& call, Caller caller);
+// task_info: a task capability with Audit (its state, priority and CPU time are audit facts, as
+// cap_info's are).
+[[nodiscard]] Result<TaskObject*> decode_task_info(const SyscallArgs& call, Caller caller);
+// memory_info: a memory capability with Audit. The answer is kernel-wide, so a component holding a
+// sub-quota without Audit learns nothing about the rest of the machine.
+[[nodiscard]] Result<MemoryQuota*> decode_memory_info(const SyscallArgs& call, Caller caller);
 
 } // namespace bramble::cap

@@ -198,6 +198,13 @@ void init(const BootInfo& info) {
 }
 
 const Layout& layout() { return g.layout; }
+
+std::uint64_t kernel_frames() {
+  // The image is 4 KiB-aligned at both ends (kernel.ld); the bookkeeping starts on a page and the
+  // allocator never hands out its partly used last page, which therefore counts whole.
+  const auto pages = [](const PhysRange& r) { return (r.size + 0xfff) >> 12; };
+  return pages(g.layout.kernel_image) + pages(allocator().metadata());
+}
 mm::FrameAllocator& frames() { return allocator(); }
 mm::TlbOps& tlb() { return g.tlb; }
 mm::AsidAllocator& asids() { return g.asids; }

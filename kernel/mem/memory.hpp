@@ -26,6 +26,10 @@ struct Layout {
 void init(const BootInfo& info);
 
 [[nodiscard]] const Layout& layout();
+// Frames the kernel keeps for itself outside the frame allocator (which manages frames().total_frames()):
+// its image, i.e. code, data and BSS with the object pools, its own translation tables and its stack,
+// plus the allocator's per-frame bookkeeping. Constant after init() (memory_info's kernel_frames).
+[[nodiscard]] std::uint64_t kernel_frames();
 [[nodiscard]] mm::FrameAllocator& frames();
 [[nodiscard]] mm::TableAllocator& table_allocator();
 [[nodiscard]] mm::TlbOps& tlb();

@@ -7,6 +7,7 @@
 #include "kernel/cap/syscall_decode.hpp"
 #include "kernel/loader/embedded.hpp"
 #include "kernel/log.hpp"
+#include "kernel/mem/memory.hpp"
 #include "kernel/object/device.hpp"
 #include "kernel/object/frame.hpp"
 #include "kernel/object/notification.hpp"
@@ -116,6 +117,13 @@ Reply memory_unmap(Task& self, const cap::SyscallArgs& call, cap::Caller caller)
   return r.ok() ? ok() : fail_or(r);
 }
 
+Reply memory_info(const cap::SyscallArgs& call, cap::Caller caller) {
+  auto a = cap::decode_memory_info(call, caller);
+  if (!a.ok()) return fail_or(a);
+  const mm::FrameAllocator& frames = kmem::frames();
+  return ok(frames.total_frames(), frames.free_frames(), kmem::kernel_frames());
+}
+
 Reply notification_create(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
   auto a = cap::decode_notification_create(call, caller);
   if (!a.ok()) return fail_or(a);
@@ -209,6 +217,13 @@ Reply task_status(const cap::SyscallArgs& call, cap::Caller caller) {
   return ok(static_cast<std::uint64_t>(task.state), task.exit_code, task.fault_detail);
 }
 
+Reply task_info(const cap::SyscallArgs& call, cap::Caller caller) {
+  auto a = cap::decode_task_info(call, caller);
+  if (!a.ok()) return fail_or(a);
+  const Task& task = static_cast<const Task&>(**a);
+  return ok(static_cast<std::uint64_t>(task.state), task.priority(), sched::cpu_time(task));
+}
+
 Reply irq_handler_create(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
   auto a = cap::decode_irq_handler_create(call, caller);
   if (!a.ok()) return fail_or(a);
@@ -244,6 +259,7 @@ Reply dispatch(Syscall number, Task& self, const cap::SyscallArgs& call, cap::Ca
   case Syscall::memory_map: return memory_map(self, call, caller, false);
   case Syscall::memory_map_into: return memory_map(self, call, caller, true);
   case Syscall::memory_unmap: return memory_unmap(self, call, caller);
+  case Syscall::memory_info: return memory_info(call, caller);
   case Syscall::notification_create: return notification_create(self, call, caller);
   case Syscall::signal: return signal(call, caller);
   case Syscall::wait: return wait(self, call, caller, true);
@@ -277,6 +293,7 @@ Reply dispatch(Syscall number, Task& self, const cap::SyscallArgs& call, cap::Ca
     kobj::end_task(self, abi::TaskState::Exited, x[0], 0);
     return deferred();
   case Syscall::task_status: return task_status(call, caller);
+  case Syscall::task_info: return task_info(call, caller);
   case Syscall::irq_handler_create: return irq_handler_create(self, call, caller);
   case Syscall::irq_ack: return irq_ack(call, caller);
   case Syscall::device_frame_create: return device_frame_create(self, call, caller);

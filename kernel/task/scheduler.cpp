@@ -30,6 +30,15 @@ std::uint32_t g_ready_mask = 0; // bit p: queue p is not empty
 Task* g_current = nullptr;
 bool g_switch = false;
 std::uint64_t g_switches = 0;
+// CPU time: the physical count when g_current got the CPU (or was last charged). The outgoing task is
+// charged on every switch, an ending one when it ends (remove()); idle time falls between a charge and
+// the next load() and is nobody's.
+std::uint64_t g_charged_until = 0;
+
+void charge_current(std::uint64_t now) {
+  g_current->cpu_time += now - g_charged_until;
+  g_charged_until = now;
+}
 
 unsigned prio(const Task& t) { return static_cast<unsigned>(t.priority()); }
 
@@ -76,8 +85,9 @@ void idle() {
   }
 }
 
-void load(Task& next, arch::ExceptionFrame& frame) {
+void load(Task& next, arch::ExceptionFrame& frame, std::uint64_t now) {
   g_current = &next;
+  g_charged_until = now;
   dequeue(next);
   frame = next.context;
   fp_restore(&next.fp);
@@ -98,7 +108,12 @@ void make_ready(Task& task) {
 
 void remove(Task& task) {
   dequeue(task);
-  if (&task == g_current) g_switch = true;
+  if (&task == g_current) {
+    // It ends here: its total freezes now (exit_to_user() will not touch an ended task's record, which
+    // reap() may already have freed by then).
+    charge_current(arch::physical_count());
+    g_switch = true;
+  }
 }
 
 void wake(Task& task, std::uint64_t status, std::uint64_t value) {
@@ -118,7 +133,6 @@ void yield_current() { g_switch = true; }
 
 void on_tick() {
   if (g_current == nullptr) return;
-  ++g_current->cpu_ticks;
   // Round robin: anyone of the same or higher priority waiting gets the CPU at the end of the slice.
   const Task* next = highest_ready();
   if (next != nullptr && next->priority() >= g_current->priority()) g_switch = true;
@@ -143,7 +157,9 @@ void exit_to_user(arch::ExceptionFrame& frame) {
     const Task* best = highest_ready();
     if (best == nullptr || best->priority() < previous->priority()) return;
   }
+  std::uint64_t now = arch::physical_count(); // the one counter read of a switch
   if (previous != nullptr && running(*previous)) {
+    charge_current(now); // blocked or preempted: still Running (an ended task was charged in remove())
     previous->context = frame;
     fp_save(&previous->fp);
     if (!blocked_flag) enqueue(*previous);
@@ -154,19 +170,25 @@ void exit_to_user(arch::ExceptionFrame& frame) {
   if (next == nullptr) {
     idle();
     next = highest_ready();
+    now = arch::physical_count();
   }
-  load(*next, frame);
+  load(*next, frame, now);
 }
 
 void start() {
   // Built off the stack: enter_user() moves it to the top of the kernel stack, over this call chain.
   static arch::ExceptionFrame first_frame;
   if (highest_ready() == nullptr) idle();
-  load(*highest_ready(), first_frame);
+  load(*highest_ready(), first_frame, arch::physical_count());
   g_switch = false;
   enter_user(&first_frame);
 }
 
 std::uint64_t context_switches() { return g_switches; }
+
+std::uint64_t cpu_time(const Task& task) {
+  if (&task != g_current) return task.cpu_time;
+  return task.cpu_time + (arch::physical_count() - g_charged_until);
+}
 
 } // namespace bramble::sched

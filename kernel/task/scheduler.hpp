@@ -39,4 +39,9 @@ void exit_to_user(arch::ExceptionFrame& frame);
 
 [[nodiscard]] std::uint64_t context_switches();
 
+// The task's CPU time in generic-timer counter ticks (CNTPCT_EL0; CNTFRQ_EL0 per second): the time it
+// held the CPU, at EL0 and in the kernel on its behalf, up to now for the running task. Charged once
+// per context switch (one counter read) and when the task ends; idle time is charged to nobody.
+[[nodiscard]] std::uint64_t cpu_time(const Task& task);
+
 } // namespace bramble::sched

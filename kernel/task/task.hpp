@@ -50,7 +50,7 @@ public:
   bool released = false;        // resources given back (ended and reaped)
   bool last_cap_gone = false;   // no capability names it: free the record once released
   bool is_root = false;
-  std::uint64_t cpu_ticks = 0;
+  std::uint64_t cpu_time = 0; // counter ticks charged so far (sched::cpu_time() adds the running slice)
 
   arch::ExceptionFrame context{};
   FpState fp{};

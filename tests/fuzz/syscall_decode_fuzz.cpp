@@ -324,6 +324,16 @@ std::uint64_t run_call(World& w, const SyscallArgs& args, Syscall call, bool car
     if (r.ok()) BRAMBLE_FUZZ_CHECK(in_table(caps, r->destination) && r->destination->empty());
     return code(r);
   }
+  case Syscall::task_info: {
+    auto r = decode_task_info(args, caller);
+    if (r.ok()) BRAMBLE_FUZZ_CHECK(r.value() == &w.task);
+    return code(r);
+  }
+  case Syscall::memory_info: {
+    auto r = decode_memory_info(args, caller);
+    if (r.ok()) BRAMBLE_FUZZ_CHECK(r.value() == &w.quota);
+    return code(r);
+  }
   }
   bramble::fuzz::fail(__FILE__, __LINE__, "a syscall without a decoder");
 }

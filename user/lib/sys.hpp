@@ -32,6 +32,8 @@ using abi::Syscall;
   return syscall4(Syscall::memory_map_into, task, frame, vaddr, perms);
 }
 [[nodiscard]] inline SyscallResult memory_unmap(Word vaddr) { return syscall1(Syscall::memory_unmap, vaddr); }
+// r1 = frames, r2 = free_frames, r3 = kernel_frames (needs Audit on `memory`).
+[[nodiscard]] inline SyscallResult memory_info(Word memory) { return syscall1(Syscall::memory_info, memory); }
 
 [[nodiscard]] inline SyscallResult notification_create(Word memory) {
   return syscall1(Syscall::notification_create, memory);
@@ -72,6 +74,8 @@ using abi::Syscall;
 }
 [[noreturn]] inline void task_exit(std::int64_t code) { user::task_exit(code); }
 [[nodiscard]] inline SyscallResult task_status(Word task) { return syscall1(Syscall::task_status, task); }
+// r1 = state (abi::TaskState), r2 = priority, r3 = cpu_time in counter ticks (needs Audit on `task`).
+[[nodiscard]] inline SyscallResult task_info(Word task) { return syscall1(Syscall::task_info, task); }
 
 // A call by number, for numbers that name no call (the enum's fixed underlying type holds any value).
 [[nodiscard]] inline SyscallResult irq_handler_create(Word irq_control, Word line, Word notification) {

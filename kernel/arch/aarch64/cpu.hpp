@@ -15,6 +15,27 @@ inline void wait_for_interrupt() { asm volatile("wfi" ::: "memory"); }
   return static_cast<std::uint32_t>((v >> 2) & 3);
 }
 
+// The generic timer's physical count, CNTPCT_EL0 (ARM ARM D11, the Generic Timer): the time base of
+// the kernel's own tick (the EL1 physical timer). boot/start.S sets CNTVOFF_EL2 to 0, so it reads the
+// same as the CNTVCT_EL0 that EL0 reads, and differences agree in any case. No ISB before the read:
+// the CPU-time accounting that uses it wants one cheap read per context switch, and an early read by a
+// few instructions only moves time between two tasks' totals.
+[[nodiscard]] inline std::uint64_t physical_count() {
+  std::uint64_t v;
+  asm volatile("mrs %0, cntpct_el0" : "=r"(v));
+  return v;
+}
+
+// CNTKCTL_EL1 (ARM ARM D11, register CNTKCTL_EL1): which parts of the generic timer EL0 may touch.
+// Written whole, because its fields reset to UNKNOWN values on real hardware: only EL0VCTEN (bit 1:
+// EL0 reads CNTVCT_EL0, and CNTFRQ_EL0) is set. EL0PCTEN (bit 0, the physical count), EL0VTEN and
+// EL0PTEN (bits 8, 9: the timers' registers) and EVNTEN (bit 2: the event stream) stay 0, so the
+// kernel's timer stays the kernel's.
+inline constexpr std::uint64_t kCntkctlEl0Vcten = std::uint64_t{1} << 1;
+inline void allow_el0_virtual_count() {
+  asm volatile("msr cntkctl_el1, %0\n\tisb" ::"r"(kCntkctlEl0Vcten) : "memory");
+}
+
 inline void set_vector_base(const void* table) {
   asm volatile("msr vbar_el1, %0; isb" ::"r"(table) : "memory");
 }

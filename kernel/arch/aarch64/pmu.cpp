@@ -23,11 +23,8 @@ void start_counters() {
 
 void allow_el0_access() {
   // PMUSERENR_EL0: EN (bit 0), CR (bit 2, cycle counter read), ER (bit 3, event counter read).
-  asm volatile("msr pmuserenr_el0, %0" ::"r"(std::uint64_t{0xd}));
-  // CNTKCTL_EL1.EL0VCTEN (bit 1): EL0 may read CNTVCT_EL0.
-  std::uint64_t cntkctl;
-  asm volatile("mrs %0, cntkctl_el1" : "=r"(cntkctl));
-  asm volatile("msr cntkctl_el1, %0\n\tisb" ::"r"(cntkctl | 2));
+  // (CNTVCT_EL0 is readable at EL0 on every boot: arch::allow_el0_virtual_count() in kernel_main.)
+  asm volatile("msr pmuserenr_el0, %0\n\tisb" ::"r"(std::uint64_t{0xd}));
 }
 
 bool running() { return g_running; }

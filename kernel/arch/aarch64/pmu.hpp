@@ -1,7 +1,8 @@
 // The performance monitors (PMUv3, ARM ARM D12/D13): the cycle counter and the instructions-retired
 // event, for benchmark runs. Off unless the kernel command line says pmu=el0 (QEMU -append; a test or
-// benchmark run): then the counters run from early boot and EL0 may read them (PMUSERENR_EL0), as may
-// it read the virtual counter CNTVCT_EL0 (CNTKCTL_EL1.EL0VCTEN). A normal boot leaves EL0 no access.
+// benchmark run): then the counters run from early boot and EL0 may read them (PMUSERENR_EL0). A
+// normal boot leaves EL0 no PMU access. (The generic timer's virtual count CNTVCT_EL0 is another
+// matter: EL0 may read it on every boot, see arch::allow_el0_virtual_count().)
 #pragma once
 
 #include <cstdint>
@@ -10,7 +11,7 @@ namespace bramble::pmu {
 
 // Starts PMCCNTR_EL0 and event counter 0 = INST_RETIRED (0x08), counting at EL0 and EL1.
 void start_counters();
-// Lets EL0 read the counters and CNTVCT_EL0.
+// Lets EL0 read the PMU counters (PMUSERENR_EL0.EN, CR, ER).
 void allow_el0_access();
 [[nodiscard]] bool running();
 [[nodiscard]] std::uint64_t cycles();

@@ -13,7 +13,7 @@ TEST_CASE("every seed call is declared, with a unique number in range") {
                         "signal", "wait", "poll", "cap_insert_into", "cap_copy", "cap_mint", "cap_move", "cap_delete",
                         "cap_revoke", "shmem_register", "shmem_query", "task_create", "task_start", "task_exit",
                         "yield", "debug_write", "cap_info", "task_status",
-                        "irq_handler_create", "irq_ack", "device_frame_create"};
+                        "irq_handler_create", "irq_ack", "device_frame_create", "task_info", "memory_info"};
   std::set<std::string> declared;
   std::set<std::uint64_t> numbers;
   for (const SyscallInfo& info : kSyscalls) {
@@ -28,6 +28,27 @@ TEST_CASE("every seed call is declared, with a unique number in range") {
   CHECK(numbers.size() == kSyscallCount);
   CHECK(find_syscall(0) == nullptr);
   CHECK(find_syscall(kSyscallLimit) == nullptr);
+}
+
+TEST_CASE("the console's queries: task_info and memory_info take one audited capability") {
+  const SyscallInfo* task_info = find_syscall(84);
+  const SyscallInfo* memory_info = find_syscall(20);
+  REQUIRE(task_info != nullptr);
+  REQUIRE(memory_info != nullptr);
+  CHECK(task_info->call == Syscall::task_info);
+  CHECK(memory_info->call == Syscall::memory_info);
+  CHECK(std::string(task_info->args) == "task");
+  CHECK(std::string(task_info->results) == "state, priority, cpu_time");
+  CHECK(std::string(memory_info->args) == "memory");
+  CHECK(std::string(memory_info->results) == "frames, free_frames, kernel_frames");
+  // Slot errors, the wrong type, and no Audit; nothing else (they neither allocate nor block).
+  const std::uint64_t expected = error_bit(Error::InvalidSlot) | error_bit(Error::EmptySlot) |
+                                 error_bit(Error::WrongType) | error_bit(Error::InsufficientRights);
+  CHECK(syscall_errors(Syscall::task_info) == expected);
+  CHECK(syscall_errors(Syscall::memory_info) == expected);
+  // task_info answers more than task_status, which needs no right: only Audit adds InsufficientRights.
+  CHECK((syscall_errors(Syscall::task_info) & ~syscall_errors(Syscall::task_status)) ==
+        error_bit(Error::InsufficientRights));
 }
 
 TEST_CASE("argument and result lists fit the registers") {

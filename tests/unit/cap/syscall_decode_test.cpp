@@ -101,6 +101,8 @@ std::uint64_t decode_any(const SyscallArgs& args, Caller caller) {
   case Syscall::irq_handler_create: return code(decode_irq_handler_create(args, caller));
   case Syscall::irq_ack: return code(decode_irq_ack(args, caller));
   case Syscall::device_frame_create: return code(decode_device_frame_create(args, caller));
+  case Syscall::task_info: return code(decode_task_info(args, caller));
+  case Syscall::memory_info: return code(decode_memory_info(args, caller));
   }
   return kSuccess;
 }

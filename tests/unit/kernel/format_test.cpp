@@ -15,10 +15,10 @@ namespace {
 template <typename... Args> void check_same_as_snprintf(const char* fmt, Args... args) {
   char ours[256];
   char libc[256];
-  const std::size_t n = bramble::format(ours, sizeof ours, fmt, args...);
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 #pragma GCC diagnostic ignored "-Wformat-security"
+  const std::size_t n = bramble::format(ours, sizeof ours, fmt, args...);
   const int m = std::snprintf(libc, sizeof libc, fmt, args...);
 #pragma GCC diagnostic pop
   CAPTURE(fmt);

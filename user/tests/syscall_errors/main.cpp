@@ -24,6 +24,7 @@ int child_main(Word argument) {
   case kExitFive: sys::task_exit(kExitFiveCode);
   case kIdle: return 0;
   case kExhaust: return exhaust(image);
+  case kBurn: return burn();
   default: return -1;
   }
 }
@@ -61,6 +62,8 @@ int root_main(const void* startup) {
   test_device_calls(env);
   test_table_full(env);
   test_quota_exceeded(env);
+  test_task_info(env);
+  test_memory_info(env);
 
   // Everything the groups made was deleted again: the quota is back where it started.
   check::section("memory_allocate");

@@ -30,7 +30,7 @@ inline constexpr Word kAboveUserWindow = 0x8000'0000'0000;    // 2^47: beyond th
 inline constexpr Word kRw = abi::kMapRead | abi::kMapWrite;
 
 // Child roles (task_start's argument: role | image << kImageShift).
-enum Role : Word { kWaitForDestroy = 1, kCreateHigher = 2, kExitFive = 3, kIdle = 4, kExhaust = 5 };
+enum Role : Word { kWaitForDestroy = 1, kCreateHigher = 2, kExitFive = 3, kIdle = 4, kExhaust = 5, kBurn = 6 };
 inline constexpr unsigned kImageShift = 16;
 inline constexpr Word kRoleMask = (Word{1} << kImageShift) - 1;
 inline constexpr std::int64_t kExitFiveCode = 5;
@@ -41,7 +41,7 @@ inline constexpr Word kChildTaskCreate = 1;
 inline constexpr Word kChildMemory = 2;
 // kExhaust's table (the same two, in a table big enough to hold every frame of the quota).
 inline constexpr Word kExhaustSlots = 1024;
-// kWaitForDestroy's table.
+// kWaitForDestroy's and kBurn's table.
 inline constexpr Word kChildNotification = 1;
 
 struct Env {
@@ -90,9 +90,13 @@ void test_device_calls(const Env& env);
 void test_task_calls(const Env& env);
 void test_table_full(const Env& env);
 void test_quota_exceeded(const Env& env);
+void test_task_info(const Env& env);
+void test_memory_info(const Env& env);
 
 int child_main(Word argument);
 // kExhaust: uses up the quota, then reports which QuotaExceeded cases it saw (exhaustion.cpp).
 int exhaust(Word image);
+// kBurn: burns CPU in two stretches, signalling kChildNotification after each (kernel_queries.cpp).
+int burn();
 
 } // namespace syscall_errors
