@@ -30,9 +30,11 @@ const char* setup_step_name(SetupStep s) {
   return "?";
 }
 
-Result<void, BrokerError> ChannelBroker::add_component(std::size_t index, Slot task, Slot first_free_slot) {
+Result<void, BrokerError> ChannelBroker::add_component(std::size_t index, Slot task, Slot first_free_slot,
+                                                       std::uint32_t reserved_windows) {
   if (index >= policy_.components().size() || index >= kMaxComponents) return err(BrokerError::NotRegistered);
-  components_[index] = Component{true, true, task, first_free_slot == 0 ? 1 : first_free_slot, 0};
+  components_[index] =
+      Component{true, true, task, first_free_slot == 0 ? 1 : first_free_slot, reserved_windows, reserved_windows};
   return {};
 }
 
@@ -131,6 +133,7 @@ void ChannelBroker::release(ChannelRecord& c) {
   for (int side = kProducer; side <= kConsumer; ++side) {
     Component& comp = components_[c.party[side]];
     comp.windows &= ~(std::uint32_t{1} << c.window[side]);
+    comp.windows |= comp.reserved;
   }
 }
 
@@ -148,7 +151,8 @@ Unexpected<BrokerError> ChannelBroker::fail(ChannelRecord& c, SetupStep step, Ke
 
 Result<Established, BrokerError> ChannelBroker::establish_channel_centralized(std::size_t producer,
                                                                              std::size_t consumer,
-                                                                             const ipc::RingSpec& spec) {
+                                                                             const ipc::RingSpec& spec,
+                                                                             Wakeup to_consumer) {
   ChannelRecord* cp = BRAMBLE_TRY(begin(producer, consumer, SetupMode::Centralized, spec));
   ChannelRecord& c = *cp;
   c.state = ChannelState::Active; // owned from here on: every failure below goes through fail()
@@ -186,9 +190,12 @@ Result<Established, BrokerError> ChannelBroker::establish_channel_centralized(st
         return fail(c, step, m.error());
     }
   }
-  // 4. One notification per direction.
+  // 4. One notification per direction ("to consumer" possibly a badged child of the consumer's own).
   for (Slot& n : c.notify) {
-    auto made = ops_.notification_create();
+    const bool shared = &n == &c.notify[0] && to_consumer.notification != 0;
+    auto made = shared ? ops_.cap_mint(to_consumer.notification,
+                                       abi::kRightSignal | abi::kRightWait | abi::kRightGrant, to_consumer.badge)
+                       : ops_.notification_create();
     if (!made.ok()) return fail(c, SetupStep::CreateNotifications, made.error());
     n = *made;
   }

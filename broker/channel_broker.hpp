@@ -72,6 +72,15 @@ enum Side : std::uint8_t { kProducer = 0, kConsumer = 1 };
   return writes ? (abi::kMapRead | abi::kMapWrite) : abi::kMapRead;
 }
 
+// Where a channel's "to consumer" notification comes from. By default the broker makes a new one; a
+// consumer that must sleep on several things at once (the root task: its components ending and its
+// requests arriving) asks instead for a badged child of a notification it already waits on, so one
+// wait sees every source and the badge says which.
+struct Wakeup {
+  Slot notification = 0; // a broker slot with Signal, Wait and Grant (0: make a new notification)
+  abi::Badge badge = abi::kNoBadge;
+};
+
 struct Established {
   std::uint32_t id;
   ipc::ChannelConfig producer; // what each side receives (base = its window, handles = its slots)
@@ -114,11 +123,14 @@ public:
       : ops_(ops), policy_(policy), memory_(memory), registry_(registry) {}
 
   // Tells the broker that manifest component `index` runs as the task in `task` (a broker slot with
-  // Control), whose table is empty from `first_free_slot` on.
-  [[nodiscard]] Result<void, BrokerError> add_component(std::size_t index, Slot task, Slot first_free_slot = 1);
+  // Control), whose table is empty from `first_free_slot` on. Channel windows whose bit is set in
+  // `reserved_windows` are never used (the root task keeps window 0 for the broker's header pages).
+  [[nodiscard]] Result<void, BrokerError> add_component(std::size_t index, Slot task, Slot first_free_slot = 1,
+                                                        std::uint32_t reserved_windows = 0);
 
   [[nodiscard]] Result<Established, BrokerError> establish_channel_centralized(std::size_t producer, std::size_t consumer,
-                                                                              const ipc::RingSpec& spec);
+                                                                              const ipc::RingSpec& spec,
+                                                                              Wakeup to_consumer = {});
   // Self-service: checks the policy and gives both components what they need to build the channel
   // themselves (user/channel/establish.hpp).
   [[nodiscard]] Result<SelfServiceGrant, BrokerError> grant_self_service(std::size_t producer, std::size_t consumer,
@@ -146,6 +158,7 @@ private:
     Slot task = 0;
     Slot next_slot = 1;
     std::uint32_t windows = 0; // bit k: window k in use
+    std::uint32_t reserved = 0; // windows never handed out
   };
 
   [[nodiscard]] Result<ChannelRecord*, BrokerError> begin(std::size_t producer, std::size_t consumer, SetupMode mode,
