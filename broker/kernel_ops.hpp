@@ -43,8 +43,8 @@ public:
   [[nodiscard]] virtual KResult<void> signal(Slot notification) = 0;
   // Where the broker's own mapping at `vaddr` can be read and written (identity in the root task).
   [[nodiscard]] virtual void* local(std::uint64_t vaddr) = 0;
-  // The audit clock: a number that only grows. EL0 cannot read CNTVCT_EL0 yet (the kernel leaves
-  // CNTKCTL_EL1.EL0VCTEN clear), so the root task counts the kernel calls it has made.
+  // The audit clock: a number that only grows. The root task reads the generic timer's virtual count
+  // (CNTVCT_EL0, readable at EL0 since the kernel sets CNTKCTL_EL1.EL0VCTEN); host fakes count calls.
   [[nodiscard]] virtual std::uint64_t now() = 0;
 
 protected:

@@ -5,6 +5,7 @@
 #include "broker/manifest.hpp"
 #include "user/components/message.hpp"
 #include "user/components/stress.hpp"
+#include "user/console/protocol.hpp"
 
 namespace bramble::broker {
 
@@ -21,12 +22,22 @@ inline constexpr ComponentSpec kSystemComponents[] = {
     {"stress-tx", "stress_producer", 10, 64},   // 7
     {"stress-rx", "stress_consumer", 10, 64},   // 8
     {"hog", "cpu_hog", 10, 16},                 // 9: no channel
+    // The serial console (broker/root/console.cpp): the root task itself as a party of the console's
+    // request channels, the UART driver, the console, and the pair `bench` runs (above the live
+    // stream's priority, below the console's, so a benchmark does not freeze the prompt).
+    {"root", "root", 31, 256},        // 10: never launched: adopt_root()
+    {"uart", "uart_driver", 30, 32},  // 11
+    {"console", "console", 20, 32},   // 12
+    {"bench-tx", "producer", 12, 64}, // 13
+    {"bench-rx", "consumer", 12, 64}, // 14
 };
 inline constexpr std::size_t kSensor = 0, kLogger = 1, kCamera = 2, kDisplay = 3, kIntruder = 4;
 inline constexpr std::size_t kHostileProducer = 5, kHostileConsumer = 6, kStressProducer = 7, kStressConsumer = 8,
                              kHog = 9;
+inline constexpr std::size_t kRoot = 10, kUart = 11, kConsole = 12, kBenchProducer = 13, kBenchConsumer = 14;
 
 inline constexpr std::uint64_t kMaxDemoRing = 128 * 1024;
+inline constexpr std::uint64_t kConsoleRing = ipc::ring_geometry(console::kByteSpec).total_size;
 inline constexpr ChannelRule kSystemRules[] = {
     {"sensor", "logger", SetupMode::Centralized, components::kElementSpec, kMaxDemoRing},
     {"camera", "display", SetupMode::SelfService, components::kRecordSpec, kMaxDemoRing},
@@ -39,6 +50,13 @@ inline constexpr ChannelRule kSystemRules[] = {
     {"sensor", "mallory-rx", SetupMode::Centralized, components::kRecordSpec, kMaxDemoRing},
     {"stress-tx", "stress-rx", SetupMode::Centralized, components::kStressSpec,
      ipc::ring_geometry(components::kStressSpec).total_size},
+    // The console: bytes typed and bytes to print between the driver and the console, requests and
+    // replies between the console and the root task.
+    {"uart", "console", SetupMode::Centralized, console::kByteSpec, kConsoleRing},
+    {"console", "uart", SetupMode::Centralized, console::kByteSpec, kConsoleRing},
+    {"console", "root", SetupMode::Centralized, console::kByteSpec, kConsoleRing},
+    {"root", "console", SetupMode::Centralized, console::kByteSpec, kConsoleRing},
+    {"bench-tx", "bench-rx", SetupMode::Centralized, components::kElementSpec, kMaxDemoRing},
 };
 
 } // namespace bramble::broker

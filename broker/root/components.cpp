@@ -71,24 +71,66 @@ bool System::launch(std::size_t index, std::uint64_t messages, std::uint64_t fau
   return true;
 }
 
+// A row per channel for the tables; a row whose channel the broker no longer has is reused once the
+// table is full (the demo's rows stay until then, so its table can still be printed).
 void System::add_row(std::uint32_t id, std::size_t p, std::size_t c, broker::SetupMode m, const ipc::RingSpec& spec) {
+  const auto grant = [this](std::size_t i) -> std::uint32_t {
+    const Component& k = components_[i];
+    if (k.startup != nullptr) return k.startup->channel_count - 1;
+    return root_channels_++;
+  };
+  ChannelRow row{true, id, p, c, {grant(p), grant(c)}, m, spec.kind};
   for (ChannelRow& r : rows_) {
     if (!r.used) {
-      r = ChannelRow{true, id, p, c, m, spec.kind};
+      r = row;
+      return;
+    }
+  }
+  for (ChannelRow& r : rows_) {
+    if (broker_.channel(r.id) == nullptr) {
+      r = row;
       return;
     }
   }
 }
 
-bool System::centralized(std::size_t producer, std::size_t consumer, const ipc::RingSpec& spec) {
-  auto ch = broker_.establish_channel_centralized(producer, consumer, spec);
+bool System::centralized(std::size_t producer, std::size_t consumer, const ipc::RingSpec& spec,
+                         broker::Wakeup to_consumer, broker::Established* out) {
+  auto ch = broker_.establish_channel_centralized(producer, consumer, spec, to_consumer);
   if (!ch.ok()) return false;
-  Component& p = components_[producer];
-  Component& c = components_[consumer];
-  p.startup->channels[p.startup->channel_count++] = ch::ChannelGrant{ch::GrantMode::Centralized, 0, ch->producer, 0, 0, 0};
-  c.startup->channels[c.startup->channel_count++] = ch::ChannelGrant{ch::GrantMode::Centralized, 0, ch->consumer, 0, 0, 0};
+  for (const std::size_t i : {producer, consumer}) {
+    ch::Startup* st = components_[i].startup;
+    const ipc::ChannelConfig& cfg = i == producer ? ch->producer : ch->consumer;
+    if (st != nullptr && st->channel_count < ch::kMaxGrants)
+      st->channels[st->channel_count++] = ch::ChannelGrant{ch::GrantMode::Centralized, 0, cfg, 0, 0, 0};
+  }
+  if (out != nullptr) *out = *ch;
   add_row(ch->id, producer, consumer, broker::SetupMode::Centralized, spec);
   return true;
+}
+
+const ChannelRow* System::row(std::uint32_t id) const {
+  for (const ChannelRow& r : rows_) {
+    if (r.used && r.id == id) return &r;
+  }
+  return nullptr;
+}
+
+std::uint32_t System::root_grant(std::uint32_t id) const {
+  const ChannelRow* r = row(id);
+  if (r == nullptr) return 0;
+  const std::uint32_t g = components_[r->producer].startup == nullptr ? r->grant[0] : r->grant[1];
+  return g % ch::kMaxGrants;
+}
+
+bool System::adopt_root(std::size_t index) {
+  Component& c = components_[index];
+  c = Component{};
+  c.index = index;
+  c.task = boot_.slot_self;
+  c.report = &root_report_;
+  root_report_.magic = ch::kReportMagic;
+  return broker_.add_component(index, boot_.slot_self, boot_.slot_count - kRootBrokerSlots, 1u).ok();
 }
 
 bool System::self_service(std::size_t producer, std::size_t consumer, const ipc::RingSpec& spec) {
@@ -119,8 +161,14 @@ void System::start_all() {
 }
 
 void System::wait_all(std::size_t skip, void (*on_exit)(System&, std::size_t)) {
-  for (;;) {
-    bool waiting = false;
+  while (reap(skip, on_exit) != 0) {
+    (void)sys::wait(fault_); // a component ended: its badge and kTaskEnded* arrive here
+  }
+}
+
+std::size_t System::reap(std::size_t skip, void (*on_exit)(System&, std::size_t)) {
+  std::size_t running = 0;
+  {
     for (Component& c : components_) {
       if (!c.started || c.ended || c.index == skip) continue;
       const auto st = sys::task_status(c.task);
@@ -139,23 +187,44 @@ void System::wait_all(std::size_t skip, void (*on_exit)(System&, std::size_t)) {
         }
         broker_.component_ended(c.index);
       } else {
-        waiting = true;
+        ++running;
       }
     }
-    if (!waiting) return;
-    (void)sys::wait(fault_); // a component ended: its badge and kTaskEnded* arrive here
   }
+  return running;
+}
+
+bool System::kill(std::size_t index) {
+  Component& c = components_[index];
+  if (!c.launched || c.task == 0) return false;
+  if (!c.ended) {
+    // The root holds the only capability to the task: deleting it destroys the task, and the kernel
+    // signals its fault notification with kTaskEndedFault (reap() would see nothing to ask then).
+    if (!sys::cap_delete(c.task).ok()) return false;
+    c.task = 0;
+    c.ended = true;
+    c.state = abi::TaskState::Killed;
+    broker_.component_ended(index);
+  }
+  forget(index);
+  return true;
+}
+
+void System::forget(std::size_t index) {
+  Component& c = components_[index];
+  if (!c.launched) return;
+  for (Slot* s : {&c.task, &c.startup_copy, &c.report_copy, &c.startup_frame, &c.report_frame, &c.fault}) {
+    if (*s != 0) (void)sys::cap_delete(*s);
+    *s = 0;
+  }
+  // The root's mappings of the two pages went with their frames.
+  c.startup = nullptr;
+  c.report = nullptr;
+  c.launched = false;
 }
 
 void System::cleanup() {
-  for (Component& c : components_) {
-    if (!c.launched) continue;
-    for (Slot* s : {&c.task, &c.startup_copy, &c.report_copy, &c.startup_frame, &c.report_frame, &c.fault}) {
-      if (*s != 0) (void)sys::cap_delete(*s);
-      *s = 0;
-    }
-    c.launched = false;
-  }
+  for (std::size_t i = 0; i < kMax; ++i) forget(i);
 }
 
 std::uint64_t System::memory_in_use() const {

@@ -1,7 +1,8 @@
 // The root task: the kernel starts it with x0 = the BootInfo page. It runs the ChannelBroker over
 // system calls and one scenario ("scenario=<name>" on the kernel command line; the demo by default).
 // Under a test (-append "test=user:root ...") it exits with 0 when every check held, and the kernel
-// reports that as the verdict; in a normal boot it stays up, idle, when the demo is done.
+// reports that as the verdict; in a normal boot it starts the serial console when the demo is done
+// and serves it (console.cpp).
 #include <cstdint>
 
 #include "broker/root/root.hpp"
@@ -90,8 +91,10 @@ int main(const void* startup) {
     (void)user::sys::cap_delete(system.fault_notification());
     return ok ? 0 : 1;
   }
-  // A normal boot: stay up, idle, until the user quits QEMU.
-  user::print("root: demo done; idle (quit QEMU with Ctrl-A then X)\n");
+  // A normal boot: the serial console takes over the UART and the root serves it for ever.
+  user::print("root: demo done; starting the console (quit QEMU with Ctrl-A then X)\n");
+  (void)root::run_console(system);
+  user::print("root: FAIL the console could not start; idle\n");
   const auto idle = user::sys::notification_create(boot.slot_memory);
   for (;;) (void)user::sys::wait(idle.ok() ? idle.r1 : system.fault_notification());
 }

@@ -1,5 +1,8 @@
 // The per-channel table and the audit trail, printed by the root task at the end of a run.
+#include <cstdarg>
+
 #include "broker/root/root.hpp"
+#include "lib/format.hpp"
 #include "user/runtime/print.hpp"
 
 namespace bramble::root {
@@ -32,50 +35,82 @@ void ratio(char* out, std::uint64_t n, std::uint64_t d) {
 }
 } // namespace
 
-void System::print_table() const {
-  user::print("root: channel | mode         | ring    | producer -> consumer | messages | bytes      | errors | "
-              "signals | syscalls/msg | setup syscalls\n");
+void Out::line(const char* format, ...) {
+  char text[kLine + 2];
+  va_list args;
+  va_start(args, format);
+  std::size_t n = vformat(text, kLine + 1, format, args);
+  va_end(args);
+  if (n > kLine) n = kLine;
+  text[n++] = '\n';
+  put(text, n);
+}
+
+void PrintOut::put(const char* text, std::size_t length) {
+  user::write("root: ", 6);
+  user::write(text, length);
+}
+
+void System::print_table(Out& out) const {
+  out.line("channel | mode         | ring    | producer -> consumer | messages | bytes      | errors | signals | "
+           "syscalls/msg | setup syscalls");
   for (const ChannelRow& r : rows_) {
     if (!r.used) continue;
     const auto& names = broker_.policy().components();
-    const user::channel::ChannelReport& p = components_[r.producer].report->channels[0];
-    const user::channel::ChannelReport& c = components_[r.consumer].report->channels[0];
+    const user::channel::Report* pr = components_[r.producer].report;
+    const user::channel::Report* cr = components_[r.consumer].report;
+    if (pr == nullptr || cr == nullptr) continue; // a party was forgotten since
+    const user::channel::ChannelReport& p = pr->channels[r.grant[0] % user::channel::kMaxGrants];
+    const user::channel::ChannelReport& c = cr->channels[r.grant[1] % user::channel::kMaxGrants];
     const std::uint64_t streaming = p.signals + p.waits + c.signals + c.waits;
     char per[32];
     ratio(per, streaming, c.messages);
-    user::print("root: %7u | %-12s | %-7s | %8s -> %-8s | %8llu | %10llu | %6llu | %7llu | %12s | %llu\n", r.id,
-                broker::mode_name(r.mode), r.kind == ipc::RingKind::Element ? "element" : "record",
-                names[r.producer].name, names[r.consumer].name, static_cast<ull>(c.messages), static_cast<ull>(c.bytes),
-                static_cast<ull>(c.errors + p.errors), static_cast<ull>(p.signals + c.signals), per,
-                static_cast<ull>(p.setup_syscalls + c.setup_syscalls));
+    out.line("%7u | %-12s | %-7s | %8s -> %-8s | %8llu | %10llu | %6llu | %7llu | %12s | %llu", r.id,
+             broker::mode_name(r.mode), r.kind == ipc::RingKind::Element ? "element" : "record",
+             names[r.producer].name, names[r.consumer].name, static_cast<ull>(c.messages), static_cast<ull>(c.bytes),
+             static_cast<ull>(c.errors + p.errors), static_cast<ull>(p.signals + c.signals), per,
+             static_cast<ull>(p.setup_syscalls + c.setup_syscalls));
   }
 }
 
-void System::print_audit() const {
+void System::print_audit(Out& out) const {
   const broker::AuditLog& log = broker_.audit();
-  user::print("root: audit trail (%llu records, %llu dropped; time = broker kernel calls so far)\n",
-              static_cast<ull>(log.total()), static_cast<ull>(log.dropped()));
+  out.line("audit trail (%llu records, %llu dropped; t = ms since boot)", static_cast<ull>(log.total()),
+           static_cast<ull>(log.dropped()));
+  const std::uint64_t hz = boot_.timer_frequency;
   const auto& names = broker_.policy().components();
   for (std::size_t i = 0; i < log.size(); ++i) {
     const broker::AuditRecord& r = log.at(i);
     const char* p = r.producer < names.size() ? names[r.producer].name : "?";
     const char* c = r.consumer < names.size() ? names[r.consumer].name : "?";
-    char why[48] = "";
+    char time[24];
+    const std::uint64_t us = hz == 0 ? 0 : r.time / hz * 1'000'000 + r.time % hz * 1'000'000 / hz;
+    (void)format(time, sizeof time, "%llu.%03llu", static_cast<ull>(us / 1000), static_cast<ull>(us % 1000));
     if (r.event == broker::AuditEvent::Refused) {
-      user::print("root: audit #%llu t=%llu %s %s %s -> %s %llu bytes: %s\n", static_cast<ull>(r.sequence),
-                  static_cast<ull>(r.time), broker::audit_event_name(r.event), broker::mode_name(r.mode), p, c,
-                  static_cast<ull>(r.bytes), broker::policy_error_name(static_cast<broker::PolicyError>(r.detail)));
+      out.line("audit #%llu t=%s %s %s %s -> %s %llu bytes: %s", static_cast<ull>(r.sequence), time,
+               broker::audit_event_name(r.event), broker::mode_name(r.mode), p, c, static_cast<ull>(r.bytes),
+               broker::policy_error_name(static_cast<broker::PolicyError>(r.detail)));
     } else if (r.event == broker::AuditEvent::Failed) {
-      user::print("root: audit #%llu t=%llu %s %s channel %u %s -> %s %llu bytes: step %s, %s\n",
-                  static_cast<ull>(r.sequence), static_cast<ull>(r.time), broker::audit_event_name(r.event),
-                  broker::mode_name(r.mode), r.channel, p, c, static_cast<ull>(r.bytes),
-                  broker::setup_step_name(static_cast<broker::SetupStep>(r.step)), kernel_error_name(r.detail));
+      out.line("audit #%llu t=%s %s %s channel %u %s -> %s %llu bytes: step %s, %s", static_cast<ull>(r.sequence),
+               time, broker::audit_event_name(r.event), broker::mode_name(r.mode), r.channel, p, c,
+               static_cast<ull>(r.bytes), broker::setup_step_name(static_cast<broker::SetupStep>(r.step)),
+               kernel_error_name(r.detail));
     } else {
-      user::print("root: audit #%llu t=%llu %s %s channel %u %s -> %s %llu bytes%s\n", static_cast<ull>(r.sequence),
-                  static_cast<ull>(r.time), broker::audit_event_name(r.event), broker::mode_name(r.mode), r.channel, p,
-                  c, static_cast<ull>(r.bytes), why);
+      out.line("audit #%llu t=%s %s %s channel %u %s -> %s %llu bytes", static_cast<ull>(r.sequence),
+               time, broker::audit_event_name(r.event), broker::mode_name(r.mode), r.channel, p, c,
+               static_cast<ull>(r.bytes));
     }
   }
+}
+
+void System::print_table() const {
+  PrintOut out;
+  print_table(out);
+}
+
+void System::print_audit() const {
+  PrintOut out;
+  print_audit(out);
 }
 
 } // namespace bramble::root

@@ -39,8 +39,29 @@ struct ChannelRow {
   bool used = false;
   std::uint32_t id = 0;
   std::size_t producer = 0, consumer = 0;
+  std::uint32_t grant[2] = {}; // the channel's index on each side's startup page (and report page)
   broker::SetupMode mode = broker::SetupMode::Centralized;
   ipc::RingKind kind = ipc::RingKind::Element;
+};
+
+// Where text goes: the kernel console (PrintOut, each line prefixed "root: ") or the serial console's
+// reply channel (broker/root/console.cpp). line() formats one line of at most kLine bytes.
+class Out {
+public:
+  static constexpr std::size_t kLine = 200;
+  virtual void put(const char* text, std::size_t length) = 0;
+  void line(const char* format, ...) __attribute__((format(printf, 2, 3)));
+
+protected:
+  Out() = default;
+  ~Out() = default;
+  Out(const Out&) = default;
+  Out& operator=(const Out&) = default;
+};
+
+class PrintOut final : public Out {
+public:
+  void put(const char* text, std::size_t length) override;
 };
 
 class System {
@@ -50,14 +71,32 @@ public:
   System(const abi::BootInfo& boot, broker::SyscallOps& ops, broker::ChannelBroker& broker);
 
   [[nodiscard]] bool launch(std::size_t index, std::uint64_t messages, std::uint64_t fault_after = 0);
-  [[nodiscard]] bool centralized(std::size_t producer, std::size_t consumer, const ipc::RingSpec& spec);
+  // Sets up a centralized channel and writes each side's grant on its startup page. A party without
+  // one (the root task itself, adopt()ed) gets its config through `out` instead.
+  [[nodiscard]] bool centralized(std::size_t producer, std::size_t consumer, const ipc::RingSpec& spec,
+                                 broker::Wakeup to_consumer = {}, broker::Established* out = nullptr);
+  // Makes the root task a party the broker can set channels up with, as manifest component `index`:
+  // its own Task capability, the top kRootBrokerSlots slots of its table for what the broker installs,
+  // and window 0 kept for the broker's header pages. Its counters live in the root's memory.
+  [[nodiscard]] bool adopt_root(std::size_t index);
+  static constexpr std::uint64_t kRootBrokerSlots = 32;
   [[nodiscard]] bool self_service(std::size_t producer, std::size_t consumer, const ipc::RingSpec& spec);
   void start_all();
   // Until every launched component ended (except `skip`, a task that never ends by itself); tells the
   // broker about each. `on_exit`, if given, runs for each component that exited normally, before the
   // broker hears of it (e.g. to close a channel the component reported corrupted).
   void wait_all(std::size_t skip = kMax, void (*on_exit)(System&, std::size_t) = nullptr);
+  // One pass of wait_all that never blocks: notes every component that ended since. Returns how many
+  // started components are still running.
+  std::size_t reap(std::size_t skip = kMax, void (*on_exit)(System&, std::size_t) = nullptr);
+  // Destroys component `index`'s task now (the kernel frees everything it held), tells the broker, and
+  // deletes the root's pages for it.
+  [[nodiscard]] bool kill(std::size_t index);
+  // Deletes one component's task and pages (after it ended).
+  void forget(std::size_t index);
   void cleanup();  // deletes the tasks and their pages (after wait_all)
+  void print_table(Out& out) const;
+  void print_audit(Out& out) const;
   void print_table() const;
   void print_audit() const;
 
@@ -65,6 +104,10 @@ public:
   [[nodiscard]] std::size_t caps_in_use() const;
   [[nodiscard]] Component& component(std::size_t i) { return components_[i]; }
   [[nodiscard]] const ChannelRow* rows() const { return rows_; }
+  [[nodiscard]] std::size_t row_count() const { return kMax; }
+  [[nodiscard]] const ChannelRow* row(std::uint32_t id) const;
+  // The root's own grant index on channel `id` (its report slot), or 0 when it is no party.
+  [[nodiscard]] std::uint32_t root_grant(std::uint32_t id) const;
   [[nodiscard]] broker::ChannelBroker& broker() { return broker_; }
   [[nodiscard]] broker::SyscallOps& ops() { return ops_; }
   [[nodiscard]] const abi::BootInfo& boot() const { return boot_; }
@@ -79,6 +122,8 @@ private:
   Slot fault_ = 0;
   Component components_[kMax] = {};
   ChannelRow rows_[kMax] = {};
+  user::channel::Report root_report_ = {}; // the root's own side of its channels
+  std::uint32_t root_channels_ = 0;
 };
 
 // Prints "root: FAIL <what>" when !ok; returns ok.
@@ -99,6 +144,9 @@ bool run_hostile_producer(System& s);
 bool run_hostile_consumer(System& s);
 bool run_hostile_header(System& s);
 bool run_stress(System& s, std::uint64_t messages);
+// The serial console (console.cpp): starts the UART driver, the console and a live stream, then
+// answers the console's requests for ever. Returns only if the set-up failed.
+bool run_console(System& s);
 // The out-of-memory scenario's helper task (this program started with kFillerRole): fills the quota
 // it was given in slot kFillerMemory and reports through kFillerDone.
 inline constexpr std::uint64_t kFillerRole = 0xF111'E500;

@@ -34,9 +34,9 @@ foreach(board rpi4 rpi3)
   endforeach()
   bramble_qemu_test(robust.hostile-producer.${board} BUILD ${board} SCENARIO user:root TIMEOUT 60
     ARGS --append "scenario=hostile-producer" --expect "${started}" ${producer_attacks}
-         --expect "root: audit #0 t=[0-9]+ established centralized channel 1 mallory-tx -> logger"
-         --expect "root: audit #1 t=[0-9]+ closed centralized channel 1 mallory-tx -> logger"
-         --expect "root: audit #17 t=[0-9]+ closed centralized channel 9 mallory-tx -> logger"
+         --expect "root: audit #0 t=[0-9]+\\.[0-9]+ established centralized channel 1 mallory-tx -> logger"
+         --expect "root: audit #1 t=[0-9]+\\.[0-9]+ closed centralized channel 1 mallory-tx -> logger"
+         --expect "root: audit #17 t=[0-9]+\\.[0-9]+ closed centralized channel 9 mallory-tx -> logger"
          --expect "${clean}" --expect "root: scenario 'hostile-producer' passed" --expect "${verdict}" --expect "${leaks}"
          --reject "FAIL" --reject "misfired" --reject "killed")
 
@@ -58,9 +58,9 @@ foreach(board rpi4 rpi3)
   endforeach()
   bramble_qemu_test(robust.hostile-consumer.${board} BUILD ${board} SCENARIO user:root TIMEOUT 60
     ARGS --append "scenario=hostile-consumer" --expect "${started}" ${consumer_attacks}
-         --expect "root: audit #0 t=[0-9]+ established centralized channel 1 sensor -> mallory-rx"
-         --expect "root: audit #1 t=[0-9]+ closed centralized channel 1 sensor -> mallory-rx"
-         --expect "root: audit #7 t=[0-9]+ closed centralized channel 4 sensor -> mallory-rx"
+         --expect "root: audit #0 t=[0-9]+\\.[0-9]+ established centralized channel 1 sensor -> mallory-rx"
+         --expect "root: audit #1 t=[0-9]+\\.[0-9]+ closed centralized channel 1 sensor -> mallory-rx"
+         --expect "root: audit #7 t=[0-9]+\\.[0-9]+ closed centralized channel 4 sensor -> mallory-rx"
          --expect "${clean}" --expect "root: scenario 'hostile-consumer' passed" --expect "${verdict}" --expect "${leaks}"
          --reject "FAIL" --reject "misfired" --reject "killed")
 
@@ -79,9 +79,9 @@ foreach(board rpi4 rpi3)
          --expect "root: hostile: header-write by the consumer on the element ring: sensor ended after [0-9]+ messages with Closed, mallory-rx was killed"
          --expect "kernel: task 'hostile_consumer' killed: Data Abort \\(lower EL\\), ${fault}"
          --expect "root: hostile: header-write by the consumer on the record ring: sensor ended after [0-9]+ messages with Closed, mallory-rx was killed"
-         --expect "root: audit #1 t=[0-9]+ peer-ended centralized channel 1 mallory-tx -> logger"
-         --expect "root: audit #2 t=[0-9]+ closed centralized channel 1 mallory-tx -> logger"
-         --expect "root: audit #11 t=[0-9]+ closed centralized channel 4 sensor -> mallory-rx"
+         --expect "root: audit #1 t=[0-9]+\\.[0-9]+ peer-ended centralized channel 1 mallory-tx -> logger"
+         --expect "root: audit #2 t=[0-9]+\\.[0-9]+ closed centralized channel 1 mallory-tx -> logger"
+         --expect "root: audit #11 t=[0-9]+\\.[0-9]+ closed centralized channel 4 sensor -> mallory-rx"
          --expect "${clean}" --expect "root: scenario 'hostile-header' passed" --expect "${verdict}" --expect "${leaks}"
          --reject "FAIL" --reject "misfired" --reject "withdrawn")
 

@@ -35,10 +35,16 @@ def parse_args():
     p.add_argument("--reject", action="append", default=[], help="regex that must not appear")
     p.add_argument("--send-after", nargs=2, action="append", default=[], metavar=("REGEX", "TEXT"),
                    help="when REGEX has appeared, type TEXT into the serial port (\\r, \\n escapes)")
+    p.add_argument("--send-delay", type=float, default=0.0,
+                   help="seconds to wait before typing each --send-after text (a person does not answer a "
+                        "prompt within microseconds; lower-priority tasks run in between)")
     p.add_argument("--qemu-arg", action="append", default=[], help="extra QEMU argument")
     p.add_argument("--quiet", action="store_true", help="do not echo the console")
     p.add_argument("--no-semihosting", action="store_true",
                    help="run as on hardware: no semihosting, so no scenario and no exit code")
+    p.add_argument("--until-expected", action="store_true",
+                   help="stop QEMU and pass as soon as every --expect has appeared in order and every "
+                        "--send-after was sent (a kernel that serves for ever, driven like a person would)")
     p.add_argument("--expect-running", action="store_true",
                    help="pass only if QEMU is still running at the timeout (a kernel that must not stop)")
     return p.parse_args()
@@ -68,6 +74,18 @@ def main():
     pending_sends = [(re.compile(r), t.encode().decode("unicode_escape").encode()) for r, t in a.send_after]
     deadline = time.monotonic() + a.timeout
     timed_out = False
+    all_seen = False
+    expects = [re.compile(x, re.MULTILINE) for x in a.expect]
+
+    def seen_in_order(text):
+        position = 0
+        for pattern in expects:
+            m = pattern.search(text, position)
+            if not m:
+                return False
+            position = m.end()
+        return True
+
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
@@ -85,11 +103,16 @@ def main():
             text = output.decode("utf-8", "replace")
             while pending_sends and pending_sends[0][0].search(text):
                 _, data = pending_sends.pop(0)
+                if a.send_delay > 0:
+                    time.sleep(a.send_delay)
                 proc.stdin.write(data)
                 proc.stdin.flush()
+            if a.until_expected and not pending_sends and seen_in_order(text.replace("\r\n", "\n")):
+                all_seen = True
+                break
         elif proc.poll() is not None:
             break
-    if timed_out:
+    if timed_out or all_seen:
         proc.kill()
     code = proc.wait()
     rest = proc.stdout.read() or b""
@@ -99,7 +122,9 @@ def main():
     text = output.decode("utf-8", "replace").replace("\r\n", "\n")
 
     failures = []
-    if a.expect_running:
+    if all_seen:
+        pass  # stopped on purpose: everything expected was there
+    elif a.expect_running:
         if not timed_out:
             failures.append(f"QEMU stopped (exit code {code}) but the kernel should have kept running")
     elif timed_out:
@@ -123,8 +148,9 @@ def main():
         for f in failures:
             print(f"run_scenario: FAIL: {f}")
         return 1
-    print("run_scenario: PASS (" + ("still running at the timeout, as expected" if a.expect_running
-                                    else f"exit {code}") + ")")
+    how = ("stopped once everything expected appeared" if all_seen
+           else "still running at the timeout, as expected" if a.expect_running else f"exit {code}")
+    print("run_scenario: PASS (" + how + ")")
     return 0
 
 

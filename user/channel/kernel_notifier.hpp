@@ -20,8 +20,10 @@ struct NotifierCounters {
 
 class KernelNotifier {
 public:
-  KernelNotifier(const ipc::ChannelConfig& config, NotifierCounters* counters)
-      : signal_slot_(config.signal_handle), wait_slot_(config.wait_handle), counters_(counters) {}
+  // `woken`, if given, collects the bits each wait returned: a component that shares the notification
+  // with another source (the UART driver: its interrupt) learns from them why it woke.
+  KernelNotifier(const ipc::ChannelConfig& config, NotifierCounters* counters, std::uint64_t* woken = nullptr)
+      : signal_slot_(config.signal_handle), wait_slot_(config.wait_handle), counters_(counters), woken_(woken) {}
 
   void signal() {
     ++counters_->signals;
@@ -31,13 +33,16 @@ public:
   // the ring re-checks and reports the closed channel itself.
   void wait() {
     ++counters_->waits;
-    if (!sys::wait(wait_slot_).ok()) ++counters_->failures;
+    const SyscallResult r = sys::wait(wait_slot_);
+    if (!r.ok()) ++counters_->failures;
+    else if (woken_ != nullptr) *woken_ |= r.r1;
   }
 
 private:
   std::uint64_t signal_slot_;
   std::uint64_t wait_slot_;
   NotifierCounters* counters_;
+  std::uint64_t* woken_;
 };
 
 static_assert(ipc::Notifier<KernelNotifier> && !ipc::PollingNotifier<KernelNotifier>);

@@ -46,6 +46,12 @@ inline ipc::ChannelConfig open_channel_or_exit(const void* startup_page, const c
   return r.config;
 }
 
+// The notifier's counters, copied to the report page now and then so the root can show a live stream.
+inline void live_counters(ch::ChannelReport& c, const ch::NotifierCounters& n) {
+  c.signals = n.signals;
+  c.waits = n.waits;
+}
+
 inline void finish(ch::ChannelReport& c, const ch::NotifierCounters& n, ipc::Error end, bool ended_with_error) {
   c.signals = n.signals;
   c.waits = n.waits;

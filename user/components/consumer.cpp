@@ -38,6 +38,7 @@ int stream(const ch::Startup& s, ch::ChannelReport& rep, Rx& rx, ch::NotifierCou
     }
     ++rep.messages;
     rep.bytes += bytes;
+    if ((seq & 1023) == 0) live_counters(rep, n);
     if (!good) ++rep.errors;
   }
   finish(rep, n, ipc::Error::Empty, false);

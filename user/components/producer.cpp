@@ -44,6 +44,7 @@ int stream(const ch::Startup& s, ch::ChannelReport& rep, Tx& tx, std::size_t cap
     }
     ++rep.messages;
     rep.bytes += bytes;
+    if ((seq & 1023) == 0) live_counters(rep, n);
   }
   const ipc::Error end = drain(tx, capacity);
   // Closed here is the consumer having read everything and ended before we looked.

@@ -55,6 +55,18 @@ struct Root {
   return kNoImage;
 }
 
+// The index of the board device called `name` (device_frame_create's argument), or kNoDevice.
+inline constexpr Word kNoDevice = ~Word{0};
+[[nodiscard]] inline Word find_device(const abi::BootInfo& boot, const char* name) {
+  const Word count = boot.device_count < abi::kMaxBootDevices ? boot.device_count : abi::kMaxBootDevices;
+  for (Word i = 0; i < count; ++i) {
+    char copy[sizeof boot.devices[i].name + 1] = {};
+    for (unsigned j = 0; j < sizeof boot.devices[i].name; ++j) copy[j] = boot.devices[i].name[j];
+    if (same_string(copy, name)) return i;
+  }
+  return kNoDevice;
+}
+
 // Reads the BootInfo page; false when its magic or version is wrong.
 [[nodiscard]] inline bool read_root(const void* startup, const char* program, Root& root) {
   const auto* boot = static_cast<const abi::BootInfo*>(startup);

@@ -25,15 +25,6 @@ constexpr Word kDr = 0x00 / 4, kFr = 0x18 / 4, kImsc = 0x38 / 4, kIcr = 0x44 / 4
 constexpr std::uint32_t kFrRxfe = 1u << 4, kFrTxff = 1u << 5;
 constexpr std::uint32_t kRxim = 1u << 4, kRtim = 1u << 6; // receive, receive timeout
 
-Word find_device(const abi::BootInfo& boot, const char* name) {
-  for (Word i = 0; i < boot.device_count && i < abi::kMaxBootDevices; ++i) {
-    char copy[sizeof boot.devices[i].name + 1] = {};
-    for (unsigned j = 0; j < sizeof boot.devices[i].name; ++j) copy[j] = boot.devices[i].name[j];
-    if (task::same_string(copy, name)) return i;
-  }
-  return ~Word{0};
-}
-
 void uart_write(volatile std::uint32_t* uart, const char* text) {
   for (; *text != '\0'; ++text) {
     while ((uart[kFr] & kFrTxff) != 0) {
@@ -50,9 +41,9 @@ int main(const void* startup) {
   if (!task::read_root(startup, "devices", root)) return 90;
   const abi::BootInfo& boot = *root.boot;
   const Word irq = boot.slot_irq_control;
-  const Word uart = find_device(boot, "uart0");
-  const Word gpio = find_device(boot, "gpio");
-  CHECK(uart != ~Word{0} && gpio != ~Word{0});
+  const Word uart = task::find_device(boot, "uart0");
+  const Word gpio = task::find_device(boot, "gpio");
+  CHECK(uart != task::kNoDevice && gpio != task::kNoDevice);
   const Word uart_line = boot.devices[uart].irq;
   CHECK(uart_line != ~Word{0});
 

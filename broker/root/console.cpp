@@ -1,0 +1,169 @@
+// The serial console, root side (issue 10). After the demo the root task starts the UART driver and the
+// console component, wires them up exactly as the manifest allows (four byte-record channels, two of
+// them with the root itself as a party), gives the driver the UART's device frame and interrupt, starts
+// a live stream for the console to watch (and kill), and then serves the console's requests for ever.
+//
+// The root sleeps on one notification only: its components' fault notification. The requests channel's
+// "to consumer" notification is a badged child of it (broker::Wakeup), so a request and a component
+// ending both wake the same wait; every wake-up reaps ended components first, then answers requests.
+#include "broker/root/console.hpp"
+
+#include <span>
+
+#include "broker/system_manifest.hpp"
+#include "user/lib/sys.hpp"
+#include "user/lib/task.hpp"
+#include "user/runtime/print.hpp"
+
+namespace bramble::root {
+
+namespace sys = user::sys;
+namespace ch = user::channel;
+using namespace broker;
+
+namespace {
+
+// The badge a console request carries on the root's notification (task ends use bits 0..15, 56, 57).
+constexpr std::uint64_t kRequestBadge = std::uint64_t{1} << 40;
+// The live stream runs until someone kills it: "messages" is as good as endless.
+constexpr std::uint64_t kLiveMessages = ~std::uint64_t{0};
+// Where the driver finds its device capabilities: the top of its table, above what the broker fills.
+constexpr std::uint64_t kDriverFrameSlot = 30, kDriverIrqSlot = 31;
+
+// The root's own handles on its two console channels.
+struct RootChannels {
+  Established requests{};
+  Established replies{};
+};
+
+// The driver's device capabilities. The root keeps the originals: deleting one takes the driver's copy
+// (and the mapping made through it) away, which is how the root would take the UART back.
+struct Devices {
+  Slot frame = 0;
+  Slot wake = 0;     // the badged copy of the driver's tx notification the interrupt signals
+  Slot handler = 0;
+};
+
+bool give_devices(System& s, std::uint32_t tx_channel, Devices& d) {
+  const abi::BootInfo& boot = s.boot();
+  const std::uint64_t uart = user::task::find_device(boot, "uart0");
+  const ChannelRecord* tx = s.broker().channel(tx_channel);
+  if (uart == user::task::kNoDevice || boot.devices[uart].irq == ~std::uint64_t{0} || tx == nullptr) {
+    user::print("root: FAIL no UART device with an interrupt on this board\n");
+    return false;
+  }
+  user::print("root: the UART is the driver's from here on; the console takes over (kernel messages stop)\n");
+  const auto frame = sys::device_frame_create(boot.slot_irq_control, uart);
+  if (!frame.ok()) return false;
+  d.frame = frame.r1;
+  d.wake = s.ops().free_slot();
+  if (!sys::cap_mint(tx->notify[0], d.wake, abi::kRightSignal, console::kUartInterruptBadge).ok()) return false;
+  const auto handler = sys::irq_handler_create(boot.slot_irq_control, boot.devices[uart].irq, d.wake);
+  if (!handler.ok()) return false;
+  d.handler = handler.r1;
+  Component& driver = s.component(kUart);
+  const bool ok = sys::cap_insert_into(driver.task, kDriverFrameSlot, d.frame, abi::kRightRead | abi::kRightWrite,
+                                       abi::kNoBadge).ok() &&
+                  sys::cap_insert_into(driver.task, kDriverIrqSlot, d.handler, abi::kRightControl, abi::kNoBadge).ok();
+  driver.startup->device_frame = kDriverFrameSlot;
+  driver.startup->irq_handler = kDriverIrqSlot;
+  return ok;
+}
+
+bool set_up(System& s, RootChannels& rc, Devices& d) {
+  bool ok = check(s.adopt_root(kRoot), "the root task as a party of the console's channels");
+  for (const std::size_t i : {kUart, kConsole}) ok = check(s.launch(i, 0), "launch the console components") && ok;
+  for (const std::size_t i : {kSensor, kLogger}) ok = check(s.launch(i, kLiveMessages), "launch the live stream") && ok;
+  if (!ok) return false;
+  // Grant order matters: protocol.hpp says which grant is which on each startup page.
+  ok = check(s.centralized(kUart, kConsole, console::kByteSpec), "channel uart -> console") && ok;
+  broker::Established tx{};
+  ok = check(s.centralized(kConsole, kUart, console::kByteSpec, {}, &tx), "channel console -> uart") && ok;
+  ok = check(s.centralized(kConsole, kRoot, console::kByteSpec, Wakeup{s.fault_notification(), kRequestBadge},
+                           &rc.requests),
+             "channel console -> root") && ok;
+  ok = check(s.centralized(kRoot, kConsole, console::kByteSpec, {}, &rc.replies), "channel root -> console") && ok;
+  ok = check(s.centralized(kSensor, kLogger, components::kElementSpec), "live channel sensor -> logger") && ok;
+  if (!ok) return false;
+  if (!check(give_devices(s, tx.id, d), "the UART's device frame and interrupt for the driver")) return false;
+  s.start_all();
+  return true;
+}
+
+} // namespace
+
+void ReplyOut::put(const char* text, std::size_t length) {
+  if (closed_) return;
+  std::byte record[console::kMaxRecord];
+  record[0] = std::byte{console::kReplyText};
+  while (length > 0) {
+    const std::size_t n = length < sizeof record - 1 ? length : sizeof record - 1;
+    __builtin_memcpy(record + 1, text, n);
+    send(std::span<const std::byte>(record, n + 1));
+    text += n;
+    length -= n;
+  }
+}
+
+void ReplyOut::end() {
+  const std::byte record[1] = {std::byte{console::kReplyEnd}};
+  send(record);
+}
+
+void ReplyOut::send(std::span<const std::byte> record) {
+  if (closed_) return;
+  if (!ring_.push(record).ok()) {
+    closed_ = true; // the console is gone: nobody to answer
+    return;
+  }
+  ++report_.messages;
+  report_.bytes += record.size();
+  report_.signals = counters_.signals;
+  report_.waits = counters_.waits;
+}
+
+bool run_console(System& s) {
+  RootChannels rc;
+  Devices devices;
+  if (!set_up(s, rc, devices)) return false;
+  ch::Report& mine = *s.component(kRoot).report;
+  ch::NotifierCounters request_counters, reply_counters;
+  const ch::KernelNotifier request_notifier{rc.requests.consumer, &request_counters};
+  const ch::KernelNotifier reply_notifier{rc.replies.producer, &reply_counters};
+  auto requests = ipc::open_record_consumer<console::kRingBytes>(rc.requests.consumer, request_notifier);
+  auto replies = ipc::open_record_producer<console::kRingBytes>(rc.replies.producer, reply_notifier);
+  if (!requests || !replies) return false;
+  ch::ChannelReport& in = mine.channels[s.root_grant(rc.requests.id)];
+  ch::ChannelReport& out_report = mine.channels[s.root_grant(rc.replies.id)];
+  ReplyOut out{*replies, out_report, reply_counters};
+  Commands commands{s, out};
+  bool listening = true;
+  for (;;) {
+    s.reap();
+    while (listening) {
+      auto next = requests->peek();
+      if (!next) {
+        listening = next.error() == ipc::Error::Empty; // anything else: the console is gone or hostile
+        break;
+      }
+      char line[console::kMaxLine + 1] = {};
+      const std::size_t n = next->size() < console::kMaxLine ? next->size() : console::kMaxLine;
+      __builtin_memcpy(line, next->data(), n); // copied once, then checked: the console may rewrite it
+      const bool too_long = next->size() > console::kMaxLine;
+      if (!requests->release().ok()) listening = false;
+      ++in.messages;
+      in.bytes += n;
+      if (too_long) out.line("root: request longer than %u bytes refused", static_cast<unsigned>(console::kMaxLine));
+      else commands.run(line);
+      out.end();
+    }
+    in.signals = request_counters.signals;
+    in.waits = request_counters.waits;
+    if (!listening || !requests->wait_for_data().ok()) {
+      listening = false;
+      (void)sys::wait(s.fault_notification());
+    }
+  }
+}
+
+} // namespace bramble::root

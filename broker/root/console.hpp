@@ -1,0 +1,51 @@
+// The serial console, root side: how the root answers the console component's requests
+// (console.cpp serves, console_commands.cpp answers). user/console/protocol.hpp is the wire format.
+#pragma once
+
+#include <cstddef>
+#include <span>
+
+#include "broker/root/root.hpp"
+#include "bramble/ipc/channel.hpp"
+#include "user/channel/kernel_notifier.hpp"
+#include "user/console/protocol.hpp"
+
+namespace bramble::root {
+
+using ReplyRing = ipc::RecordProducer<console::kRingBytes, user::channel::KernelNotifier>;
+
+// Text for the console: kReplyText records on the replies ring (blocking while it is full; once the
+// console is gone, everything is dropped).
+class ReplyOut final : public Out {
+public:
+  ReplyOut(ReplyRing& ring, user::channel::ChannelReport& report, const user::channel::NotifierCounters& counters)
+      : ring_(ring), report_(report), counters_(counters) {}
+  void put(const char* text, std::size_t length) override;
+  void end(); // closes one answer (kReplyEnd)
+
+private:
+  void send(std::span<const std::byte> record);
+  ReplyRing& ring_;
+  user::channel::ChannelReport& report_;
+  const user::channel::NotifierCounters& counters_;
+  bool closed_ = false;
+};
+
+// The commands the root answers (the console itself answers help and catches unknown words).
+class Commands {
+public:
+  Commands(System& s, Out& out) : s_(s), out_(out) {}
+  void run(const char* line);
+
+private:
+  void tasks();
+  void channels();
+  void mem();
+  void bench(const char* argument);
+  void kill(const char* name);
+
+  System& s_;
+  Out& out_;
+};
+
+} // namespace bramble::root

@@ -1,0 +1,237 @@
+// The answers to the console's requests: tasks, channels, audit, mem, bench [messages], kill <task>.
+// Every figure is read when asked: from the kernel (task_info, memory_info, cap_info), from the broker's
+// records and from the components' report pages, which they update as they go.
+#include "broker/root/console.hpp"
+
+#include "broker/system_manifest.hpp"
+#include "lib/format.hpp"
+#include "user/lib/sys.hpp"
+#include "user/lib/task.hpp"
+
+namespace bramble::root {
+
+namespace sys = user::sys;
+namespace ch = user::channel;
+using namespace broker;
+using ull = unsigned long long;
+
+namespace {
+
+constexpr std::uint64_t kBenchDefault = 100'000;
+constexpr std::uint64_t kBenchMax = 10'000'000;
+
+// First word of `line` into `word`; returns the rest with leading spaces skipped.
+const char* split(const char* line, char* word, std::size_t size) {
+  while (*line == ' ') ++line;
+  std::size_t n = 0;
+  for (; *line != '\0' && *line != ' '; ++line) {
+    if (n + 1 < size) word[n++] = *line;
+  }
+  word[n] = '\0';
+  while (*line == ' ') ++line;
+  return line;
+}
+
+bool parse_number(const char* s, std::uint64_t& out) {
+  if (*s < '0' || *s > '9') return false;
+  std::uint64_t v = 0;
+  for (; *s >= '0' && *s <= '9'; ++s) {
+    if (v > kBenchMax) return false;
+    v = v * 10 + static_cast<std::uint64_t>(*s - '0');
+  }
+  out = v;
+  return *s == '\0' || *s == ' ';
+}
+
+const char* state_name(abi::TaskState s, bool blocked) {
+  switch (s) {
+  case abi::TaskState::Created: return "created";
+  case abi::TaskState::Running: return blocked ? "blocked" : "ready";
+  case abi::TaskState::Exited: return "exited";
+  case abi::TaskState::Faulted: return "faulted";
+  case abi::TaskState::Killed: return "killed";
+  }
+  return "?";
+}
+
+// ticks of a `frequency` Hz counter as milliseconds with one decimal: "12.3".
+void milliseconds(char* out, std::size_t size, std::uint64_t ticks, std::uint64_t frequency) {
+  const std::uint64_t tenths = frequency == 0 ? 0 : ticks * 10'000 / frequency;
+  (void)format(out, size, "%llu.%llu", static_cast<ull>(tenths / 10), static_cast<ull>(tenths % 10));
+}
+
+} // namespace
+
+void Commands::run(const char* line) {
+  char word[16];
+  const char* rest = split(line, word, sizeof word);
+  if (user::task::same_string(word, "tasks")) tasks();
+  else if (user::task::same_string(word, "channels")) channels();
+  else if (user::task::same_string(word, "audit")) s_.print_audit(out_);
+  else if (user::task::same_string(word, "mem")) mem();
+  else if (user::task::same_string(word, "bench")) bench(rest);
+  else if (user::task::same_string(word, "kill")) kill(rest);
+  else out_.line("root: unknown request '%s'", word);
+}
+
+void Commands::tasks() {
+  const auto& names = s_.broker().policy().components();
+  const std::uint64_t hz = s_.boot().timer_frequency;
+  out_.line("%-10s %-8s %4s %10s", "task", "state", "prio", "cpu ms");
+  for (std::size_t i = 0; i < System::kMax && i < names.size(); ++i) {
+    const Component& c = s_.component(i);
+    const Slot task = i == kRoot ? s_.boot().slot_self : (c.launched ? c.task : 0);
+    if (task == 0) continue;
+    const auto info = sys::task_info(task);
+    if (!info.ok()) {
+      out_.line("%-10s %-8s (task_info: %s)", names[i].name, state_name(c.state, false), kernel_error_name(info.status));
+      continue;
+    }
+    const auto state = static_cast<abi::TaskState>(info.r1);
+    const bool blocked = state == abi::TaskState::Running && sys::task_status(task).r3 == 1;
+    char cpu[24];
+    milliseconds(cpu, sizeof cpu, info.r3, hz);
+    // The root is the one asking: it is running. Others that are Running are waiting in a notification
+    // (blocked) or for the CPU (ready: e.g. the console, preempted right after it sent this request).
+    const char* shown = i == kRoot ? "running" : state_name(state, blocked);
+    out_.line("%-10s %-8s %4llu %10s", names[i].name, shown, static_cast<ull>(info.r2), cpu);
+  }
+}
+
+void Commands::channels() {
+  const auto& names = s_.broker().policy().components();
+  out_.line("%3s  %-8s -> %-8s  %-12s %-7s %7s  %-9s %10s %12s %8s", "id", "producer", "consumer", "mode", "ring",
+            "size", "state", "messages", "bytes", "signals");
+  std::size_t shown = 0;
+  for (std::size_t k = 0; k < s_.row_count(); ++k) {
+    const ChannelRow& r = s_.rows()[k];
+    const ChannelRecord* rec = r.used ? s_.broker().channel(r.id) : nullptr;
+    if (rec == nullptr) continue;
+    const ch::Report* pr = s_.component(r.producer).report;
+    const ch::Report* cr = s_.component(r.consumer).report;
+    const ch::ChannelReport zero{};
+    const ch::ChannelReport& p = pr != nullptr ? pr->channels[r.grant[0] % ch::kMaxGrants] : zero;
+    const ch::ChannelReport& c = cr != nullptr ? cr->channels[r.grant[1] % ch::kMaxGrants] : zero;
+    const ch::ChannelReport& counted = cr != nullptr ? c : p; // what arrived, or what was sent if the consumer is gone
+    out_.line("%3u  %-8s -> %-8s  %-12s %-7s %7llu  %-9s %10llu %12llu %8llu", r.id, names[r.producer].name,
+              names[r.consumer].name, mode_name(r.mode), r.kind == ipc::RingKind::Element ? "element" : "record",
+              static_cast<ull>(rec->bytes), rec->state == ChannelState::Active ? "open" : "peer-gone",
+              static_cast<ull>(counted.messages), static_cast<ull>(counted.bytes),
+              static_cast<ull>(p.signals + c.signals));
+    ++shown;
+  }
+  out_.line("%llu channels open", static_cast<ull>(shown));
+}
+
+void Commands::mem() {
+  const auto info = sys::memory_info(s_.boot().slot_memory);
+  if (!info.ok()) {
+    out_.line("mem: memory_info: %s", kernel_error_name(info.status));
+    return;
+  }
+  // memory_info: the allocator's frames (all RAM the kernel hands out) and those free now; the kernel's
+  // own frames (image, object pools, its tables) are outside that count.
+  const std::uint64_t frames = info.r1, free = info.r2, kernel = info.r3;
+  out_.line("frames: %llu managed (%llu MiB), %llu free, %llu in use (task memory, stacks, page tables)",
+            static_cast<ull>(frames), static_cast<ull>(frames * abi::kPageSize >> 20), static_cast<ull>(free),
+            static_cast<ull>(frames - free));
+  out_.line("kernel: %llu frames (%llu KiB) outside the allocator: image, object pools, its own tables",
+            static_cast<ull>(kernel), static_cast<ull>(kernel * abi::kPageSize >> 10));
+  const auto quota = sys::cap_info(s_.boot().slot_memory);
+  if (quota.ok()) {
+    out_.line("root quota: %llu KiB in use of %llu KiB", static_cast<ull>(quota.r3 >> 10), static_cast<ull>(quota.r2 >> 10));
+  }
+}
+
+void Commands::bench(const char* argument) {
+  std::uint64_t messages = kBenchDefault;
+  if (*argument != '\0' && (!parse_number(argument, messages) || messages == 0 || messages > kBenchMax)) {
+    out_.line("bench: messages must be a number from 1 to %llu", static_cast<ull>(kBenchMax));
+    return;
+  }
+  const std::uint64_t memory = s_.memory_in_use();
+  const std::uint64_t calls = s_.ops().calls();
+  if (!s_.launch(kBenchProducer, messages) || !s_.launch(kBenchConsumer, messages) ||
+      !s_.centralized(kBenchProducer, kBenchConsumer, components::kElementSpec)) {
+    out_.line("bench: set-up failed");
+    s_.forget(kBenchProducer);
+    s_.forget(kBenchConsumer);
+    return;
+  }
+  const std::uint64_t setup = s_.ops().calls() - calls;
+  const std::uint64_t t0 = s_.ops().now(); // the generic timer's virtual count
+  s_.start_all();
+  const Component& p = s_.component(kBenchProducer);
+  const Component& c = s_.component(kBenchConsumer);
+  while (!p.ended || !c.ended) {
+    (void)s_.reap();
+    if (!p.ended || !c.ended) (void)sys::wait(s_.fault_notification());
+  }
+  const std::uint64_t ticks = s_.ops().now() - t0;
+  const ch::ChannelReport& pr = p.report->channels[0];
+  const ch::ChannelReport& cr = c.report->channels[0];
+  const std::uint64_t hz = s_.boot().timer_frequency;
+  const std::uint64_t us = hz == 0 ? 0 : ticks * 1'000'000 / hz;
+  const std::uint64_t per_second = us == 0 ? 0 : cr.messages * 1'000'000 / us;
+  const std::uint64_t syscalls = pr.signals + pr.waits + cr.signals + cr.waits;
+  out_.line("bench: %llu messages (64-byte slots, %llu payload bytes) through a centralized element ring",
+            static_cast<ull>(cr.messages), static_cast<ull>(cr.bytes));
+  out_.line("bench: %llu.%03llu ms, %llu messages/s, %llu KB/s payload, %llu syscalls in the stream "
+            "(%llu per 1000 messages), set-up %llu syscalls, %llu errors",
+            static_cast<ull>(us / 1000), static_cast<ull>(us % 1000), static_cast<ull>(per_second),
+            static_cast<ull>(us == 0 ? 0 : cr.bytes * 1000 / us), static_cast<ull>(syscalls),
+            static_cast<ull>(cr.messages == 0 ? 0 : syscalls * 1000 / cr.messages), static_cast<ull>(setup),
+            static_cast<ull>(cr.errors + pr.errors));
+  const bool clean = p.state == abi::TaskState::Exited && p.code == 0 && c.state == abi::TaskState::Exited && c.code == 0;
+  s_.forget(kBenchProducer);
+  s_.forget(kBenchConsumer);
+  out_.line("bench: %s; memory in use %llu bytes before, %llu after", clean ? "both sides exited with 0" : "FAILED",
+            static_cast<ull>(memory), static_cast<ull>(s_.memory_in_use()));
+}
+
+void Commands::kill(const char* name) {
+  const auto& names = s_.broker().policy().components();
+  char word[24];
+  (void)split(name, word, sizeof word);
+  const std::size_t i = s_.broker().policy().find_component(word);
+  if (word[0] == '\0') {
+    out_.line("kill: which task? (see tasks)");
+    return;
+  }
+  if (i >= names.size() || i >= System::kMax) {
+    out_.line("kill: no task called '%s'", word);
+    return;
+  }
+  if (i == kRoot || i == kUart || i == kConsole) {
+    out_.line("kill: '%s' serves this console; refused", word);
+    return;
+  }
+  Component& c = s_.component(i);
+  if (!c.launched || c.ended) {
+    out_.line("kill: '%s' is not running", word);
+    return;
+  }
+  std::uint32_t ids[System::kMax] = {};
+  std::size_t n = 0;
+  for (std::size_t k = 0; k < s_.row_count(); ++k) {
+    const ChannelRow& r = s_.rows()[k];
+    if (r.used && (r.producer == i || r.consumer == i) && s_.broker().channel(r.id) != nullptr) ids[n++] = r.id;
+  }
+  if (!s_.kill(i)) {
+    out_.line("kill: '%s' could not be killed", word);
+    return;
+  }
+  out_.line("kill: %s killed; the kernel took its task, its mappings and its capabilities", word);
+  for (std::size_t k = 0; k < n; ++k) {
+    const ChannelRow* r = s_.row(ids[k]);
+    if (r == nullptr) continue;
+    const ChannelRecord* rec = s_.broker().channel(ids[k]);
+    const std::size_t other = r->producer == i ? r->consumer : r->producer;
+    if (rec == nullptr) out_.line("kill: channel %u (%s -> %s) closed and released", ids[k], names[r->producer].name,
+                                  names[r->consumer].name);
+    else out_.line("kill: channel %u (%s -> %s) closed; %s was woken and sees Closed", ids[k], names[r->producer].name,
+                   names[r->consumer].name, names[other].name);
+  }
+}
+
+} // namespace bramble::root
