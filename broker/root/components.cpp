@@ -130,6 +130,7 @@ bool System::adopt_root(std::size_t index) {
   c.task = boot_.slot_self;
   c.report = &root_report_;
   root_report_.magic = ch::kReportMagic;
+  ops_.keep_slots_from(boot_.slot_count - kRootBrokerSlots);
   return broker_.add_component(index, boot_.slot_self, boot_.slot_count - kRootBrokerSlots, 1u).ok();
 }
 

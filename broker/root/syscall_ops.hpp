@@ -42,14 +42,26 @@ public:
     return count;
   }
 
-  // The lowest empty slot of the root task's table (0 when full).
+  // An empty slot of the root task's table below the limit (0 when there is none). Next fit: the
+  // search goes on from the last slot handed out and wraps once, so a busy table is not rescanned
+  // from slot 1 for every capability (that scan was most of a channel set-up's kernel calls).
   Slot free_slot() {
-    for (Slot s = 1;; ++s) {
-      const auto info = sys(user::sys::cap_info(s));
-      if (info.status == static_cast<std::uint64_t>(abi::Error::EmptySlot)) return s;
-      if (info.status == static_cast<std::uint64_t>(abi::Error::InvalidSlot)) return 0;
+    for (int pass = 0; pass < 2; ++pass) {
+      for (Slot s = pass == 0 ? cursor_ : 1; pass == 0 || s < cursor_; ++s) {
+        if (limit_ != 0 && s >= limit_) break;
+        const auto info = sys(user::sys::cap_info(s));
+        if (info.status == static_cast<std::uint64_t>(abi::Error::EmptySlot)) {
+          cursor_ = s + 1;
+          return s;
+        }
+        if (info.status == static_cast<std::uint64_t>(abi::Error::InvalidSlot)) break;
+      }
     }
+    return 0;
   }
+  // Slots from `limit` up are someone else's to fill (the broker installs the root's own channel
+  // capabilities there: System::adopt_root).
+  void keep_slots_from(Slot limit) { limit_ = limit; }
   [[nodiscard]] std::uint64_t calls() const { return calls_; }
 
 private:
@@ -68,6 +80,8 @@ private:
 
   Slot memory_;
   std::uint64_t calls_ = 0;
+  Slot cursor_ = 1;
+  Slot limit_ = 0;
 };
 
 } // namespace bramble::broker
