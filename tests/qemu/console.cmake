@@ -33,7 +33,8 @@ foreach(board rpi4 rpi3 rpi4-clang rpi3-clang)
 endforeach()
 
 foreach(board rpi4 rpi3)
-  # What a person gets wrong: an unknown word, a line too long, kill without or with a bad argument.
+  # What a person gets wrong: an unknown word, a line too long, kill without or with a bad argument,
+  # a bench count that is no number, killing the same task twice (the consumer side, this time).
   string(REPEAT "x" 85 long_line)
   bramble_qemu_test(console.errors.${board} BUILD ${board} TIMEOUT 90
     ARGS ${common}
@@ -42,13 +43,20 @@ foreach(board rpi4 rpi3)
          --send-after "(?s)line too long.*bramble> " "kill\\r"
          --send-after "(?s)usage: kill <task>.*bramble> " "kill nobody\\r"
          --send-after "(?s)no task called 'nobody'.*bramble> " "kill console\\r"
-         --send-after "(?s)serves this console.*bramble> " "help\\r"
+         --send-after "(?s)serves this console.*bramble> " "bench lots\\r"
+         --send-after "(?s)messages must be a number.*bramble> " "kill logger\\r"
+         --send-after "(?s)kill: logger killed.*bramble> " "kill logger\\r"
+         --send-after "(?s)'logger' is not running.*bramble> " "help\\r"
          --expect "console: unknown command 'frobnicate'"
          --expect "bramble> x{80}\n"
          --expect "console: line too long \\(more than 80 characters\\), ignored"
          --expect "usage: kill <task>"
          --expect "kill: no task called 'nobody'"
          --expect "kill: 'console' serves this console. refused"
+         --expect "bench: messages must be a number from 1 to 10000000"
+         --expect "kill: logger killed"
+         --expect "kill: channel [0-9]+ \\(sensor -> logger\\) closed. sensor was woken and sees Closed"
+         --expect "kill: 'logger' is not running"
          --expect "  help +this list" --expect "bramble> $")
 
   # kill of the producer mid-stream: the broker closes its channel, wakes the consumer, which sees
