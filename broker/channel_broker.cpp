@@ -243,11 +243,14 @@ Result<SelfServiceGrant, BrokerError> ChannelBroker::grant_self_service(std::siz
   const std::uint64_t name = self_service_name(c.id);
   const abi::Badge badge = abi::registry_badge(name, kRegistryPrefixBits);
   // Broker-side intermediates (badged, with Grant) so that revoking one withdraws exactly what this
-  // channel handed out; the components get them without Grant: the producer may register (Write) and
-  // allocate (Control on a copy of the broker's memory: there is no sub-quota call yet), the consumer
-  // may only query (Read).
+  // channel handed out; the components get them without Grant: the producer may register (Write), the
+  // consumer may only query (Read). The producer's memory is a sub-quota split off the broker's, sized
+  // for what its setup allocates (self_service_quota), so it can never charge more than its own ring;
+  // the broker keeps the split's own capability as the intermediate, and the producer gets Control.
+  // Closing revokes and deletes it; the bytes return to the broker's quota once the producer's frames
+  // and notifications made from it are gone too (docs/syscalls.md, memory_split).
   struct Need {
-    Slot source;
+    Slot source; // 0: split a sub-quota instead of minting
     abi::Rights broker_rights;
     abi::Badge badge;
     Side side;
@@ -255,11 +258,12 @@ Result<SelfServiceGrant, BrokerError> ChannelBroker::grant_self_service(std::siz
   };
   const Need needs[3] = {{registry_, abi::kRightWrite | abi::kRightGrant, badge, kProducer, abi::kRightWrite},
                          {registry_, abi::kRightRead | abi::kRightGrant, badge, kConsumer, abi::kRightRead},
-                         {memory_, abi::kRightControl | abi::kRightGrant, abi::kNoBadge, kProducer, abi::kRightControl}};
+                         {0, 0, abi::kNoBadge, kProducer, abi::kRightControl}};
   SelfServiceGrant out{c.id, name, 0, 0, 0, c.window[kProducer], c.window[kConsumer]};
   Slot* results[3] = {&out.producer_registry, &out.consumer_registry, &out.producer_memory};
   for (std::size_t i = 0; i < 3; ++i) {
-    auto m = ops_.cap_mint(needs[i].source, needs[i].broker_rights, needs[i].badge);
+    auto m = needs[i].source != 0 ? ops_.cap_mint(needs[i].source, needs[i].broker_rights, needs[i].badge)
+                                  : ops_.memory_split(self_service_quota(spec));
     if (!m.ok()) return fail(c, SetupStep::GrantRegistry, m.error());
     c.grants[i] = *m;
     Component& target = *comp[needs[i].side];

@@ -24,6 +24,7 @@
 #include "broker/audit.hpp"
 #include "broker/kernel_ops.hpp"
 #include "broker/policy.hpp"
+#include "kernel/abi/syscalls.hpp"
 
 namespace bramble::broker {
 
@@ -57,7 +58,7 @@ enum class SetupStep : std::uint8_t {
   CreateNotifications = 6,
   InstallProducer = 7,   // cap_insert_into: Signal on "to consumer", Wait on "to producer"
   InstallConsumer = 8,
-  GrantRegistry = 9,     // self-service: the badged registry capabilities and the producer's memory
+  GrantRegistry = 9,     // self-service: the badged registry capabilities and the producer's sub-quota
 };
 [[nodiscard]] const char* setup_step_name(SetupStep s);
 
@@ -87,6 +88,18 @@ struct Established {
   ipc::ChannelConfig consumer;
 };
 
+// The sub-quota a self-service producer gets (memory_split): what its setup charges, and no more. That
+// is the ring's four frames (ring_geometry(spec).total_size, each part charged as the kernel charges an
+// allocation: a power-of-two number of pages) and the two notifications it creates, rounded up to a
+// page. For the usual power-of-two data sizes the frames come to exactly total_size.
+[[nodiscard]] constexpr std::uint64_t self_service_quota(const ipc::RingSpec& spec) {
+  const ipc::RingGeometry g = ipc::ring_geometry(spec);
+  const std::uint64_t frames = abi::allocation_charge(g.header.size) + abi::allocation_charge(g.producer.size) +
+                               abi::allocation_charge(g.consumer.size) + abi::allocation_charge(g.data.size);
+  const std::uint64_t notifications = 2 * abi::kNotificationCost;
+  return (frames + notifications + abi::kPageSize - 1) & ~(abi::kPageSize - 1);
+}
+
 struct SelfServiceGrant {
   std::uint32_t id;
   std::uint64_t name;             // the channel's registry name (part 0); parts are name + 1..3
@@ -112,13 +125,16 @@ struct ChannelRecord {
   Slot frames[kParts] = {};       // the originals: deleting them frees the memory
   Slot copies[2][kParts] = {};    // one per mapping in a component
   Slot notify[2] = {};            // [0] "to consumer", [1] "to producer"
-  Slot grants[3] = {};            // self-service: registry (producer, consumer), memory (producer)
+  Slot grants[3] = {};            // self-service: registry (producer, consumer), the producer's sub-quota
   Slot task_slots[2][2] = {};     // where the notifications went in each component
   Slot saved_next_slot[2] = {};   // the components' next free slot before setup (for rollback)
 };
 
 class ChannelBroker {
 public:
+  // `memory`: the broker's Memory capability, the quota `ops` allocates and splits from (KernelOps
+  // names it implicitly; the broker keeps the slot only to report it). `registry`: the broker's
+  // shared-memory registry capability, from which self-service grants are minted.
   ChannelBroker(KernelOps& ops, const Policy& policy, Slot memory = 0, Slot registry = 0)
       : ops_(ops), policy_(policy), memory_(memory), registry_(registry) {}
 
@@ -150,6 +166,7 @@ public:
   [[nodiscard]] SetupStep last_step() const { return last_step_; }
   [[nodiscard]] KernelError last_kernel_error() const { return last_kernel_; }
   [[nodiscard]] const Policy& policy() const { return policy_; }
+  [[nodiscard]] Slot memory() const { return memory_; }
 
 private:
   struct Component {

@@ -2,8 +2,9 @@
 // root task implements it with system calls (broker/root/syscall_ops.hpp); the host tests with a
 // recording fake (tests/unit/broker/fake_kernel.hpp). It keeps the seed plan's vocabulary
 // (memory_allocate, memory_map_into, notification_create, cap_insert_into) and adds what rollback and
-// teardown need (unmap, delete = free, revoke) plus the two the broker's own bookkeeping needs (mint a
-// copy with fewer rights, signal a notification).
+// teardown need (unmap, delete = free, revoke), the two the broker's own bookkeeping needs (mint a
+// copy with fewer rights, signal a notification), and memory_split for a self-service producer's
+// budget.
 //
 // Every argument that names a capability is a slot of the broker's own table: no call takes a physical
 // address or builds a capability from numbers (the seed's first defect).
@@ -26,6 +27,10 @@ public:
   // Allocates `size` bytes (a page multiple) from the broker's memory quota; a frame capability with
   // every frame right, in a free slot of the broker's table.
   [[nodiscard]] virtual KResult<Slot> memory_allocate(std::uint64_t size) = 0;
+  // Splits a sub-quota of `bytes` (a page multiple) off the broker's memory quota: a new Memory
+  // capability with every Memory right, in a free slot. The broker's quota is charged `bytes` until
+  // the sub-quota's last capability and the last thing allocated from it are gone.
+  [[nodiscard]] virtual KResult<Slot> memory_split(std::uint64_t bytes) = 0;
   // Maps a frame into the broker itself / into a task the broker holds. The mapping belongs to `frame`:
   // deleting that capability removes it.
   [[nodiscard]] virtual KResult<void> memory_map(Slot frame, std::uint64_t vaddr, abi::MapPerms perms) = 0;

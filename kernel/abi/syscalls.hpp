@@ -34,6 +34,7 @@ namespace bramble::abi {
   X(memory_map_into, 18, "task, frame, vaddr, perms", "")                                          \
   X(memory_unmap, 19, "vaddr", "")                                                                 \
   X(memory_info, 20, "memory", "frames, free_frames, kernel_frames")                               \
+  X(memory_split, 21, "memory, bytes", "memory")                                                   \
   X(notification_create, 32, "memory", "notification")                                             \
   X(signal, 33, "notification", "")                                                                \
   X(wait, 34, "notification", "bits")                                                              \
@@ -87,6 +88,8 @@ inline constexpr unsigned kMaxSyscallResults = 3;
   case Syscall::memory_map_into: return map;
   case Syscall::memory_unmap: return error_bit(Misaligned) | error_bit(InvalidAddress) | error_bit(NotMapped);
   case Syscall::memory_info: return typed;
+  case Syscall::memory_split:
+    return typed | error_bit(InvalidSize) | error_bit(QuotaExceeded) | error_bit(OutOfMemory) | error_bit(TableFull);
   case Syscall::notification_create:
     return typed | error_bit(QuotaExceeded) | error_bit(OutOfMemory) | error_bit(TableFull);
   case Syscall::signal: return typed;
@@ -201,6 +204,18 @@ inline constexpr unsigned kCapInfoRightsShift = 8;
 // priorities run 0 (lowest) .. kMaxPriority.
 inline constexpr std::uint64_t kMinTaskSlots = 2;
 inline constexpr std::uint64_t kMaxPriority = 31;
+
+// What memory_allocate charges a quota for `size` bytes: whole pages, rounded up to a power of two
+// (the frame allocator hands out blocks of 2^n pages, and the quota pays for the block). A component
+// sizing a sub-quota (memory_split) for the frames it will allocate adds these up.
+[[nodiscard]] constexpr std::uint64_t allocation_charge(std::uint64_t size) {
+  const std::uint64_t pages = (size + kPageSize - 1) / kPageSize;
+  std::uint64_t block = 1;
+  while (block < pages) block <<= 1;
+  return block * kPageSize;
+}
+// What notification_create charges a quota.
+inline constexpr std::uint64_t kNotificationCost = 64;
 
 // debug_write writes at most this many bytes per call (the result says how many it wrote).
 inline constexpr std::uint64_t kMaxDebugWrite = 4096;

@@ -8,8 +8,9 @@
 // reclaimed, so a broker can split its budget among components. A quota whose last capability is
 // deleted is "detached": nothing new can be charged (nobody can name it), but the frames made from it
 // still refund it as they die; when it is detached and empty it is reclaimed (on_reclaimable, and its
-// limit goes back to its parent). Not yet reachable from a system call: splitting needs a call of its
-// own (see docs/syscalls.md, "Later calls").
+// limit goes back to its parent). memory_split makes sub-quotas (kernel/object/quota.hpp); its new
+// capability is a derivation root, not a child of the parent's capability, so revoking the parent's
+// capability leaves it alone (the budget is accounted for by the parent link, not the capability tree).
 #pragma once
 
 #include "kernel/cap/cap_table.hpp"

@@ -96,6 +96,17 @@ Result<MemoryAllocateArgs> decode_memory_allocate(const SyscallArgs& call, Calle
   return MemoryAllocateArgs{quota, size, destination};
 }
 
+// No upper bound of its own: a split moves budget, it allocates nothing, so the parent's quota is the
+// only limit (QuotaExceeded).
+Result<MemorySplitArgs> decode_memory_split(const SyscallArgs& call, Caller caller) {
+  MemoryQuota* parent = BRAMBLE_TRY(lookup_object<MemoryQuota>(caller.caps, call.arg[0], abi::kRightControl));
+  const ktl::uint64_t bytes = call.arg[1];
+  if (bytes == 0 || (bytes & kPageMask) != 0) return err(Error::InvalidSize);
+  BRAMBLE_TRY_VOID(parent->check_charge(bytes));
+  Capability* destination = BRAMBLE_TRY(caller.caps.find_free());
+  return MemorySplitArgs{parent, bytes, destination};
+}
+
 Result<MemoryMapArgs> decode_memory_map(const SyscallArgs& call, Caller caller) {
   return decode_map(nullptr, call.arg[0], call.arg[1], call.arg[2], caller);
 }

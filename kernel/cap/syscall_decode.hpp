@@ -158,6 +158,16 @@ struct DeviceFrameCreateArgs {
 // task_info: a task capability with Audit (its state, priority and CPU time are audit facts, as
 // cap_info's are).
 [[nodiscard]] Result<TaskObject*> decode_task_info(const SyscallArgs& call, Caller caller);
+// memory_split: Control on the parent quota, `bytes` a non-zero page multiple the parent can still
+// cover (charged to it in full by the invoke step), a free slot for the new quota's capability.
+// Whether the kernel has room for one more quota object is the invoke step's to find out.
+struct MemorySplitArgs {
+  MemoryQuota* parent;
+  ktl::uint64_t bytes;
+  Capability* destination;
+};
+[[nodiscard]] Result<MemorySplitArgs> decode_memory_split(const SyscallArgs& call, Caller caller);
+
 // memory_info: a memory capability with Audit. The answer is kernel-wide, so a component holding a
 // sub-quota without Audit learns nothing about the rest of the machine.
 [[nodiscard]] Result<MemoryQuota*> decode_memory_info(const SyscallArgs& call, Caller caller);

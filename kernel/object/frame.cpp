@@ -2,6 +2,7 @@
 
 #include <bit>
 
+#include "kernel/abi/syscalls.hpp"
 #include "kernel/console.hpp"
 #include "kernel/mem/memory.hpp"
 #include "kernel/object/pool.hpp"
@@ -50,7 +51,7 @@ Error map_error(mm::MmError e) {
 cap::Result<Frame*> Frame::create(cap::MemoryQuota& quota, std::uint64_t size) {
   const std::uint64_t pages = size / abi::kPageSize;
   const auto order = static_cast<unsigned>(std::bit_width(std::bit_ceil(pages)) - 1);
-  const std::uint64_t charged = (std::uint64_t{1} << order) * abi::kPageSize;
+  const std::uint64_t charged = abi::allocation_charge(size); // the 2^order-page block, as the ABI says
   if (order > mm::FrameAllocator::kMaxOrder) return err(Error::InvalidSize);
   BRAMBLE_TRY_VOID(quota.check_charge(charged));
   auto block = kmem::frames().allocate(order);

@@ -11,6 +11,7 @@
 #include "kernel/object/device.hpp"
 #include "kernel/object/frame.hpp"
 #include "kernel/object/notification.hpp"
+#include "kernel/object/quota.hpp"
 #include "kernel/object/registry.hpp"
 #include "kernel/task/scheduler.hpp"
 #include "kernel/task/task.hpp"
@@ -37,7 +38,7 @@ template <typename T> Reply fail_or(const cap::Result<T>& r) { return fail(r.err
 
 constexpr std::uint64_t kMaxAllocation = abi::kPageSize << mm::FrameAllocator::kMaxOrder; // 4 MiB
 constexpr std::uint64_t kMaxTaskSlots = 4096;
-constexpr std::uint64_t kNotificationCost = 64;
+constexpr std::uint64_t kNotificationCost = abi::kNotificationCost;
 constexpr std::uint64_t kTaskKernelCost = 16 * 1024;
 
 std::uint64_t g_calls = 0;
@@ -122,6 +123,15 @@ Reply memory_info(const cap::SyscallArgs& call, cap::Caller caller) {
   if (!a.ok()) return fail_or(a);
   const mm::FrameAllocator& frames = kmem::frames();
   return ok(frames.total_frames(), frames.free_frames(), kmem::kernel_frames());
+}
+
+Reply memory_split(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
+  auto a = cap::decode_memory_split(call, caller);
+  if (!a.ok()) return fail_or(a);
+  kobj::SubQuota* quota = kobj::SubQuota::create(*a->parent, a->bytes);
+  if (quota == nullptr) return fail(Error::OutOfMemory);
+  cap::invoke_install(cap::InstallOp{a->destination, quota});
+  return ok(slot_of(self, a->destination));
 }
 
 Reply notification_create(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
@@ -260,6 +270,7 @@ Reply dispatch(Syscall number, Task& self, const cap::SyscallArgs& call, cap::Ca
   case Syscall::memory_map_into: return memory_map(self, call, caller, true);
   case Syscall::memory_unmap: return memory_unmap(self, call, caller);
   case Syscall::memory_info: return memory_info(call, caller);
+  case Syscall::memory_split: return memory_split(self, call, caller);
   case Syscall::notification_create: return notification_create(self, call, caller);
   case Syscall::signal: return signal(call, caller);
   case Syscall::wait: return wait(self, call, caller, true);

@@ -101,7 +101,7 @@ struct World {
   Object irq_handler{CapType::IrqHandler};
   std::deque<Frame> frames;         // made by memory_allocate
   std::deque<Object> notifications; // made by notification_create
-  std::uint64_t task_charges = 0;   // task_create charges that no object refunds here
+  std::uint64_t task_charges = 0;   // task_create and memory_split charges that nothing refunds here
   std::array<const CapTable*, 2> tables{&caps, &task.table};
   Caller caller{caps, kLimits};
 
@@ -180,6 +180,21 @@ std::uint64_t run_call(World& w, const SyscallArgs& args, Syscall call, bool car
         r->quota->charge(r->size);
         w.frames.emplace_back(0x4000'0000 + w.frames.size() * kLimits.max_allocation, r->size, r->quota);
         invoke_install({r->destination, &w.frames.back()});
+      }
+    }
+    return code(r);
+  }
+  case Syscall::memory_split: {
+    auto r = decode_memory_split(args, caller);
+    if (r.ok()) {
+      BRAMBLE_FUZZ_CHECK(r->parent == &w.quota && r->bytes % kPage == 0 && r->bytes != 0 &&
+                         r->bytes <= r->parent->available());
+      BRAMBLE_FUZZ_CHECK(in_table(caps, r->destination) && r->destination->empty());
+      // Carried out as the parent's side of a split only (the charge; no new quota object is installed,
+      // so the other calls keep seeing one quota), accounted like task_create's charges.
+      if (carry_out) {
+        r->parent->charge(r->bytes);
+        w.task_charges += r->bytes;
       }
     }
     return code(r);

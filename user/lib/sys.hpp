@@ -34,6 +34,10 @@ using abi::Syscall;
 [[nodiscard]] inline SyscallResult memory_unmap(Word vaddr) { return syscall1(Syscall::memory_unmap, vaddr); }
 // r1 = frames, r2 = free_frames, r3 = kernel_frames (needs Audit on `memory`).
 [[nodiscard]] inline SyscallResult memory_info(Word memory) { return syscall1(Syscall::memory_info, memory); }
+// r1 = a Memory capability to a new quota of `bytes`, charged to `memory`'s quota until it is reclaimed.
+[[nodiscard]] inline SyscallResult memory_split(Word memory, Word bytes) {
+  return syscall2(Syscall::memory_split, memory, bytes);
+}
 
 [[nodiscard]] inline SyscallResult notification_create(Word memory) {
   return syscall1(Syscall::notification_create, memory);

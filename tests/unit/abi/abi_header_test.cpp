@@ -13,7 +13,8 @@ TEST_CASE("every seed call is declared, with a unique number in range") {
                         "signal", "wait", "poll", "cap_insert_into", "cap_copy", "cap_mint", "cap_move", "cap_delete",
                         "cap_revoke", "shmem_register", "shmem_query", "task_create", "task_start", "task_exit",
                         "yield", "debug_write", "cap_info", "task_status",
-                        "irq_handler_create", "irq_ack", "device_frame_create", "task_info", "memory_info"};
+                        "irq_handler_create", "irq_ack", "device_frame_create", "task_info", "memory_info",
+                        "memory_split"};
   std::set<std::string> declared;
   std::set<std::uint64_t> numbers;
   for (const SyscallInfo& info : kSyscalls) {
@@ -49,6 +50,31 @@ TEST_CASE("the console's queries: task_info and memory_info take one audited cap
   // task_info answers more than task_status, which needs no right: only Audit adds InsufficientRights.
   CHECK((syscall_errors(Syscall::task_info) & ~syscall_errors(Syscall::task_status)) ==
         error_bit(Error::InsufficientRights));
+}
+
+TEST_CASE("memory_split: number 21 in the memory group, memory_allocate's errors") {
+  const SyscallInfo* split = find_syscall(21);
+  REQUIRE(split != nullptr);
+  CHECK(split->call == Syscall::memory_split);
+  CHECK(std::string(split->args) == "memory, bytes");
+  CHECK(std::string(split->results) == "memory");
+  // The same checks as an allocation from the parent (slot, type, Control, size, quota, a pool slot for
+  // the new quota, a table slot), so the same error set.
+  CHECK(syscall_errors(Syscall::memory_split) == syscall_errors(Syscall::memory_allocate));
+  CHECK((syscall_errors(Syscall::memory_split) & error_bit(Error::InsufficientRights)) != 0);
+  CHECK((syscall_errors(Syscall::memory_split) & error_bit(Error::OutOfMemory)) != 0);
+}
+
+TEST_CASE("allocation_charge: whole pages, rounded up to a power of two") {
+  CHECK(allocation_charge(1) == kPageSize);
+  CHECK(allocation_charge(kPageSize) == kPageSize);
+  CHECK(allocation_charge(kPageSize + 1) == 2 * kPageSize);
+  CHECK(allocation_charge(3 * kPageSize) == 4 * kPageSize);
+  CHECK(allocation_charge(4 * kPageSize) == 4 * kPageSize);
+  CHECK(allocation_charge(5 * kPageSize) == 8 * kPageSize);
+  CHECK(allocation_charge(std::uint64_t{4} << 20) == std::uint64_t{4} << 20);
+  CHECK(kNotificationCost > 0);
+  CHECK(kNotificationCost < kPageSize);
 }
 
 TEST_CASE("argument and result lists fit the registers") {

@@ -1,7 +1,8 @@
 // A recording fake of the broker's KernelOps: a small model of the kernel's capability semantics
 // (slots, rights, badges, derivation, revoke, mappings owned by the capability they were made through,
-// frames freed with their last capability, a memory quota) that logs every call and can fail the k-th
-// call, so tests can check order, permissions and that a rollback leaves nothing behind.
+// frames freed with their last capability, a memory quota and sub-quotas split off it) that logs every
+// call and can fail the k-th call, so tests can check order, permissions and that a rollback leaves
+// nothing behind.
 #pragma once
 
 #include <cstdint>
@@ -89,6 +90,17 @@ public:
     quota_used += size;
     return add_root(lowest_free(0), abi::CapType::Frame, abi::valid_rights(abi::CapType::Frame), objects.size() - 1);
   }
+  // A sub-quota: the broker's quota is charged `bytes` at once and refunded when the sub-quota's last
+  // capability goes (nothing is allocated from a sub-quota here: the components that would are not
+  // modelled, so its reclaim is its last deletion).
+  KResult<Slot> memory_split(std::uint64_t bytes) override {
+    if (auto e = enter("memory_split", bytes)) return err(*e);
+    if (bytes == 0 || bytes % 4096 != 0) return err(Error::InvalidSize);
+    if (quota_used + bytes > quota_limit) return err(Error::QuotaExceeded);
+    quota_used += bytes;
+    objects.push_back(Object{abi::CapType::Memory, bytes});
+    return add_root(lowest_free(0), abi::CapType::Memory, abi::valid_rights(abi::CapType::Memory), objects.size() - 1);
+  }
   KResult<void> memory_map(Slot frame, std::uint64_t vaddr, abi::MapPerms perms) override {
     if (auto e = enter("memory_map", frame, vaddr, perms)) return err(*e);
     return map(0, frame, vaddr, perms);
@@ -164,6 +176,10 @@ public:
   // ---- what tests look at ----
   std::size_t live_frames() const { return count_objects(abi::CapType::Frame); }
   std::size_t live_notifications() const { return count_objects(abi::CapType::Notification); }
+  // Memory objects alive, the broker's own quota included.
+  std::size_t live_quotas() const { return count_objects(abi::CapType::Memory); }
+  // The size of the Memory object behind a capability (0 for the broker's own quota).
+  std::uint64_t quota_size(const Cap& cap) const { return objects[cap.object].size; }
   std::size_t caps_in(std::uint64_t table) const {
     std::size_t n = 0;
     for (const auto& c : caps) n += (c.alive && c.table == table) ? 1u : 0u;
@@ -302,7 +318,9 @@ private:
     Object& o = objects[obj];
     if (!o.alive) return;
     o.alive = false;
-    if (o.type == abi::CapType::Frame || o.type == abi::CapType::Notification) quota_used -= o.size;
+    // Frames, notifications and sub-quotas refund the broker's quota (the root quota has size 0).
+    if (o.type == abi::CapType::Frame || o.type == abi::CapType::Notification || o.type == abi::CapType::Memory)
+      quota_used -= o.size;
   }
   std::size_t count_objects(abi::CapType t) const {
     std::size_t n = 0;

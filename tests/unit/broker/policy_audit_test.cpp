@@ -64,6 +64,15 @@ TEST_CASE("policy: self-service is granted only to pairs the manifest lets use i
   CHECK(preg->rights == abi::kRightWrite);
   CHECK(creg->rights == abi::kRightRead);
   CHECK(pmem->rights == abi::kRightControl);
+  // Its memory is a sub-quota of its own, not the broker's quota: sized for its ring and charged to
+  // the broker's quota at once.
+  CHECK(pmem->type == abi::CapType::Memory);
+  const Cap* broker_memory = s.kernel.cap_at(0, FakeKernel::kMemory);
+  REQUIRE(broker_memory != nullptr);
+  CHECK(pmem->object != broker_memory->object);
+  CHECK(s.kernel.quota_size(*pmem) == self_service_quota(kSpec));
+  CHECK(s.kernel.quota_used == self_service_quota(kSpec));
+  CHECK(s.kernel.count("memory_split") == 1);
   CHECK(preg->badge == abi::registry_badge(g->name, kRegistryPrefixBits));
   CHECK(creg->badge == preg->badge);
   for (std::uint64_t part = 0; part < 4; ++part) CHECK(abi::registry_name_permitted(preg->badge, g->name + part));

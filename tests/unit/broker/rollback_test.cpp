@@ -102,15 +102,56 @@ TEST_CASE("rollback: running out of quota part-way frees the frames already allo
 }
 
 TEST_CASE("rollback: self-service grants are undone too") {
-  for (std::uint64_t k = 1; k <= 6; ++k) {
+  // Every call a successful grant makes, the sub-quota's memory_split among them, fails once.
+  std::uint64_t grant_calls = 0;
+  {
+    System s;
+    REQUIRE(s.broker.grant_self_service(kSsSrc, kSsSink, kSpec).ok());
+    grant_calls = s.kernel.calls.size();
+    CHECK(s.kernel.count("memory_split") == 1);
+  }
+  REQUIRE(grant_calls == 6); // 2 x (mint + insert) for the registry, split + insert for the memory
+  bool split_failed = false;
+  for (std::uint64_t k = 1; k <= grant_calls; ++k) {
     CAPTURE(k);
     System s;
     const std::size_t caps = s.kernel.caps_in(0);
     s.kernel.fail_at = k;
     REQUIRE_FALSE(s.broker.grant_self_service(kSsSrc, kSsSink, kSpec).ok());
+    split_failed = split_failed || s.kernel.calls.at(k - 1).name == "memory_split";
     CHECK(s.kernel.caps_in(0) == caps);
     CHECK(s.kernel.caps_in(s.tid(kSsSrc)) == 0);
     CHECK(s.kernel.caps_in(s.tid(kSsSink)) == 0);
+    CHECK(s.kernel.live_quotas() == 1); // no sub-quota left behind...
+    CHECK(s.kernel.quota_used == 0);    // ...and none still charged
     CHECK(s.broker.last_step() == SetupStep::GrantRegistry);
+    // Nothing half-done: the same grant now succeeds.
+    s.kernel.fail_at = 0;
+    CHECK(s.broker.grant_self_service(kSsSrc, kSsSink, kSpec).ok());
   }
+  CHECK(split_failed);
+}
+
+TEST_CASE("rollback: a broker quota too small for the producer's sub-quota refuses the grant") {
+  System s;
+  s.kernel.quota_limit = self_service_quota(kSpec) - 4096;
+  REQUIRE_FALSE(s.broker.grant_self_service(kSsSrc, kSsSink, kSpec).ok());
+  CHECK(s.broker.last_kernel_error() == abi::Error::QuotaExceeded);
+  CHECK(s.broker.last_step() == SetupStep::GrantRegistry);
+  CHECK(s.kernel.quota_used == 0);
+  CHECK(s.kernel.caps_in(s.tid(kSsSrc)) == 0);
+  CHECK(s.kernel.caps_in(s.tid(kSsSink)) == 0);
+  s.kernel.quota_limit = self_service_quota(kSpec); // exactly enough
+  CHECK(s.broker.grant_self_service(kSsSrc, kSsSink, kSpec).ok());
+  CHECK(s.kernel.quota_used == s.kernel.quota_limit);
+}
+
+TEST_CASE("self_service_quota: the ring's frames as the kernel charges them, and two notifications") {
+  const ipc::RingGeometry g = ipc::ring_geometry(kSpec);
+  CHECK(self_service_quota(kSpec) == g.total_size + 4096); // 4 one-page frames, a page for 128 bytes
+  CHECK(self_service_quota(kBigSpec) == ipc::ring_geometry(kBigSpec).total_size + 4096); // 1 MiB: a power of two
+  // Data of 3 pages is charged as a 4-page block.
+  const ipc::RingSpec odd{kSpec.kind, 24, 512, kSpec.index_width}; // 24-byte elements
+  REQUIRE(ipc::ring_geometry(odd).data.size == 3 * 4096);
+  CHECK(self_service_quota(odd) == (3 + 4 + 1) * 4096);
 }

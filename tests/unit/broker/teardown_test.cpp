@@ -86,8 +86,12 @@ TEST_CASE("teardown: a self-service channel's grants are revoked when it closes"
   auto g = s.broker.grant_self_service(kSsSrc, kSsSink, kSpec);
   REQUIRE(g.ok());
   CHECK(s.kernel.caps_in(s.tid(kSsSrc)) == 2);
+  CHECK(s.kernel.live_quotas() == 2); // the broker's and the producer's sub-quota
+  CHECK(s.kernel.quota_used == self_service_quota(kSpec));
   REQUIRE(s.broker.close_channel(g->id).ok());
   CHECK(s.kernel.caps_in(s.tid(kSsSrc)) == 0);
   CHECK(s.kernel.caps_in(s.tid(kSsSink)) == 0);
   CHECK(s.kernel.caps_in(0) == broker_caps);
+  CHECK(s.kernel.live_quotas() == 1); // the sub-quota's capabilities are gone: its bytes are back
+  CHECK(s.kernel.quota_used == 0);
 }

@@ -2,6 +2,7 @@
 
 #include "fake_objects.hpp"
 #include "kernel/cap/cap_ops.hpp"
+#include "kernel/cap/syscall_decode.hpp"
 
 using namespace bramble::cap;
 using namespace bramble::cap::test;
@@ -75,4 +76,41 @@ TEST_CASE("sub-quotas charge their parent in full and give it back when reclaime
   CHECK(child.used() == 0);
   CHECK(root.used() == 0);
   CHECK(root.reclaims == 0); // root keeps its capability
+}
+
+// memory_split as the kernel carries it out (decode, then charge the parent and install the new
+// quota's capability as a derivation root): the parent's bytes come back only once the child's last
+// capability AND the last object charged to it are gone, in either order.
+TEST_CASE("a split-off quota is charged to its parent until its capability and its objects are gone") {
+  OwnedTable<8> t;
+  const DecodeLimits limits{0x1000, std::uint64_t{1} << 39, std::uint64_t{1} << 22, 1, 10, 64, 64, 4096};
+  const Caller caller{t.table, limits};
+  FakeQuota root(16 * 4096);
+  invoke_install(decode_install(t.table, 1, root).value());
+  const SyscallArgs split{static_cast<std::uint64_t>(bramble::abi::Syscall::memory_split), {1, 4 * 4096, 0, 0, 0, 0}};
+  auto a = decode_memory_split(split, caller);
+  REQUIRE(a.ok());
+  FakeQuota child(a->bytes, a->parent);
+  a->parent->charge(a->bytes);
+  invoke_install(InstallOp{a->destination, &child});
+  CHECK(t.table.index_of(a->destination) == 2);
+  CHECK(root.used() == 4 * 4096);
+  CHECK(t.storage[2].parent() == nullptr); // not derived from the parent's capability
+
+  invoke_revoke(decode_revoke(t.table, 1).value()); // revoking the parent's capability keeps the child
+  CHECK(t.storage[2].object() == &child);
+
+  REQUIRE(child.check_charge(4 * 4096).ok());
+  child.charge(4 * 4096);
+  FakeFrame frame(0x100000, 4 * 4096, &child);
+  invoke_install(decode_install(t.table, 3, frame).value());
+  CHECK(child.check_charge(4096).error() == Error::QuotaExceeded); // exactly its bytes, no more
+
+  invoke_delete(decode_delete(t.table, 2).value()); // the child's capability goes, its frame lives
+  CHECK(child.detached());
+  CHECK(child.reclaims == 0);
+  CHECK(root.used() == 4 * 4096); // still charged
+  invoke_delete(decode_delete(t.table, 3).value());
+  CHECK(child.reclaims == 1);
+  CHECK(root.used() == 0); // back
 }

@@ -103,6 +103,7 @@ std::uint64_t decode_any(const SyscallArgs& args, Caller caller) {
   case Syscall::device_frame_create: return code(decode_device_frame_create(args, caller));
   case Syscall::task_info: return code(decode_task_info(args, caller));
   case Syscall::memory_info: return code(decode_memory_info(args, caller));
+  case Syscall::memory_split: return code(decode_memory_split(args, caller));
   }
   return kSuccess;
 }
@@ -168,6 +169,36 @@ TEST_CASE("memory_allocate") {
   Fixture g;
   g.weaken(kQuota, kRightGrant);
   CHECK(decode_error(g, call(Syscall::memory_allocate, kQuota, kPage)) == code(Error::InsufficientRights));
+}
+
+TEST_CASE("memory_split") {
+  Fixture f;
+  auto ok = decode_memory_split(call(Syscall::memory_split, kQuota, 8 * kPage), f.caller);
+  REQUIRE(ok.ok());
+  CHECK(ok->parent == &f.quota);
+  CHECK(ok->bytes == 8 * kPage);
+  CHECK(ok->destination == &f.t.storage[kFirstFree]);
+  CHECK(f.quota.used() == 0); // decoding charges nothing
+  // The whole quota may be split off; no allocation limit applies (a split allocates nothing).
+  CHECK(decode_error(f, call(Syscall::memory_split, kQuota, 64 * kPage)) == kSuccess);
+  CHECK(decode_error(f, call(Syscall::memory_split, 0, kPage)) == code(Error::InvalidSlot));
+  CHECK(decode_error(f, call(Syscall::memory_split, 12, kPage)) == code(Error::InvalidSlot));
+  CHECK(decode_error(f, call(Syscall::memory_split, 10, kPage)) == code(Error::EmptySlot));
+  CHECK(decode_error(f, call(Syscall::memory_split, kFrame, kPage)) == code(Error::WrongType));
+  CHECK(decode_error(f, call(Syscall::memory_split, kQuota, 0)) == code(Error::InvalidSize));
+  CHECK(decode_error(f, call(Syscall::memory_split, kQuota, kPage + 8)) == code(Error::InvalidSize));
+  CHECK(decode_error(f, call(Syscall::memory_split, kQuota, 65 * kPage)) == code(Error::QuotaExceeded));
+  CHECK(decode_error(f, call(Syscall::memory_split, kQuota, ~std::uint64_t{0} & ~(kPage - 1))) ==
+        code(Error::QuotaExceeded));
+  f.quota.charge(60 * kPage); // what is in use cannot be split off
+  CHECK(decode_error(f, call(Syscall::memory_split, kQuota, 4 * kPage)) == kSuccess);
+  CHECK(decode_error(f, call(Syscall::memory_split, kQuota, 5 * kPage)) == code(Error::QuotaExceeded));
+  f.quota.refund(60 * kPage);
+  f.fill_table();
+  CHECK(decode_error(f, call(Syscall::memory_split, kQuota, kPage)) == code(Error::TableFull));
+  Fixture g;
+  g.weaken(kQuota, kRightGrant | kRightAudit);
+  CHECK(decode_error(g, call(Syscall::memory_split, kQuota, kPage)) == code(Error::InsufficientRights));
 }
 
 TEST_CASE("memory_map and memory_map_into") {

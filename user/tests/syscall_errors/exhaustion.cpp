@@ -106,6 +106,10 @@ void test_table_full(const Env& env) {
   CHECK_ERR(sys::notification_create(env.root.memory), TableFull);
   check::section("task_create");
   CHECK_ERR(task::create(env.root, kChildSlots, 1, 0), TableFull);
+  check::section("memory_split");
+  const Word used_before = quota_used(env);
+  CHECK_ERR(sys::memory_split(env.root.memory, abi::kPageSize), TableFull);
+  CHECK_EQ(quota_used(env), used_before); // refused before the parent was charged
 
   bool all_deleted = true;
   for (Word i = 0; i < count; ++i) all_deleted = sys::cap_delete(filled[i]).ok() && all_deleted;
