@@ -75,12 +75,12 @@ public:
       : own_(a.producer), peer_(a.consumer), data_(a.data), state_(a.state), tail_(a.tail), published_(a.tail),
         cached_head_(a.head), notifier_(notifier) {}
   ProducerCore(ProducerCore&& o) noexcept : ProducerCore(static_cast<const ProducerCore&>(o)) {
-    o.fault_.set(Error::Detached);
+    o.set_fault(Error::Detached);
   }
   ProducerCore& operator=(ProducerCore&& o) noexcept {
     if (this != &o) {
       *this = static_cast<const ProducerCore&>(o);
-      o.fault_.set(Error::Detached);
+      o.set_fault(Error::Detached);
     }
     return *this;
   }
@@ -88,7 +88,13 @@ public:
 
   [[nodiscard]] bool faulted() const { return fault_.faulted(); }
   [[nodiscard]] Error fault() const { return fault_.fault(); }
-  Unexpected set_fault(Error e) { return fault_.set(e); }
+  // A fault also empties the cache (cached_free() == 0 from then on), so the element fast path needs no
+  // fault test of its own: its one "cache says full?" compare sends a faulted handle to refill_one(),
+  // which reports the fault. The cached head is never used again once faulted.
+  Unexpected set_fault(Error e) {
+    cached_head_ = static_cast<I>(tail_ - static_cast<I>(Capacity));
+    return fault_.set(e);
+  }
   [[nodiscard]] unsigned char* data() const { return data_; }
   [[nodiscard]] I position() const { return tail_; }
   [[nodiscard]] std::size_t offset() const { return static_cast<std::size_t>(tail_ & (Capacity - 1)); }
@@ -105,20 +111,35 @@ public:
   // A closed channel has nobody reading: the producer learns it here, on the slow path (once its cached
   // free space ran out, or when it re-checks before sleeping), and faults with Closed for good.
   [[nodiscard]] Result<std::size_t> refresh() {
-    if (state_->load(std::memory_order_relaxed) == kChannelClosed) return fault_.set(Error::Closed);
+    if (state_->load(std::memory_order_relaxed) == kChannelClosed) return set_fault(Error::Closed);
     const I head = peer_->head.load(std::memory_order_acquire);
     // The head may only move forward, and never past what we published (tail_ >= published tail).
-    if (static_cast<I>(head - cached_head_) > static_cast<I>(tail_ - cached_head_)) return fault_.set(Error::PeerCorrupted);
+    if (static_cast<I>(head - cached_head_) > static_cast<I>(tail_ - cached_head_)) return set_fault(Error::PeerCorrupted);
     cached_head_ = head;
     return cached_free();
   }
+  // Slow path of a one-unit push, taken when cached_free() == 0: the fault if there is one, else a
+  // refresh (which validates the head once for all the units it frees); Full if still no room.
+  [[nodiscard]] Result<void> refill_one() {
+    if (faulted()) return err(fault());
+    auto f = refresh();
+    if (!f) return err(f.error());
+    if (f.value() == 0) return err(Error::Full);
+    return {};
+  }
 
   void advance(std::size_t units) { tail_ = static_cast<I>(tail_ + static_cast<I>(units)); }
+  // advance() + publish() for a caller that already holds the new index in a register.
+  void publish_at(I tail) {
+    tail_ = tail;
+    publish();
+  }
 
   // Makes everything up to tail_ visible to the consumer, then wakes it if it announced a sleep.
   void publish() {
-    own_->tail.store(tail_, std::memory_order_release);
-    published_ = tail_;
+    const I tail = tail_; // one load: the slot stores before may alias our fields as far as the compiler knows
+    own_->tail.store(tail, std::memory_order_release);
+    published_ = tail;
     signal_if_sleeping(notifier_, peer_->sleep_seq, wake_);
   }
 
@@ -160,12 +181,12 @@ public:
       : own_(a.consumer), peer_(a.producer), data_(a.data), state_(a.state), head_(a.head), published_(a.head),
         cached_tail_(a.tail), notifier_(notifier) {}
   ConsumerCore(ConsumerCore&& o) noexcept : ConsumerCore(static_cast<const ConsumerCore&>(o)) {
-    o.fault_.set(Error::Detached);
+    o.set_fault(Error::Detached);
   }
   ConsumerCore& operator=(ConsumerCore&& o) noexcept {
     if (this != &o) {
       *this = static_cast<const ConsumerCore&>(o);
-      o.fault_.set(Error::Detached);
+      o.set_fault(Error::Detached);
     }
     return *this;
   }
@@ -173,7 +194,12 @@ public:
 
   [[nodiscard]] bool faulted() const { return fault_.faulted(); }
   [[nodiscard]] Error fault() const { return fault_.fault(); }
-  Unexpected set_fault(Error e) { return fault_.set(e); }
+  // As in ProducerCore: a fault empties the cache (cached_available() == 0 from then on), so the
+  // element fast path's one compare also catches a faulted handle.
+  Unexpected set_fault(Error e) {
+    cached_tail_ = head_;
+    return fault_.set(e);
+  }
   [[nodiscard]] const unsigned char* data() const { return data_; }
   [[nodiscard]] I position() const { return head_; }
   [[nodiscard]] std::size_t offset() const { return static_cast<std::size_t>(head_ & (Capacity - 1)); }
@@ -196,15 +222,29 @@ public:
     if (state_->load(std::memory_order_acquire) != kChannelClosed) return ahead;
     ahead = load_tail();
     if (!ahead || ahead.value() != 0) return ahead;
-    return fault_.set(Error::Closed);
+    return set_fault(Error::Closed);
+  }
+  // Slow path of a one-unit pop, taken when cached_available() == 0: the fault if there is one, else a
+  // refresh (which validates the tail once for all the units it announces); Empty if still nothing.
+  [[nodiscard]] Result<void> refill_one() {
+    if (faulted()) return err(fault());
+    auto a = refresh();
+    if (!a) return err(a.error());
+    if (a.value() == 0) return err(Error::Empty);
+    return {};
   }
 
   void advance(std::size_t units) { head_ = static_cast<I>(head_ + static_cast<I>(units)); }
+  void publish_at(I head) {
+    head_ = head;
+    publish();
+  }
 
   // Gives the consumed units back to the producer, then wakes it if it announced a sleep.
   void publish() {
-    own_->head.store(head_, std::memory_order_release);
-    published_ = head_;
+    const I head = head_; // one load, as in ProducerCore::publish
+    own_->head.store(head, std::memory_order_release);
+    published_ = head;
     signal_if_sleeping(notifier_, peer_->sleep_seq, wake_);
   }
 
@@ -231,7 +271,7 @@ private:
     const I tail = peer_->tail.load(std::memory_order_acquire);
     // The tail may only move forward and never more than Capacity ahead of what we have consumed.
     const I ahead = static_cast<I>(tail - head_);
-    if (ahead > Capacity || ahead < static_cast<I>(cached_tail_ - head_)) return fault_.set(Error::PeerCorrupted);
+    if (ahead > Capacity || ahead < static_cast<I>(cached_tail_ - head_)) return set_fault(Error::PeerCorrupted);
     cached_tail_ = tail;
     return static_cast<std::size_t>(ahead);
   }

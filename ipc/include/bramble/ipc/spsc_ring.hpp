@@ -41,16 +41,16 @@ public:
   explicit RingProducer(const detail::Attached<I>& a, Nt notifier = {}) : core_(a, notifier) {}
 
   // Copies one item in and publishes it.
+  // Fast path: one compare against the cached head (which also catches a faulted handle, whose cache
+  // is empty), the copy, the release store. The peer's head is read and validated only in refill_one().
   [[nodiscard]] Result<void> try_push(const T& item) {
-    if (core_.faulted()) return err(core_.fault());
-    if (core_.cached_free() == 0) {
-      auto f = core_.refresh();
-      if (!f) return err(f.error());
-      if (f.value() == 0) return err(Error::Full);
+    if (core_.cached_free() == 0) [[unlikely]] {
+      if (auto r = core_.refill_one(); !r) return r;
     }
-    __builtin_memcpy(slot(core_.offset()), &item, sizeof(T));
-    core_.advance(1);
-    core_.publish();
+    // The index is read once, before the copy: for all the compiler knows the slot may alias the handle.
+    const I at = core_.position();
+    __builtin_memcpy(slot(static_cast<std::size_t>(at & kMask)), &item, sizeof(T));
+    core_.publish_at(static_cast<I>(at + 1));
     return {};
   }
 
@@ -151,16 +151,16 @@ public:
   explicit RingConsumer(const detail::Attached<I>& a, Nt notifier = {}) : core_(a, notifier) {}
 
   // Copies one item out (the copy is the consumer's own: validate it, not the slot).
+  // Fast path as in try_push: the tail is read and validated only in refill_one(), once per refresh.
+  // No [[unlikely]] here: a consumer that keeps up finds the cache empty on most calls (measured: the
+  // attribute cost ~4 % of round-trip latency by moving the refresh out of line).
   [[nodiscard]] Result<void> try_pop(T& out) {
-    if (core_.faulted()) return err(core_.fault());
     if (core_.cached_available() == 0) {
-      auto a = core_.refresh();
-      if (!a) return err(a.error());
-      if (a.value() == 0) return err(Error::Empty);
+      if (auto r = core_.refill_one(); !r) return r;
     }
-    __builtin_memcpy(&out, slot(core_.offset()), sizeof(T));
-    core_.advance(1);
-    core_.publish();
+    const I at = core_.position();
+    __builtin_memcpy(&out, slot(static_cast<std::size_t>(at & kMask)), sizeof(T));
+    core_.publish_at(static_cast<I>(at + 1));
     return {};
   }
   [[nodiscard]] Result<T> try_pop() {
