@@ -20,6 +20,7 @@
 
 #include "bramble/ipc/config.hpp"
 #include "bramble/ipc/endpoint.hpp"
+#include "bramble/ipc/handle.hpp"
 #include "bramble/ipc/layout.hpp"
 #include "bramble/ipc/notifier.hpp"
 #include "bramble/ipc/result.hpp"
@@ -48,11 +49,14 @@ concept RecordRingShape = RingIndex<I> && N >= 32 && (N & (N - 1)) == 0 && N <= 
 
 template <std::size_t N, Notifier Nt = NoNotify, RingIndex I = DefaultIndex>
   requires RecordRingShape<N, I>
-class RecordProducer {
+class RecordProducer : public detail::ProducerHandle<detail::ProducerCore<I, N, Nt>, N> {
+  using Base = detail::ProducerHandle<detail::ProducerCore<I, N, Nt>, N>;
+  using Base::core_;
+
 public:
   static constexpr std::size_t kMaxPayload = N / 2 - sizeof(RecordHeader);
 
-  explicit RecordProducer(const detail::Attached<I>& a, Nt notifier = {}) : core_(a, notifier) {}
+  explicit RecordProducer(const detail::Attached<I>& a, Nt notifier = {}) : Base(a, notifier) {}
 
   // Zero-copy: `length` writable payload bytes in place, contiguous. Nothing is visible until commit().
   [[nodiscard]] Result<std::span<std::byte>> reserve(std::size_t length) {
@@ -102,29 +106,13 @@ public:
 
   // Blocking push: sleeps on the notifier while the ring is too full for this record.
   [[nodiscard]] Result<void> push(std::span<const std::byte> payload) {
-    for (;;) {
-      auto r = try_push(payload);
-      if (r.ok() || r.error() != Error::Full) return r;
-      const std::size_t need = padding_before(core_.offset(), payload.size()) + record_footprint(payload.size());
-      if (auto w = core_.wait_for_space(need); !w) return w;
-    }
+    return detail::retry_blocking(
+        Error::Full, [&] { return try_push(payload); },
+        [&] {
+          const std::size_t need = padding_before(core_.offset(), payload.size()) + record_footprint(payload.size());
+          return core_.wait_for_space(need);
+        });
   }
-
-  // After a Full: sleeps (notify on need) until `units` may be free, or returns at once if they are;
-  // may return early (spurious wake-up), so retry and call again.
-  [[nodiscard]] Result<void> wait_for_space(std::size_t units) {
-    if (core_.faulted()) return err(core_.fault());
-    if (units > N) return err(Error::TooLarge); // would never be satisfied
-    return core_.wait_for_space(units);
-  }
-
-  [[nodiscard]] bool broken() const { return core_.faulted(); }
-  [[nodiscard]] Error fault() const { return core_.fault(); }
-  [[nodiscard]] I position() const { return core_.position(); }
-  [[nodiscard]] std::uint64_t signals_sent() const { return core_.signals_sent(); }
-  [[nodiscard]] std::uint64_t waits() const { return core_.waits(); }
-  [[nodiscard]] std::uint64_t sleeps() const { return core_.sleeps(); }
-  static constexpr std::size_t capacity() { return N; }
 
 private:
   // Bytes of padding needed at `at` before a record of `length` (0 if it fits before the end).
@@ -134,18 +122,20 @@ private:
   std::byte* bytes() const { return reinterpret_cast<std::byte*>(core_.data()); }
   void write_header(std::size_t at, RecordHeader h) { __builtin_memcpy(bytes() + at, &h, sizeof h); }
 
-  detail::ProducerCore<I, N, Nt> core_;
   bool reserved_ = false;
   std::size_t reserved_length_ = 0;
 };
 
 template <std::size_t N, Notifier Nt = NoNotify, RingIndex I = DefaultIndex>
   requires RecordRingShape<N, I>
-class RecordConsumer {
+class RecordConsumer : public detail::ConsumerHandle<detail::ConsumerCore<I, N, Nt>, N> {
+  using Base = detail::ConsumerHandle<detail::ConsumerCore<I, N, Nt>, N>;
+  using Base::core_;
+
 public:
   static constexpr std::size_t kMaxPayload = N / 2 - sizeof(RecordHeader);
 
-  explicit RecordConsumer(const detail::Attached<I>& a, Nt notifier = {}) : core_(a, notifier) {}
+  explicit RecordConsumer(const detail::Attached<I>& a, Nt notifier = {}) : Base(a, notifier) {}
 
   // Zero-copy: the next record's payload in place (untrusted: the producer may still write it). Call
   // release() to consume it. Repeated peeks without release return the same record.
@@ -214,32 +204,13 @@ public:
 
   // Blocking pop: sleeps on the notifier while the ring is empty.
   [[nodiscard]] Result<std::size_t> pop(std::span<std::byte> out) {
-    for (;;) {
-      auto r = try_pop(out);
-      if (r.ok() || r.error() != Error::Empty) return r;
-      if (auto w = core_.wait_for_data(); !w) return err(w.error());
-    }
+    return detail::retry_blocking(
+        Error::Empty, [&] { return try_pop(out); }, [&] { return core_.wait_for_data(); });
   }
-
-  // After an Empty: sleeps (notify on need) until data may be available, or returns at once if it is;
-  // may return early (spurious wake-up), so retry and call again.
-  [[nodiscard]] Result<void> wait_for_data() {
-    if (core_.faulted()) return err(core_.fault());
-    return core_.wait_for_data();
-  }
-
-  [[nodiscard]] bool broken() const { return core_.faulted(); }
-  [[nodiscard]] Error fault() const { return core_.fault(); }
-  [[nodiscard]] I position() const { return core_.position(); }
-  [[nodiscard]] std::uint64_t signals_sent() const { return core_.signals_sent(); }
-  [[nodiscard]] std::uint64_t waits() const { return core_.waits(); }
-  [[nodiscard]] std::uint64_t sleeps() const { return core_.sleeps(); }
-  static constexpr std::size_t capacity() { return N; }
 
 private:
   const std::byte* bytes() const { return reinterpret_cast<const std::byte*>(core_.data()); }
 
-  detail::ConsumerCore<I, N, Nt> core_;
   std::size_t peeked_ = 0;
 };
 

@@ -22,6 +22,7 @@
 
 #include "bramble/ipc/config.hpp"
 #include "bramble/ipc/endpoint.hpp"
+#include "bramble/ipc/handle.hpp"
 #include "bramble/ipc/layout.hpp"
 #include "bramble/ipc/notifier.hpp"
 #include "bramble/ipc/result.hpp"
@@ -34,11 +35,13 @@ concept ElementRingShape = RingIndex<I> && std::is_trivially_copyable_v<T> && N 
 
 template <typename T, std::size_t N, Notifier Nt = NoNotify, RingIndex I = DefaultIndex>
   requires ElementRingShape<T, N, I>
-class RingProducer {
+class RingProducer : public detail::ProducerHandle<detail::ProducerCore<I, N, Nt>, N> {
+  using Base = detail::ProducerHandle<detail::ProducerCore<I, N, Nt>, N>;
+  using Base::core_;
   static constexpr std::size_t kMask = N - 1;
 
 public:
-  explicit RingProducer(const detail::Attached<I>& a, Nt notifier = {}) : core_(a, notifier) {}
+  explicit RingProducer(const detail::Attached<I>& a, Nt notifier = {}) : Base(a, notifier) {}
 
   // Copies one item in and publishes it.
   // Fast path: one compare against the cached head (which also catches a faulted handle, whose cache
@@ -112,43 +115,25 @@ public:
 
   // Blocking push: sleeps on the notifier while the ring is full.
   [[nodiscard]] Result<void> push(const T& item) {
-    for (;;) {
-      auto r = try_push(item);
-      if (r.ok() || r.error() != Error::Full) return r;
-      if (auto w = core_.wait_for_space(1); !w) return w;
-    }
+    return detail::retry_blocking(
+        Error::Full, [&] { return try_push(item); }, [&] { return core_.wait_for_space(1); });
   }
-
-  // After a Full: sleeps (notify on need) until `units` may be free, or returns at once if they are;
-  // may return early (spurious wake-up), so retry and call again.
-  [[nodiscard]] Result<void> wait_for_space(std::size_t units) {
-    if (core_.faulted()) return err(core_.fault());
-    if (units > N) return err(Error::TooLarge); // would never be satisfied
-    return core_.wait_for_space(units);
-  }
-
-  [[nodiscard]] bool broken() const { return core_.faulted(); }
-  [[nodiscard]] Error fault() const { return core_.fault(); }
-  [[nodiscard]] I position() const { return core_.position(); }
-  [[nodiscard]] std::uint64_t signals_sent() const { return core_.signals_sent(); }
-  [[nodiscard]] std::uint64_t waits() const { return core_.waits(); }
-  [[nodiscard]] std::uint64_t sleeps() const { return core_.sleeps(); }
-  static constexpr std::size_t capacity() { return N; }
 
 private:
   T* slot(std::size_t at) const { return std::launder(static_cast<T*>(static_cast<void*>(core_.data()))) + at; }
 
-  detail::ProducerCore<I, N, Nt> core_;
   std::size_t reserved_ = 0;
 };
 
 template <typename T, std::size_t N, Notifier Nt = NoNotify, RingIndex I = DefaultIndex>
   requires ElementRingShape<T, N, I>
-class RingConsumer {
+class RingConsumer : public detail::ConsumerHandle<detail::ConsumerCore<I, N, Nt>, N> {
+  using Base = detail::ConsumerHandle<detail::ConsumerCore<I, N, Nt>, N>;
+  using Base::core_;
   static constexpr std::size_t kMask = N - 1;
 
 public:
-  explicit RingConsumer(const detail::Attached<I>& a, Nt notifier = {}) : core_(a, notifier) {}
+  explicit RingConsumer(const detail::Attached<I>& a, Nt notifier = {}) : Base(a, notifier) {}
 
   // Copies one item out (the copy is the consumer's own: validate it, not the slot).
   // Fast path as in try_push: the tail is read and validated only in refill_one(), once per refresh.
@@ -213,34 +198,15 @@ public:
 
   // Blocking pop: sleeps on the notifier while the ring is empty.
   [[nodiscard]] Result<void> pop(T& out) {
-    for (;;) {
-      auto r = try_pop(out);
-      if (r.ok() || r.error() != Error::Empty) return r;
-      if (auto w = core_.wait_for_data(); !w) return w;
-    }
+    return detail::retry_blocking(
+        Error::Empty, [&] { return try_pop(out); }, [&] { return core_.wait_for_data(); });
   }
-
-  // After an Empty: sleeps (notify on need) until data may be available, or returns at once if it is;
-  // may return early (spurious wake-up), so retry and call again.
-  [[nodiscard]] Result<void> wait_for_data() {
-    if (core_.faulted()) return err(core_.fault());
-    return core_.wait_for_data();
-  }
-
-  [[nodiscard]] bool broken() const { return core_.faulted(); }
-  [[nodiscard]] Error fault() const { return core_.fault(); }
-  [[nodiscard]] I position() const { return core_.position(); }
-  [[nodiscard]] std::uint64_t signals_sent() const { return core_.signals_sent(); }
-  [[nodiscard]] std::uint64_t waits() const { return core_.waits(); }
-  [[nodiscard]] std::uint64_t sleeps() const { return core_.sleeps(); }
-  static constexpr std::size_t capacity() { return N; }
 
 private:
   const T* slot(std::size_t at) const {
     return std::launder(static_cast<const T*>(static_cast<const void*>(core_.data()))) + at;
   }
 
-  detail::ConsumerCore<I, N, Nt> core_;
   std::size_t peeked_ = 0;
 };
 
