@@ -12,17 +12,6 @@ ktl::uint64_t CapTable::used() const {
   return n;
 }
 
-Result<Capability*> CapTable::slot(ktl::uint64_t index) {
-  if (index == abi::kNullSlot || index >= slots_.size()) return err(Error::InvalidSlot);
-  return &slots_[index];
-}
-
-Result<Capability*> CapTable::occupied(ktl::uint64_t index) {
-  Capability* cap = BRAMBLE_TRY(slot(index));
-  if (cap->empty()) return err(Error::EmptySlot);
-  return cap;
-}
-
 Result<Capability*> CapTable::vacant(ktl::uint64_t index) {
   Capability* cap = BRAMBLE_TRY(slot(index));
   if (!cap->empty()) return err(Error::SlotOccupied);

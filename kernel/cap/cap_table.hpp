@@ -29,8 +29,16 @@ public:
 
   // Checks, in the order a system call reports them: InvalidSlot (0 or out of range), then
   // EmptySlot / SlotOccupied, then WrongType, then InsufficientRights.
-  [[nodiscard]] Result<Capability*> slot(ktl::uint64_t index);
-  [[nodiscard]] Result<Capability*> occupied(ktl::uint64_t index);
+  // slot() and occupied() are inline: every system call that names a capability starts with them.
+  [[nodiscard]] Result<Capability*> slot(ktl::uint64_t index) {
+    if (index == abi::kNullSlot || index >= slots_.size()) return err(Error::InvalidSlot);
+    return &slots_[index];
+  }
+  [[nodiscard]] Result<Capability*> occupied(ktl::uint64_t index) {
+    Capability* cap = BRAMBLE_TRY(slot(index));
+    if (cap->empty()) return err(Error::EmptySlot);
+    return cap;
+  }
   [[nodiscard]] Result<Capability*> vacant(ktl::uint64_t index);
   [[nodiscard]] Result<Capability*> lookup(ktl::uint64_t index, CapType type, Rights needed);
 

@@ -57,14 +57,8 @@ void Links::unlink(Capability& cap) {
   cap.prev_sibling_ = nullptr;
 }
 
-namespace {
-ktl::uint64_t g_released = 0;
-}
-
-ktl::uint64_t capabilities_released() { return g_released; }
-
 void Links::release(Capability& cap) {
-  ++g_released;
+  links_state::g_release_pending = true;
   KernelObject& object = *cap.object_;
   object.on_capability_deleted(cap);
   unlink(cap);

@@ -31,8 +31,14 @@ private:
   static void unlink(Capability& cap);
 };
 
-// How many capabilities were deleted since boot: lets the kernel skip after-operation sweeps when
-// nothing was deleted (the common case on the system-call fast path).
-[[nodiscard]] ktl::uint64_t capabilities_released();
+// Set by every deletion (Links::release), cleared by the kernel's exit path when it sweeps what a
+// deletion can leave behind (registry entries, IRQ handlers). The system-call fast path reads this one
+// flag instead of sweeping or comparing counters; most calls delete nothing. Single core: the kernel
+// is not preemptible, so plain loads and stores suffice (an SMP kernel would make this per-CPU work).
+namespace links_state {
+inline bool g_release_pending = false;
+}
+[[nodiscard]] inline bool release_pending() { return links_state::g_release_pending; }
+inline void clear_release_pending() { links_state::g_release_pending = false; }
 
 } // namespace bramble::cap

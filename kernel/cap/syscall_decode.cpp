@@ -49,19 +49,6 @@ template <typename T> [[nodiscard]] Result<T*> lookup_object(CapTable& caps, ktl
 
 } // namespace
 
-// Which numbers below kSyscallLimit name a call: one load on every system call, where
-// abi::find_syscall() would walk the table (and every call added to the ABI would slow the others).
-constexpr auto kDeclaredNumbers = [] {
-  std::array<bool, abi::kSyscallLimit> declared{};
-  for (const abi::SyscallInfo& info : abi::kSyscalls) declared[static_cast<ktl::size_t>(info.call)] = true;
-  return declared;
-}();
-
-Result<Syscall> decode_syscall_number(ktl::uint64_t number) {
-  if (number >= abi::kSyscallLimit || !kDeclaredNumbers[number]) return err(Error::InvalidSyscall);
-  return static_cast<Syscall>(number);
-}
-
 Result<void> check_user_range(ktl::uint64_t base, ktl::uint64_t size, const DecodeLimits& limits) {
   if ((base & kPageMask) != 0) return err(Error::Misaligned);
   if (size == 0 || base < limits.user_va_base || base >= limits.user_va_limit ||
@@ -160,11 +147,6 @@ Result<RevokeOp> decode_cap_revoke(const SyscallArgs& call, Caller caller) {
 Result<DeriveOp> decode_cap_insert_into(const SyscallArgs& call, Caller caller) {
   TaskObject* task = BRAMBLE_TRY(lookup_object<TaskObject>(caller.caps, call.arg[0], abi::kRightControl));
   return decode_insert(caller.caps, call.arg[2], task->caps(), call.arg[1], call.arg[3], call.arg[4]);
-}
-
-Result<const Capability*> decode_cap_info(const SyscallArgs& call, Caller caller) {
-  const Capability* cap = BRAMBLE_TRY(caller.caps.occupied(call.arg[0]));
-  return cap;
 }
 
 CapInfo cap_info(const Capability& cap) {

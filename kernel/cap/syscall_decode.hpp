@@ -38,7 +38,19 @@ struct Caller {
   const DecodeLimits& limits;
 };
 
-[[nodiscard]] Result<Syscall> decode_syscall_number(ktl::uint64_t number);
+// Which numbers below kSyscallLimit name a call: one load on every system call, where
+// abi::find_syscall() would walk the table (and every call added to the ABI would slow the others).
+// Inline: it runs on every system call.
+inline constexpr auto kDeclaredSyscallNumbers = [] {
+  std::array<bool, abi::kSyscallLimit> declared{};
+  for (const abi::SyscallInfo& info : abi::kSyscalls) declared[static_cast<ktl::size_t>(info.call)] = true;
+  return declared;
+}();
+
+[[nodiscard]] inline Result<Syscall> decode_syscall_number(ktl::uint64_t number) {
+  if (number >= abi::kSyscallLimit || !kDeclaredSyscallNumbers[number]) return err(Error::InvalidSyscall);
+  return static_cast<Syscall>(number);
+}
 
 // [base, base+size) is a page-aligned range inside the user window (Misaligned, InvalidAddress).
 [[nodiscard]] Result<void> check_user_range(ktl::uint64_t base, ktl::uint64_t size, const DecodeLimits& limits);
@@ -103,7 +115,12 @@ struct CapInfo {
   ktl::uint64_t fact0;
   ktl::uint64_t fact1;
 };
-[[nodiscard]] Result<const Capability*> decode_cap_info(const SyscallArgs& call, Caller caller);
+// Inline: cap_info of an invalid slot is the kernel's null system call (kbench), so its decode is the
+// one the fast path is measured by.
+[[nodiscard]] inline Result<const Capability*> decode_cap_info(const SyscallArgs& call, Caller caller) {
+  const Capability* cap = BRAMBLE_TRY(caller.caps.occupied(call.arg[0]));
+  return cap;
+}
 [[nodiscard]] CapInfo cap_info(const Capability& cap);
 
 struct ShmemRegisterArgs {

@@ -65,15 +65,22 @@ void check_capability_invariants() {
 
 std::uint64_t page_round(std::uint64_t bytes) { return (bytes + abi::kPageSize - 1) & ~(abi::kPageSize - 1); }
 
-cap::DecodeLimits limits_for(const Task& self) {
-  return cap::DecodeLimits{mm::kUserBase,
+// The limits the decoders check against. All but the caller's priority are fixed at boot (the image
+// table is fixed at link time), so a call stores one field instead of building the struct (and a
+// 64-byte struct copy is a memcpy call in the freestanding kernel). Guarded by the kernel being
+// single-core and not preemptible: only handle() writes it, before the decoders read it.
+cap::DecodeLimits g_limits{mm::kUserBase,
                            mm::kUserTop,
                            kMaxAllocation,
                            loader::embedded_programs().size(),
-                           self.priority(),
+                           0,
                            kMaxTaskSlots,
                            kNotificationCost,
                            kTaskKernelCost + abi::kUserStackSize};
+
+const cap::DecodeLimits& limits_for(const Task& self) {
+  g_limits.max_priority = self.priority();
+  return g_limits;
 }
 
 std::uint64_t slot_of(const Task& self, const cap::Capability* cap) { return self.caps().index_of(cap); }
@@ -315,8 +322,7 @@ Reply dispatch(Syscall number, Task& self, const cap::SyscallArgs& call, cap::Ca
 
 } // namespace
 
-void handle(arch::ExceptionFrame& frame) {
-  Task& self = *sched::current();
+void handle(arch::ExceptionFrame& frame, Task& self) {
   ++g_calls;
   const cap::SyscallArgs call{frame.x[8], {frame.x[0], frame.x[1], frame.x[2], frame.x[3], frame.x[4], frame.x[5]}};
   auto number = cap::decode_syscall_number(call.number);
@@ -327,7 +333,7 @@ void handle(arch::ExceptionFrame& frame) {
                    call.number);
     return;
   }
-  const cap::DecodeLimits limits = limits_for(self);
+  const cap::DecodeLimits& limits = limits_for(self);
   const Reply reply = dispatch(*number, self, call, cap::Caller{self.caps(), limits});
   if (g_check_interval != 0 && g_calls % g_check_interval == 0) check_capability_invariants();
   if (reply.deferred || self.state != abi::TaskState::Running) return;

@@ -4,10 +4,15 @@
 
 #include "kernel/arch/aarch64/exception_frame.hpp"
 
+namespace bramble::kobj {
+class Task;
+}
+
 namespace bramble::syscall {
 
-// An `svc` from the current task. May block or end the task (the scheduler then switches).
-void handle(arch::ExceptionFrame& frame);
+// An `svc` from `self`, the current task (the caller looked it up already). May block or end the task
+// (the scheduler then switches).
+void handle(arch::ExceptionFrame& frame, kobj::Task& self);
 
 // Test runs: check every capability table's invariants (kernel/cap/invariants.hpp) after every
 // `interval` system calls (0: never); a violation is a kernel panic.

@@ -13,7 +13,9 @@ extern "C" {
 void fp_save(bramble::kobj::FpState* state);
 void fp_restore(const bramble::kobj::FpState* state);
 [[noreturn]] void enter_user(const bramble::arch::ExceptionFrame* frame);
+void copy_frame(bramble::arch::ExceptionFrame* to, const bramble::arch::ExceptionFrame* from);
 }
+static_assert(bramble::arch::kExceptionFrameSize == 288, "copy_frame (context.S) copies 288 bytes");
 
 namespace bramble::sched {
 namespace {
@@ -28,7 +30,11 @@ struct Queue {
 Queue g_ready[kPriorities];
 std::uint32_t g_ready_mask = 0; // bit p: queue p is not empty
 Task* g_current = nullptr;
-bool g_switch = false;
+// Work for exit_to_user, flagged by the code that creates it, so the way back to EL0 tests one word
+// when there is none (the common case) instead of walking lists or re-deriving it.
+constexpr std::uint32_t kPendingSwitch = 1u << 0; // a task blocked, ended, yielded, woke or used up its slice
+constexpr std::uint32_t kPendingReap = 1u << 1;   // a task ended (kobj::end_task): reap it, report the root
+std::uint32_t g_pending = 0;
 std::uint64_t g_switches = 0;
 // CPU time: the physical count when g_current got the CPU (or was last charged). The outgoing task is
 // charged on every switch, an ending one when it ends (remove()); idle time falls between a charge and
@@ -89,7 +95,7 @@ void load(Task& next, arch::ExceptionFrame& frame, std::uint64_t now) {
   g_current = &next;
   g_charged_until = now;
   dequeue(next);
-  frame = next.context;
+  copy_frame(&frame, &next.context);
   fp_restore(&next.fp);
   kmem::activate_user_space(next.space().ttbr0_value());
   ++g_switches;
@@ -103,7 +109,7 @@ Task* current() { return g_current; }
 
 void make_ready(Task& task) {
   enqueue(task);
-  if (g_current == nullptr || task.priority() > g_current->priority()) g_switch = true;
+  if (g_current == nullptr || task.priority() > g_current->priority()) g_pending |= kPendingSwitch;
 }
 
 void remove(Task& task) {
@@ -112,7 +118,7 @@ void remove(Task& task) {
     // It ends here: its total freezes now (exit_to_user() will not touch an ended task's record, which
     // reap() may already have freed by then).
     charge_current(arch::physical_count());
-    g_switch = true;
+    g_pending |= kPendingSwitch;
   }
 }
 
@@ -126,30 +132,40 @@ void wake(Task& task, std::uint64_t status, std::uint64_t value) {
 
 void block_current() {
   blocked_flag = true;
-  g_switch = true;
+  g_pending |= kPendingSwitch;
 }
 
-void yield_current() { g_switch = true; }
+void yield_current() { g_pending |= kPendingSwitch; }
+
+void note_task_ended() { g_pending |= kPendingReap; }
 
 void on_tick() {
   if (g_current == nullptr) return;
   // Round robin: anyone of the same or higher priority waiting gets the CPU at the end of the slice.
   const Task* next = highest_ready();
-  if (next != nullptr && next->priority() >= g_current->priority()) g_switch = true;
+  if (next != nullptr && next->priority() >= g_current->priority()) g_pending |= kPendingSwitch;
 }
 
-void exit_to_user(arch::ExceptionFrame& frame) {
-  kobj::reap();
-  // The sweeps only matter after a capability was deleted; most calls delete none.
-  static std::uint64_t swept_at = 0;
-  if (cap::capabilities_released() != swept_at) {
-    swept_at = cap::capabilities_released();
+namespace {
+
+// exit_to_user's work when something is pending (its own function, so the fast path sets up no frame).
+[[gnu::noinline]] void finish_pending_work(arch::ExceptionFrame& frame) {
+  const bool ended = (g_pending & kPendingReap) != 0;
+  if (ended) {
+    // Cleared first: tasks that reap() itself ends are reaped by this same call (their flag only
+    // costs one empty reap() later).
+    g_pending &= ~kPendingReap;
+    kobj::reap();
+  }
+  // The sweeps only matter after a capability was deleted (reap() deletes them too).
+  if (cap::release_pending()) {
+    cap::clear_release_pending();
     kobj::registry().sweep();
     kobj::sweep_irq_handlers();
   }
-  root::check_ended();
-  if (!g_switch && g_current != nullptr && running(*g_current)) return;
-  g_switch = false;
+  if (ended) root::check_ended(); // after the sweeps: its report counts the frames they freed
+  if ((g_pending & kPendingSwitch) == 0 && g_current != nullptr && running(*g_current)) return;
+  g_pending &= ~kPendingSwitch;
   Task* previous = g_current;
   if (previous != nullptr && running(*previous) && !blocked_flag) {
     // It would go to the back of its queue and be picked again unless someone of its priority or
@@ -160,7 +176,7 @@ void exit_to_user(arch::ExceptionFrame& frame) {
   std::uint64_t now = arch::physical_count(); // the one counter read of a switch
   if (previous != nullptr && running(*previous)) {
     charge_current(now); // blocked or preempted: still Running (an ended task was charged in remove())
-    previous->context = frame;
+    copy_frame(&previous->context, &frame);
     fp_save(&previous->fp);
     if (!blocked_flag) enqueue(*previous);
   }
@@ -175,12 +191,22 @@ void exit_to_user(arch::ExceptionFrame& frame) {
   load(*next, frame, now);
 }
 
+} // namespace
+
+void exit_to_user(arch::ExceptionFrame& frame) {
+  // The fast path: nothing ended, nothing was deleted, nobody asked for the CPU. The running task
+  // is still Running then (it can only stop through end_task -> remove() or block_current(), which
+  // both flag a switch).
+  if (g_pending == 0 && !cap::release_pending()) [[likely]] return;
+  finish_pending_work(frame);
+}
+
 void start() {
   // Built off the stack: enter_user() moves it to the top of the kernel stack, over this call chain.
   static arch::ExceptionFrame first_frame;
   if (highest_ready() == nullptr) idle();
   load(*highest_ready(), first_frame, arch::physical_count());
-  g_switch = false;
+  g_pending &= ~kPendingSwitch;
   enter_user(&first_frame);
 }
 

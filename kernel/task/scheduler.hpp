@@ -28,6 +28,8 @@ void block_current();
 void yield_current();
 // Timer tick (interrupt context).
 void on_tick();
+// A task ended (kobj::end_task): the next exit_to_user reaps it (and reports an ended root task).
+void note_task_ended();
 
 // At the end of every exception taken from EL0: releases ended tasks, and if the running task
 // blocked, ended, used up its slice or a higher-priority task woke, saves its registers from `frame`

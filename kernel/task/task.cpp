@@ -189,6 +189,7 @@ void end_task(Task& task, abi::TaskState state, std::uint64_t code, std::uint64_
   if (task.is_root) root::note_ended(task);
   task.next_reap = g_reap_first;
   g_reap_first = &task;
+  sched::note_task_ended();
 }
 
 void reap() {

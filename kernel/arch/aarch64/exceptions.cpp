@@ -65,6 +65,11 @@ namespace {
 
 using namespace bramble;
 
+// The vector table's entry for a synchronous exception from AArch64 EL0 (vectors.S, ARM ARM D1.10.2).
+constexpr std::uint32_t kLowerA64Synchronous = 8;
+static_assert(arch::vector_source(kLowerA64Synchronous) == arch::VectorSource::LowerA64 &&
+              arch::vector_kind(kLowerA64Synchronous) == arch::VectorKind::Synchronous);
+
 abi::FaultReason reason_for(std::uint32_t ec) {
   if (arch::is_abort(ec)) return abi::FaultReason::MemoryAccess;
   if (ec == arch::ec::kPcAlignment || ec == arch::ec::kSpAlignment) return abi::FaultReason::Alignment;
@@ -81,7 +86,7 @@ void from_user(arch::ExceptionFrame& frame, std::uint32_t index) {
     const arch::Esr esr = arch::Esr::decode(frame.esr);
     if (kind == arch::VectorKind::Synchronous && esr.ec == arch::ec::kSvc64 &&
         arch::vector_source(index) == arch::VectorSource::LowerA64) {
-      syscall::handle(frame);
+      syscall::handle(frame, *task);
     } else {
       kprintf("kernel: task '%s' killed: %s", task->name, arch::exception_class_name(esr.ec));
       if (arch::is_abort(esr.ec)) {
@@ -100,6 +105,15 @@ void from_user(arch::ExceptionFrame& frame, std::uint32_t index) {
 extern "C" void exception_dispatch(bramble::arch::ExceptionFrame* frame, std::uint64_t vector_index) {
   using namespace bramble;
   const auto index = static_cast<std::uint32_t>(vector_index);
+  // The system call first, branch-light: an svc (ESR_EL1.EC 0x15, ARM ARM D17.2.37) from AArch64 EL0
+  // (vector 8, lower EL synchronous) while a task runs. Everything else takes the general path.
+  if (index == kLowerA64Synchronous && arch::Esr::decode(frame->esr).ec == arch::ec::kSvc64) [[likely]] {
+    if (kobj::Task* task = sched::current(); task != nullptr) [[likely]] {
+      syscall::handle(*frame, *task);
+      sched::exit_to_user(*frame);
+      return;
+    }
+  }
   const auto kind = arch::vector_kind(index);
   const auto source = arch::vector_source(index);
   if (source == arch::VectorSource::LowerA64 || source == arch::VectorSource::LowerA32) {
