@@ -132,11 +132,11 @@ struct ChannelRecord {
 
 class ChannelBroker {
 public:
-  // `memory`: the broker's Memory capability, the quota `ops` allocates and splits from (KernelOps
-  // names it implicitly; the broker keeps the slot only to report it). `registry`: the broker's
-  // shared-memory registry capability, from which self-service grants are minted.
-  ChannelBroker(KernelOps& ops, const Policy& policy, Slot memory = 0, Slot registry = 0)
-      : ops_(ops), policy_(policy), memory_(memory), registry_(registry) {}
+  // Memory comes from the quota `ops` allocates and splits from (KernelOps names it itself).
+  // `registry`: the broker's shared-memory registry capability, from which self-service grants are
+  // minted.
+  ChannelBroker(KernelOps& ops, const Policy& policy, Slot registry = 0)
+      : ops_(ops), policy_(policy), registry_(registry) {}
 
   // Tells the broker that manifest component `index` runs as the task in `task` (a broker slot with
   // Control), whose table is empty from `first_free_slot` on. Channel windows whose bit is set in
@@ -166,7 +166,6 @@ public:
   [[nodiscard]] SetupStep last_step() const { return last_step_; }
   [[nodiscard]] KernelError last_kernel_error() const { return last_kernel_; }
   [[nodiscard]] const Policy& policy() const { return policy_; }
-  [[nodiscard]] Slot memory() const { return memory_; }
 
 private:
   struct Component {
@@ -190,7 +189,6 @@ private:
 
   KernelOps& ops_;
   const Policy& policy_;
-  Slot memory_;
   Slot registry_;
   Component components_[kMaxComponents] = {};
   ChannelRecord channels_[kMaxChannels] = {};

@@ -103,8 +103,7 @@ void Commands::channels() {
   out_.line("%3s  %-8s -> %-8s  %-12s %-7s %7s  %-9s %10s %12s %8s", "id", "producer", "consumer", "mode", "ring",
             "size", "state", "messages", "bytes", "signals");
   std::size_t shown = 0;
-  for (std::size_t k = 0; k < s_.row_count(); ++k) {
-    const ChannelRow& r = s_.rows()[k];
+  for (const ChannelRow& r : s_.rows()) {
     const ChannelRecord* rec = r.used ? s_.broker().channel(r.id) : nullptr;
     if (rec == nullptr) continue;
     const ch::Report* pr = s_.component(r.producer).report;
@@ -214,8 +213,7 @@ void Commands::kill(const char* name) {
   }
   std::uint32_t ids[System::kMax] = {};
   std::size_t n = 0;
-  for (std::size_t k = 0; k < s_.row_count(); ++k) {
-    const ChannelRow& r = s_.rows()[k];
+  for (const ChannelRow& r : s_.rows()) {
     if (r.used && (r.producer == i || r.consumer == i) && s_.broker().channel(r.id) != nullptr) ids[n++] = r.id;
   }
   if (!s_.kill(i)) {

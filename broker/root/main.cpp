@@ -66,7 +66,7 @@ int main(const void* startup) {
   }
 
   broker::SyscallOps ops{boot.slot_memory};
-  broker::ChannelBroker broker{ops, g_policy, boot.slot_memory, boot.slot_registry};
+  broker::ChannelBroker broker{ops, g_policy, boot.slot_registry};
   root::System system{boot, ops, broker};
   user::print("root: ChannelBroker up on %s, scenario '%s', manifest: %llu components, %llu channel rules\n",
               boot.board, scenario, static_cast<unsigned long long>(g_policy.components().size()),

@@ -32,11 +32,11 @@ const char* name_of(System& s, std::size_t i) { return s.broker().policy().compo
 
 std::uint64_t end_code(ipc::Error e) { return 1 + static_cast<std::uint64_t>(e); }
 
-// The channel id of the newest row the System recorded (rows are never reused).
+// The channel id of the newest row the System recorded (ids only grow).
 std::uint32_t newest_channel(System& s) {
   std::uint32_t id = 0;
-  for (std::size_t i = 0; i < System::kMax; ++i) {
-    if (s.rows()[i].used && s.rows()[i].id > id) id = s.rows()[i].id;
+  for (const ChannelRow& row : s.rows()) {
+    if (row.used && row.id > id) id = row.id;
   }
   return id;
 }
@@ -44,8 +44,7 @@ std::uint32_t newest_channel(System& s) {
 // Closes every still-open channel component i is a party of; returns how many.
 unsigned close_channels_of(System& s, std::size_t i) {
   unsigned closed = 0;
-  for (std::size_t r = 0; r < System::kMax; ++r) {
-    const ChannelRow& row = s.rows()[r];
+  for (const ChannelRow& row : s.rows()) {
     if (!row.used || (row.producer != i && row.consumer != i) || s.broker().channel(row.id) == nullptr) continue;
     // Printed first: closing wakes the hostile peer, whose own output must come after this line.
     user::print("root: %s reported channel %u corrupted (PeerCorrupted): the broker closes it\n", name_of(s, i), row.id);

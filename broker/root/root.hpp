@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 #include "broker/channel_broker.hpp"
 #include "broker/root/syscall_ops.hpp"
@@ -103,8 +104,7 @@ public:
   [[nodiscard]] std::uint64_t memory_in_use() const;
   [[nodiscard]] std::size_t caps_in_use() const;
   [[nodiscard]] Component& component(std::size_t i) { return components_[i]; }
-  [[nodiscard]] const ChannelRow* rows() const { return rows_; }
-  [[nodiscard]] std::size_t row_count() const { return kMax; }
+  [[nodiscard]] std::span<const ChannelRow, kMax> rows() const { return rows_; }
   [[nodiscard]] const ChannelRow* row(std::uint32_t id) const;
   // The root's own grant index on channel `id` (its report slot), or 0 when it is no party.
   [[nodiscard]] std::uint32_t root_grant(std::uint32_t id) const;

@@ -150,7 +150,7 @@ void stream_once(Bench& b, Kind kind, broker::SetupMode mode) {
   static broker::SyscallOps ops{b.root.memory};
   // A fresh broker per run (its tables are large: static storage, not the stack).
   alignas(broker::ChannelBroker) static unsigned char storage[sizeof(broker::ChannelBroker)];
-  broker::ChannelBroker* broker = new (storage) broker::ChannelBroker{ops, g_policy, b.root.memory, b.root.registry};
+  broker::ChannelBroker* broker = new (storage) broker::ChannelBroker{ops, g_policy, b.root.registry};
   Shared& s = shared();
   s = Shared{};
   s.kind = kind;

@@ -76,26 +76,22 @@ abi::FaultReason reason_for(std::uint32_t ec) {
   return abi::FaultReason::UndefinedInstruction;
 }
 
-// An exception from EL0: a system call, an interrupt, or a fault that kills the task alone.
+// An exception from EL0 other than a system call: an interrupt, or a fault that kills the task alone.
 void from_user(arch::ExceptionFrame& frame, std::uint32_t index) {
   kobj::Task* task = sched::current();
   const auto kind = arch::vector_kind(index);
   if (kind == arch::VectorKind::Irq) {
     irq::dispatch();
   } else if (task != nullptr) {
+    // A system call never gets here (exception_dispatch takes it first): anything else kills the task.
     const arch::Esr esr = arch::Esr::decode(frame.esr);
-    if (kind == arch::VectorKind::Synchronous && esr.ec == arch::ec::kSvc64 &&
-        arch::vector_source(index) == arch::VectorSource::LowerA64) {
-      syscall::handle(frame, *task);
-    } else {
-      kprintf("kernel: task '%s' killed: %s", task->name, arch::exception_class_name(esr.ec));
-      if (arch::is_abort(esr.ec)) {
-        kprintf(", %s at 0x%llx", arch::fault_status_name(esr.iss), static_cast<unsigned long long>(frame.far));
-      }
-      kprintf(" (ELR 0x%llx, ESR 0x%llx)\n", static_cast<unsigned long long>(frame.elr),
-              static_cast<unsigned long long>(frame.esr));
-      kobj::end_task(*task, abi::TaskState::Faulted, static_cast<std::uint64_t>(reason_for(esr.ec)), frame.esr);
+    kprintf("kernel: task '%s' killed: %s", task->name, arch::exception_class_name(esr.ec));
+    if (arch::is_abort(esr.ec)) {
+      kprintf(", %s at 0x%llx", arch::fault_status_name(esr.iss), static_cast<unsigned long long>(frame.far));
     }
+    kprintf(" (ELR 0x%llx, ESR 0x%llx)\n", static_cast<unsigned long long>(frame.elr),
+            static_cast<unsigned long long>(frame.esr));
+    kobj::end_task(*task, abi::TaskState::Faulted, static_cast<std::uint64_t>(reason_for(esr.ec)), frame.esr);
   }
   sched::exit_to_user(frame);
 }

@@ -35,7 +35,7 @@ inline constexpr std::size_t kSetupCalls = 4 + 1 + 16 + 2 + 4;
 struct System {
   FakeKernel kernel;
   Policy policy{kComponents, kRules};
-  ChannelBroker broker{kernel, policy, FakeKernel::kMemory, FakeKernel::kRegistry};
+  ChannelBroker broker{kernel, policy, FakeKernel::kRegistry};
   Slot task[5] = {};
   System() {
     for (std::size_t i = 0; i < 5; ++i) {
