@@ -103,11 +103,15 @@ Result<void, MmError> PageTable::map(VirtAddr va, PhysAddr pa, ktl::uint64_t siz
   // Invoke. New entries replace invalid ones, so no TLB invalidation is needed (translation faults
   // are never cached in a TLB, D8.16); the final sync makes them visible to later accesses.
   ktl::uint64_t done = 0;
+  MmError failure = MmError::OutOfMemory;
   while (done < size) {
     const ktl::uint64_t at = offset + done;
     const PhysAddr out = pa + done;
     auto l2 = next_table(&table(root_)[index_at(at, kL1Shift)]);
-    if (!l2) break;
+    if (!l2) {
+      failure = l2.error();
+      break;
+    }
     ktl::uint64_t* l2_slot = &(*l2)[index_at(at, kL2Shift)];
     if (granularity == Granularity::AllowBlocks && is_aligned(at, kBlockSize) && is_aligned(out, kBlockSize) &&
         size - done >= kBlockSize && *l2_slot == 0) {
@@ -117,14 +121,18 @@ Result<void, MmError> PageTable::map(VirtAddr va, PhysAddr pa, ktl::uint64_t siz
     }
     // Pages (an empty level-3 table left by an earlier unmap also lands here).
     auto l3 = next_table(l2_slot);
-    if (!l3) break;
+    if (!l3) {
+      failure = l3.error();
+      break;
+    }
     store(&(*l3)[index_at(at, kL3Shift)], encode_leaf(out, perms, type, LeafLevel::Page4K, global()).value());
     done += kPageSize;
   }
   if (done < size) {
-    clear_leaves(offset, done); // out of table frames: undo, leave the tree as it was
+    clear_leaves(offset, done); // out of table frames (or quota): undo, leave the tree as it was
     tlb_->sync();
-    return err(MmError::OutOfMemory);
+    prune(offset, size);
+    return err(failure);
   }
   tlb_->sync();
   return {};
@@ -226,7 +234,45 @@ Result<void, MmError> PageTable::change(VirtAddr va, ktl::uint64_t size, const P
   return {};
 }
 
-Result<void, MmError> PageTable::unmap(VirtAddr va, ktl::uint64_t size) { return change(va, size, nullptr); }
+Result<void, MmError> PageTable::unmap(VirtAddr va, ktl::uint64_t size) {
+  const ktl::uint64_t offset = BRAMBLE_TRY(check_range(va, size));
+  BRAMBLE_TRY_VOID(change(va, size, nullptr));
+  prune(offset, size);
+  return {};
+}
+
+void PageTable::free_empty_table(ktl::uint64_t* slot, ktl::uint64_t offset) {
+  const PhysAddr pa = *slot & desc::kAddressMask;
+  // The walk caches may hold the table descriptor (D8.16: a non-last-level invalidation removes them)
+  // and the walker may still read the table until the invalidation completes: only then reuse it.
+  store(slot, 0);
+  tlb_->invalidate_va(va_of(offset), asid_, false);
+  tlb_->sync();
+  tables_->free_table(pa);
+  --table_count_;
+}
+
+void PageTable::prune(ktl::uint64_t offset, ktl::uint64_t size) {
+  constexpr ktl::uint64_t kL1Span = ktl::uint64_t{1} << kL1Shift;
+  const auto empty = [](const ktl::uint64_t* t) {
+    for (ktl::uint64_t i = 0; i < kEntriesPerTable; ++i)
+      if (t[i] != 0) return false;
+    return true;
+  };
+  ktl::uint64_t* l1 = table(root_);
+  for (ktl::uint64_t top = align_down(offset, kL1Span); top < offset + size; top += kL1Span) {
+    ktl::uint64_t* l1_slot = &l1[index_at(top, kL1Shift)];
+    if (!is_table(*l1_slot)) continue;
+    ktl::uint64_t* l2 = table(*l1_slot & desc::kAddressMask);
+    const ktl::uint64_t first = top > offset ? top : align_down(offset, kBlockSize);
+    const ktl::uint64_t last = top + kL1Span < offset + size ? top + kL1Span : offset + size;
+    for (ktl::uint64_t at = first; at < last; at += kBlockSize) {
+      ktl::uint64_t* l2_slot = &l2[index_at(at, kL2Shift)];
+      if (is_table(*l2_slot) && empty(table(*l2_slot & desc::kAddressMask))) free_empty_table(l2_slot, at);
+    }
+    if (empty(l2)) free_empty_table(l1_slot, top);
+  }
+}
 
 Result<void, MmError> PageTable::protect(VirtAddr va, ktl::uint64_t size, Perms perms) {
   return change(va, size, &perms);

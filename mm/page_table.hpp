@@ -11,8 +11,10 @@
 // into a level-3 table of 512 pages with the same attributes, with break-before-make (its frame is
 // allocated before anything changes, so the split cannot fail half-way).
 //
-// Tables emptied by unmap() stay allocated until destroy(), which frees every table including the
-// root (tests check that the frame allocator is back where it started).
+// Tables emptied by unmap() (and by a map() that failed half-way) are freed at once, so a space holds
+// tables only for what it maps: whoever pays for the tables (the TableAllocator may charge a quota)
+// gets them back as mappings go. destroy() frees every table including the root (tests check that
+// the frame allocator is back where it started).
 #pragma once
 
 #include "mm/descriptor.hpp"
@@ -85,6 +87,10 @@ private:
   void split_block(const Leaf& leaf, PhysAddr table_pa);
   void store(ktl::uint64_t* slot, ktl::uint64_t value);
   void clear_leaves(ktl::uint64_t offset, ktl::uint64_t size);
+  // Frees the level-3 and level-2 tables under [offset, offset + size) that hold no valid entry.
+  void prune(ktl::uint64_t offset, ktl::uint64_t size);
+  // Removes the table that `slot` points at (its entries must all be invalid) and frees it.
+  void free_empty_table(ktl::uint64_t* slot, ktl::uint64_t offset);
   [[nodiscard]] Result<void, MmError> change(VirtAddr va, ktl::uint64_t size, const Perms* new_perms);
 
   Half half_ = Half::User;

@@ -35,6 +35,7 @@ enum class MmError : ktl::uint8_t {
   InvalidPermissions, // a combination the table cannot express (not readable, user in the kernel half)
   Forbidden,        // user mapping of physical memory the kernel keeps for itself, or the channel window
   NoAsid,           // all ASIDs are in use
+  QuotaExceeded,    // the table allocator refused: the quota that pays for this space's tables is spent
 };
 
 // [base, base + size), in bytes.

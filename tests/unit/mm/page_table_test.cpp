@@ -162,20 +162,51 @@ TEST_CASE("unmap: pages and whole blocks disappear, each with a TLB invalidation
   b.tlb.events.clear();
   REQUIRE(pt.unmap(kVa, kBlockSize + 2 * kPageSize).ok());
   std::vector<VirtAddr> invalidated;
-  for (const Event& e : b.tlb.events)
-    if (e.kind == Event::InvalidateVa) {
+  std::size_t freed = 0;
+  for (const Event& e : b.tlb.events) {
+    if (e.kind == Event::InvalidateVa && e.last_level) {
       CHECK(e.asid == 7);
       invalidated.push_back(e.value);
     }
+    freed += e.kind == Event::FreeTable ? 1u : 0u;
+  }
   CHECK(invalidated == std::vector<VirtAddr>{kVa, kVa + kBlockSize, kVa + kBlockSize + kPageSize});
-  CHECK(b.tlb.events.back().kind == Event::Sync); // completed before unmap returns
   for (VirtAddr va : {kVa, kVa + kBlockSize, kVa + kBlockSize + kPageSize})
     CHECK(pt.translate(va).error() == MmError::NotMapped);
   CHECK(pt.unmap(kVa, kPageSize).error() == MmError::NotMapped);
-  // The emptied level-3 table is reused by the next mapping.
-  const auto tables = pt.table_count();
-  REQUIRE(pt.map(kVa, kPa, kBlockSize, kUserRead, MemType::Normal, Granularity::AllowBlocks).ok());
-  CHECK(pt.table_count() == tables);
+  // The emptied level-3 and level-2 tables went back at once: only the root is left.
+  CHECK(freed == 2);
+  CHECK(pt.table_count() == 1);
+}
+
+TEST_CASE("unmap frees an emptied table only after its descriptor is gone from the walk caches") {
+  Bench b;
+  PageTable pt = user_table(b);
+  REQUIRE(pt.map(kVa, kPa, 2 * kPageSize, kUserRead, MemType::Normal).ok());
+  const auto with_tables = pt.table_count(); // root, level 2, level 3
+  REQUIRE(with_tables == 3);
+  REQUIRE(pt.unmap(kVa, kPageSize).ok());
+  CHECK(pt.table_count() == with_tables); // one page still mapped: the tables stay
+  b.tlb.events.clear();
+  REQUIRE(pt.unmap(kVa + kPageSize, kPageSize).ok());
+  CHECK(pt.table_count() == 1);
+  // For each freed table: its descriptor zeroed, a non-last-level invalidation, a sync, then the free.
+  bool invalidated = false;
+  bool synced = false;
+  std::size_t freed = 0;
+  for (const Event& e : b.tlb.events) {
+    if (e.kind == Event::InvalidateVa && !e.last_level) invalidated = true;
+    if (e.kind == Event::Sync && invalidated) synced = true;
+    if (e.kind == Event::FreeTable) {
+      CHECK(synced);
+      ++freed;
+      invalidated = synced = false;
+    }
+  }
+  CHECK(freed == 2);
+  // Mapping there again builds new tables.
+  REQUIRE(pt.map(kVa, kPa, kPageSize, kUserRead, MemType::Normal).ok());
+  CHECK(pt.table_count() == 3);
 }
 
 TEST_CASE("unmapping part of a block splits it with break-before-make") {
