@@ -90,14 +90,15 @@ struct Established {
 
 // The sub-quota a self-service producer gets (memory_split): what its setup charges, and no more. That
 // is the ring's four frames (ring_geometry(spec).total_size, each part charged as the kernel charges an
-// allocation: a power-of-two number of pages) and the two notifications it creates, rounded up to a
-// page. For the usual power-of-two data sizes the frames come to exactly total_size.
+// allocation: a power-of-two number of pages) and the kernel records of those four frames and the two
+// notifications it creates (abi::record_charge: one object page). Mapping the ring and registering its
+// names are charged to the producer task's own quota, not to this one.
 [[nodiscard]] constexpr std::uint64_t self_service_quota(const ipc::RingSpec& spec) {
   const ipc::RingGeometry g = ipc::ring_geometry(spec);
   const std::uint64_t frames = abi::allocation_charge(g.header.size) + abi::allocation_charge(g.producer.size) +
                                abi::allocation_charge(g.consumer.size) + abi::allocation_charge(g.data.size);
-  const std::uint64_t notifications = 2 * abi::kNotificationCost;
-  return (frames + notifications + abi::kPageSize - 1) & ~(abi::kPageSize - 1);
+  constexpr std::uint64_t kRecords = 4 + 2; // four frames, two notifications
+  return frames + abi::record_charge(kRecords);
 }
 
 struct SelfServiceGrant {

@@ -171,15 +171,16 @@ bool run_oom(System& s) {
   const std::size_t caps = s.caps_in_use();
   bool ok = launch_all(s, {kSensor, kLogger}, 0);
   const abi::BootInfo& boot = s.boot();
-  const ipc::RingGeometry g = ipc::ring_geometry(components::kElementSpec);
-  // Keep exactly what each step needs, fill the rest of the quota, then give the kept parts back one
-  // by one: each attempt fails one step later, and must leave nothing behind.
-  const std::uint64_t keep_sizes[5] = {abi::kPageSize, abi::kPageSize, abi::kPageSize, g.data.size, abi::kPageSize};
-  Slot keep[5] = {};
-  for (int i = 0; i < 5; ++i) {
-    const auto f = sys::memory_allocate(boot.slot_memory, keep_sizes[i]);
+  // Keep some single pages, fill the rest of the quota, then give the kept pages back one at a time:
+  // every attempt must fail at the same step as the one before or a later one (each step's frames,
+  // records and page tables are charged to the quota the broker and its components share), roll back
+  // to the byte, and the last one must succeed.
+  constexpr int kKept = 64;
+  Slot keep[kKept] = {};
+  for (Slot& k : keep) {
+    const auto f = sys::memory_allocate(boot.slot_memory, abi::kPageSize);
     ok = check(f.ok(), "reserve") && ok;
-    keep[i] = f.r1;
+    k = f.r1;
   }
   // The filler: a task (this program, role kFillerRole) that allocates every other byte of the quota
   // into its own table and then sleeps. What it holds it created itself, so it stays until the
@@ -196,26 +197,42 @@ bool run_oom(System& s) {
              "start the filler") &&
        ok;
   ok = check(sys::wait(done.r1).ok(), "the filler reports") && ok;
-  const SetupStep want[6] = {SetupStep::AllocateFrames, SetupStep::AllocateFrames, SetupStep::AllocateFrames,
-                             SetupStep::AllocateFrames, SetupStep::CreateNotifications, SetupStep::None};
-  for (int attempt = 0; attempt < 6; ++attempt) {
+  SetupStep previous = SetupStep::AllocateFrames;
+  unsigned steps_seen = 0;
+  bool succeeded = false;
+  for (int attempt = 0; attempt <= kKept && !succeeded; ++attempt) {
     const std::uint64_t used = s.memory_in_use();
     const std::size_t held = s.caps_in_use();
     auto ch = s.broker().establish_channel_centralized(kSensor, kLogger, components::kElementSpec);
-    if (attempt < 5) {
-      ok = check(!ch.ok(), "setup fails while memory is short") && ok;
-      ok = check(s.broker().last_step() == want[attempt], "fails at the expected step") && ok;
-      ok = check(s.memory_in_use() == used && s.caps_in_use() == held, "rolled back completely") && ok;
+    if (ch.ok()) {
+      succeeded = true;
+      user::print("root: oom: attempt %d succeeded (channel %u) after failing at %u different steps\n", attempt + 1,
+                  ch->id, steps_seen);
+      ok = check(s.broker().close_channel(ch->id).ok(), "close") && ok;
+      break;
+    }
+    const SetupStep step = s.broker().last_step();
+    const bool rolled_back = s.memory_in_use() == used && s.caps_in_use() == held;
+    ok = check(rolled_back, "rolled back completely") && ok;
+    ok = check(s.broker().last_kernel_error() == abi::Error::QuotaExceeded, "refused for the quota") && ok;
+    ok = check(static_cast<unsigned>(step) >= static_cast<unsigned>(previous), "never fails at an earlier step") && ok;
+    if (attempt == 0 || step != previous) {
+      ++steps_seen;
       user::print("root: oom: attempt %d failed at %s (%s); rolled back: memory in use %s, capabilities %s\n",
-                  attempt + 1, setup_step_name(s.broker().last_step()), kernel_error_name(static_cast<std::uint64_t>(s.broker().last_kernel_error())),
+                  attempt + 1, setup_step_name(step),
+                  kernel_error_name(static_cast<std::uint64_t>(s.broker().last_kernel_error())),
                   s.memory_in_use() == used ? "unchanged" : "CHANGED", s.caps_in_use() == held ? "unchanged" : "CHANGED");
+    }
+    previous = step;
+    if (attempt < kKept) {
       (void)sys::cap_delete(keep[attempt]);
       keep[attempt] = 0;
-    } else {
-      ok = check(ch.ok(), "setup succeeds once the memory is there") && ok;
-      user::print("root: oom: attempt %d succeeded (channel %u)\n", attempt + 1, ch.ok() ? ch->id : 0u);
-      if (ch.ok()) ok = check(s.broker().close_channel(ch->id).ok(), "close") && ok;
     }
+  }
+  ok = check(succeeded, "setup succeeds once the memory is there") && ok;
+  ok = check(steps_seen >= 4, "fails at several steps on the way") && ok;
+  for (Slot k : keep) {
+    if (k != 0) (void)sys::cap_delete(k);
   }
   (void)sys::cap_delete(filler.r1);
   (void)sys::cap_delete(done.r1);

@@ -84,8 +84,8 @@ inline constexpr unsigned kMaxSyscallResults = 3;
   case Syscall::yield: return 0;
   case Syscall::memory_allocate:
     return typed | error_bit(InvalidSize) | error_bit(QuotaExceeded) | error_bit(OutOfMemory) | error_bit(TableFull);
-  case Syscall::memory_map: return map;
-  case Syscall::memory_map_into: return map;
+  case Syscall::memory_map: return map | error_bit(QuotaExceeded);
+  case Syscall::memory_map_into: return map | error_bit(QuotaExceeded) | error_bit(InvalidState);
   case Syscall::memory_unmap: return error_bit(Misaligned) | error_bit(InvalidAddress) | error_bit(NotMapped);
   case Syscall::memory_info: return typed;
   case Syscall::memory_split:
@@ -100,10 +100,11 @@ inline constexpr unsigned kMaxSyscallResults = 3;
   case Syscall::cap_move: return derive;
   case Syscall::cap_delete: return slot;
   case Syscall::cap_revoke: return slot;
-  case Syscall::cap_insert_into: return mint | error_bit(WrongType);
+  case Syscall::cap_insert_into: return mint | error_bit(WrongType) | error_bit(InvalidState);
   case Syscall::cap_info: return slot;
   case Syscall::shmem_register:
-    return typed | error_bit(NameNotPermitted) | error_bit(NameExists) | error_bit(OutOfMemory);
+    return typed | error_bit(NameNotPermitted) | error_bit(NameExists) | error_bit(QuotaExceeded) |
+           error_bit(OutOfMemory);
   case Syscall::shmem_query:
     return typed | error_bit(NameNotPermitted) | error_bit(NameNotFound) | error_bit(TableFull);
   case Syscall::task_create:
@@ -214,8 +215,21 @@ inline constexpr std::uint64_t kMaxPriority = 31;
   while (block < pages) block <<= 1;
   return block * kPageSize;
 }
-// What notification_create charges a quota.
-inline constexpr std::uint64_t kNotificationCost = 64;
+// Kernel records (a frame's, a notification's, a sub-quota's, a mapping's, a registry entry's) are
+// carved from 4 KiB object pages that belong to one quota and are charged to it in full: a quota's
+// first record costs a page, the next kRecordsPerObjectPage - 1 cost nothing more, and a page is
+// refunded when its last record goes. Which quota pays: the memory capability named by
+// memory_allocate, notification_create and memory_split; for memory_map and memory_map_into the
+// quota of the task whose address space changes (its mapping record and page tables); for
+// shmem_register the quota of the registering task. A component sizing a sub-quota for N records
+// made at once adds record_charge(N).
+inline constexpr std::uint64_t kRecordsPerObjectPage = 15;
+[[nodiscard]] constexpr std::uint64_t record_charge(std::uint64_t records) {
+  return (records + kRecordsPerObjectPage - 1) / kRecordsPerObjectPage * kPageSize;
+}
+// What task_create charges besides the table, the image and the page tables: the task's record (one
+// page: saved registers, FP state, scheduling) and its stack.
+inline constexpr std::uint64_t kTaskRecordCharge = kPageSize;
 
 // debug_write writes at most this many bytes per call (the result says how many it wrote).
 inline constexpr std::uint64_t kMaxDebugWrite = 4096;

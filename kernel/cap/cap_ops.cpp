@@ -101,7 +101,7 @@ Result<InstallOp> decode_install_free(CapTable& table, KernelObject& object) {
 }
 
 void invoke_install(const InstallOp& op) {
-  Links::fill(*op.destination, *op.object, abi::valid_rights(op.object->type()), abi::kNoBadge, nullptr);
+  Links::fill(*op.destination, *op.object, abi::valid_rights(op.object->type()), abi::kNoBadge, op.parent);
 }
 
 void cap_table_clear(CapTable& table) {

@@ -60,11 +60,15 @@ struct RevokeOp {
 // Returns how many capabilities were deleted.
 ktl::uint64_t invoke_revoke(const RevokeOp& op);
 
-// The first capability to a new object (memory_allocate, notification_create, task_create, boot):
-// a root of the derivation tree with every right the type uses.
+// The first capability to a new object (memory_allocate, notification_create, task_create,
+// memory_split, boot) with every right the type uses. An object made through a memory capability
+// (the quota that pays for it) is installed as that capability's child, as seL4 makes retyped
+// objects children of their untyped capability: revoking or deleting the memory capability then
+// destroys everything made through it. Objects the kernel makes at boot are roots (parent nullptr).
 struct InstallOp {
   Capability* destination;
   KernelObject* object;
+  Capability* parent = nullptr; // a Memory capability, or nullptr
 };
 [[nodiscard]] Result<InstallOp> decode_install(CapTable& table, ktl::uint64_t slot, KernelObject& object);
 // The same into the lowest free slot (TableFull if there is none).

@@ -58,9 +58,16 @@ private:
     const Capability* parent = cap.parent();
     if (parent == nullptr) return {};
     if (!is_live(parent)) return fail("the parent is not a live capability", &cap);
-    if (parent->object() != cap.object()) return fail("a child points at another object than its parent", &cap);
-    if (!abi::rights_subset(cap.rights(), parent->rights())) return fail("a child has a right its parent lacks", &cap);
-    if (parent->badge() != abi::kNoBadge && cap.badge() != parent->badge()) {
+    // An object made through a memory capability hangs below it (cap_ops.hpp, InstallOp): a child of
+    // another object is allowed only there, and its rights are its own type's, not the quota's.
+    const bool made_from_quota = parent->object() != cap.object() && parent->type() == CapType::Memory;
+    if (parent->object() != cap.object() && !made_from_quota) {
+      return fail("a child points at another object than its parent", &cap);
+    }
+    if (!made_from_quota && !abi::rights_subset(cap.rights(), parent->rights())) {
+      return fail("a child has a right its parent lacks", &cap);
+    }
+    if (!made_from_quota && parent->badge() != abi::kNoBadge && cap.badge() != parent->badge()) {
       return fail("a child lost its parent's badge", &cap);
     }
     ktl::uint64_t steps = 0;

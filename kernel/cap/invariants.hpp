@@ -20,7 +20,8 @@ struct InvariantReport {
 //    badges;
 //  - every tree link (parent, first child, siblings) points at a live slot of a listed table, links
 //    are mutual (a child's parent lists it among its children), and parent chains have no cycles;
-//  - a child points at its parent's object, has no right its parent lacks and keeps a parent's badge;
+//  - a child points at its parent's object, has no right its parent lacks and keeps a parent's badge,
+//    except the first capability of an object made through a memory capability (its child);
 //  - each object's capability count equals the number of capabilities that point at it.
 [[nodiscard]] InvariantReport check_invariants(std::span<const CapTable* const> tables);
 

@@ -9,8 +9,9 @@
 // deleted is "detached": nothing new can be charged (nobody can name it), but the frames made from it
 // still refund it as they die; when it is detached and empty it is reclaimed (on_reclaimable, and its
 // limit goes back to its parent). memory_split makes sub-quotas (kernel/object/quota.hpp); its new
-// capability is a derivation root, not a child of the parent's capability, so revoking the parent's
-// capability leaves it alone (the budget is accounted for by the parent link, not the capability tree).
+// capability is a child of the memory capability it was split through (as every object made through a
+// memory capability is), so revoking or deleting that capability takes the sub-quota back together
+// with everything made from it.
 #pragma once
 
 #include "kernel/cap/cap_table.hpp"
@@ -44,6 +45,11 @@ public:
 
   void on_last_capability_deleted() final;
 
+  // The kernel's list of object pages charged to this quota (kernel/object/records.hpp keeps it; to
+  // the capability layer it is an opaque word).
+  [[nodiscard]] void* object_pages() const { return object_pages_; }
+  void set_object_pages(void* first) { object_pages_ = first; }
+
 protected:
   ~MemoryQuota() = default;
   // The quota is detached and empty: the kernel releases the object's storage here. Called once;
@@ -56,6 +62,7 @@ private:
   ktl::uint64_t limit_;
   ktl::uint64_t used_ = 0;
   MemoryQuota* parent_;
+  void* object_pages_ = nullptr;
   bool detached_ = false;
   bool reclaimed_ = false;
 };

@@ -30,10 +30,15 @@ private:
   MemoryQuota* quota_;
 };
 
-// A task as the capability layer sees it: its table and priority.
+// A task as the capability layer sees it: its table and priority. A task that has ended keeps its
+// record (task_status) for as long as capabilities name it, but its table and address space are
+// gone: alive() is false from the moment it ends, and every call that would reach into them returns
+// InvalidState instead (decode checks alive() before it touches caps()).
 class TaskObject : public KernelObject {
 public:
   static constexpr CapType kType = CapType::Task;
+  [[nodiscard]] bool alive() const { return caps_ != nullptr; }
+  // Precondition: alive().
   [[nodiscard]] CapTable& caps() { return *caps_; }
   [[nodiscard]] const CapTable& caps() const { return *caps_; }
   [[nodiscard]] ktl::uint64_t priority() const { return priority_; }
@@ -41,6 +46,8 @@ public:
 protected:
   TaskObject(CapTable& caps, ktl::uint64_t priority) : KernelObject(kType), caps_(&caps), priority_(priority) {}
   ~TaskObject() = default;
+  // The task has ended: nothing may reach its table any more (the kernel releases it later).
+  void retire() { caps_ = nullptr; }
 
 private:
   CapTable* caps_;

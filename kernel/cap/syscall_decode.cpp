@@ -5,10 +5,6 @@ namespace {
 
 constexpr ktl::uint64_t kPageMask = abi::kPageSize - 1;
 
-[[nodiscard]] constexpr ktl::uint64_t round_up_to_page(ktl::uint64_t bytes) {
-  return (bytes + kPageMask) & ~kPageMask;
-}
-
 // The object of a capability whose type was checked to be T::kType (object_cast's rule makes the
 // downcast sound).
 template <typename T> [[nodiscard]] T& checked_object(const Capability& cap) { return static_cast<T&>(*cap.object()); }
@@ -17,6 +13,17 @@ template <typename T> [[nodiscard]] T& checked_object(const Capability& cap) { r
 template <typename T> [[nodiscard]] Result<T*> lookup_object(CapTable& caps, ktl::uint64_t slot, Rights rights) {
   Capability* cap = BRAMBLE_TRY(caps.lookup(slot, T::kType, rights));
   return &checked_object<T>(*cap);
+}
+
+struct Quota {
+  Capability* cap;
+  MemoryQuota* quota;
+};
+// A memory capability with Control: the quota a new object is charged to, and the capability the
+// object's first capability will hang below.
+[[nodiscard]] Result<Quota> lookup_quota(CapTable& caps, ktl::uint64_t slot) {
+  Capability* cap = BRAMBLE_TRY(caps.lookup(slot, CapType::Memory, abi::kRightControl));
+  return Quota{cap, &checked_object<MemoryQuota>(*cap)};
 }
 
 [[nodiscard]] Result<void> check_map_perms(ktl::uint64_t perms, const Capability& frame) {
@@ -75,23 +82,23 @@ Result<DebugWriteArgs> decode_debug_write(const SyscallArgs& call, Caller caller
 }
 
 Result<MemoryAllocateArgs> decode_memory_allocate(const SyscallArgs& call, Caller caller) {
-  MemoryQuota* quota = BRAMBLE_TRY(lookup_object<MemoryQuota>(caller.caps, call.arg[0], abi::kRightControl));
+  const Quota q = BRAMBLE_TRY(lookup_quota(caller.caps, call.arg[0]));
   const ktl::uint64_t size = call.arg[1];
   if (size == 0 || (size & kPageMask) != 0 || size > caller.limits.max_allocation) return err(Error::InvalidSize);
-  BRAMBLE_TRY_VOID(quota->check_charge(size));
+  BRAMBLE_TRY_VOID(q.quota->check_charge(abi::allocation_charge(size)));
   Capability* destination = BRAMBLE_TRY(caller.caps.find_free());
-  return MemoryAllocateArgs{quota, size, destination};
+  return MemoryAllocateArgs{q.cap, q.quota, size, destination};
 }
 
 // No upper bound of its own: a split moves budget, it allocates nothing, so the parent's quota is the
 // only limit (QuotaExceeded).
 Result<MemorySplitArgs> decode_memory_split(const SyscallArgs& call, Caller caller) {
-  MemoryQuota* parent = BRAMBLE_TRY(lookup_object<MemoryQuota>(caller.caps, call.arg[0], abi::kRightControl));
+  const Quota parent = BRAMBLE_TRY(lookup_quota(caller.caps, call.arg[0]));
   const ktl::uint64_t bytes = call.arg[1];
   if (bytes == 0 || (bytes & kPageMask) != 0) return err(Error::InvalidSize);
-  BRAMBLE_TRY_VOID(parent->check_charge(bytes));
+  BRAMBLE_TRY_VOID(parent.quota->check_charge(bytes));
   Capability* destination = BRAMBLE_TRY(caller.caps.find_free());
-  return MemorySplitArgs{parent, bytes, destination};
+  return MemorySplitArgs{parent.cap, parent.quota, bytes, destination};
 }
 
 Result<MemoryMapArgs> decode_memory_map(const SyscallArgs& call, Caller caller) {
@@ -100,6 +107,7 @@ Result<MemoryMapArgs> decode_memory_map(const SyscallArgs& call, Caller caller) 
 
 Result<MemoryMapArgs> decode_memory_map_into(const SyscallArgs& call, Caller caller) {
   TaskObject* task = BRAMBLE_TRY(lookup_object<TaskObject>(caller.caps, call.arg[0], abi::kRightControl));
+  if (!task->alive()) return err(Error::InvalidState);
   return decode_map(task, call.arg[1], call.arg[2], call.arg[3], caller);
 }
 
@@ -109,11 +117,10 @@ Result<MemoryUnmapArgs> decode_memory_unmap(const SyscallArgs& call, Caller call
 }
 
 Result<NotificationCreateArgs> decode_notification_create(const SyscallArgs& call, Caller caller) {
-  MemoryQuota* quota = BRAMBLE_TRY(lookup_object<MemoryQuota>(caller.caps, call.arg[0], abi::kRightControl));
-  const ktl::uint64_t cost = caller.limits.notification_cost;
-  BRAMBLE_TRY_VOID(quota->check_charge(cost));
+  // What the record costs (a new object page, or room in one) is the invoke step's to find out.
+  const Quota q = BRAMBLE_TRY(lookup_quota(caller.caps, call.arg[0]));
   Capability* destination = BRAMBLE_TRY(caller.caps.find_free());
-  return NotificationCreateArgs{quota, cost, destination};
+  return NotificationCreateArgs{q.cap, q.quota, destination};
 }
 
 Result<NotificationArgs> decode_signal(const SyscallArgs& call, Caller caller) {
@@ -146,6 +153,7 @@ Result<RevokeOp> decode_cap_revoke(const SyscallArgs& call, Caller caller) {
 
 Result<DeriveOp> decode_cap_insert_into(const SyscallArgs& call, Caller caller) {
   TaskObject* task = BRAMBLE_TRY(lookup_object<TaskObject>(caller.caps, call.arg[0], abi::kRightControl));
+  if (!task->alive()) return err(Error::InvalidState); // its table is gone
   return decode_insert(caller.caps, call.arg[2], task->caps(), call.arg[1], call.arg[3], call.arg[4]);
 }
 
@@ -170,7 +178,7 @@ CapInfo cap_info(const Capability& cap) {
   case CapType::Task:
     if (audit) {
       const auto& task = checked_object<TaskObject>(cap);
-      info.fact0 = task.caps().size();
+      info.fact0 = task.alive() ? task.caps().size() : 0; // an ended task has no table
       info.fact1 = task.priority();
     }
     break;
@@ -202,7 +210,7 @@ Result<ShmemQueryArgs> decode_shmem_query(const SyscallArgs& call, Caller caller
 Result<TaskCreateArgs> decode_task_create(const SyscallArgs& call, Caller caller) {
   const DecodeLimits& limits = caller.limits;
   BRAMBLE_TRY_VOID(caller.caps.lookup(call.arg[0], CapType::TaskCreate, abi::kRightControl));
-  MemoryQuota* quota = BRAMBLE_TRY(lookup_object<MemoryQuota>(caller.caps, call.arg[1], abi::kRightControl));
+  const Quota q = BRAMBLE_TRY(lookup_quota(caller.caps, call.arg[1]));
   const ktl::uint64_t image = call.arg[2];
   const ktl::uint64_t slots = call.arg[3];
   const ktl::uint64_t priority = call.arg[4];
@@ -214,10 +222,10 @@ Result<TaskCreateArgs> decode_task_create(const SyscallArgs& call, Caller caller
   if (call.arg[5] != abi::kNullSlot) {
     fault = BRAMBLE_TRY(caller.caps.lookup(call.arg[5], CapType::Notification, abi::kRightSignal));
   }
-  const ktl::uint64_t cost = limits.task_cost + round_up_to_page(slots * sizeof(Capability));
-  BRAMBLE_TRY_VOID(quota->check_charge(cost));
+  const ktl::uint64_t cost = limits.task_cost + abi::allocation_charge(slots * sizeof(Capability));
+  BRAMBLE_TRY_VOID(q.quota->check_charge(cost));
   Capability* destination = BRAMBLE_TRY(caller.caps.find_free());
-  return TaskCreateArgs{quota, image, slots, priority, fault, cost, destination};
+  return TaskCreateArgs{q.cap, q.quota, image, slots, priority, fault, cost, destination};
 }
 
 Result<TaskStartArgs> decode_task_start(const SyscallArgs& call, Caller caller) {

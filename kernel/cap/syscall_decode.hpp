@@ -29,8 +29,7 @@ struct DecodeLimits {
   ktl::uint64_t image_count;       // program images linked into the kernel
   ktl::uint64_t max_priority;      // highest priority this caller may give a task (<= abi::kMaxPriority)
   ktl::uint64_t max_task_slots;    // largest capability table task_create may ask for
-  ktl::uint64_t notification_cost; // quota bytes a notification costs
-  ktl::uint64_t task_cost;         // quota bytes a task costs on top of its table's pages
+  ktl::uint64_t task_cost;         // quota bytes a task costs at least on top of its table's block
 };
 
 struct Caller {
@@ -65,7 +64,10 @@ struct DebugWriteArgs {
 };
 [[nodiscard]] Result<DebugWriteArgs> decode_debug_write(const SyscallArgs& call, Caller caller);
 
+// Calls that make an object name the memory capability that pays (`memory`): the new object's first
+// capability becomes its child (cap_ops.hpp, InstallOp).
 struct MemoryAllocateArgs {
+  Capability* memory;
   MemoryQuota* quota;
   ktl::uint64_t size;
   Capability* destination;
@@ -88,8 +90,8 @@ struct MemoryUnmapArgs {
 [[nodiscard]] Result<MemoryUnmapArgs> decode_memory_unmap(const SyscallArgs& call, Caller caller);
 
 struct NotificationCreateArgs {
+  Capability* memory;
   MemoryQuota* quota;
-  ktl::uint64_t cost;
   Capability* destination;
 };
 [[nodiscard]] Result<NotificationCreateArgs> decode_notification_create(const SyscallArgs& call, Caller caller);
@@ -140,12 +142,13 @@ struct ShmemQueryArgs {
 [[nodiscard]] Result<ShmemQueryArgs> decode_shmem_query(const SyscallArgs& call, Caller caller);
 
 struct TaskCreateArgs {
+  Capability* memory;
   MemoryQuota* quota;
   ktl::uint64_t image;
   ktl::uint64_t slots;
   ktl::uint64_t priority;
   Capability* fault_notification; // nullptr when the argument was the null slot
-  ktl::uint64_t cost;             // quota bytes to charge
+  ktl::uint64_t cost;             // quota bytes the task needs at least (the invoke step charges the rest)
   Capability* destination;
 };
 [[nodiscard]] Result<TaskCreateArgs> decode_task_create(const SyscallArgs& call, Caller caller);
@@ -179,6 +182,7 @@ struct DeviceFrameCreateArgs {
 // cover (charged to it in full by the invoke step), a free slot for the new quota's capability.
 // Whether the kernel has room for one more quota object is the invoke step's to find out.
 struct MemorySplitArgs {
+  Capability* memory;
   MemoryQuota* parent;
   ktl::uint64_t bytes;
   Capability* destination;

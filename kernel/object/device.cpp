@@ -84,4 +84,8 @@ void sweep_irq_handlers() {
   }
 }
 
+void for_each_irq_table(void (*fn)(const cap::CapTable&, void*), void* context) {
+  g_handlers.for_each([&](IrqHandler& h) { fn(h.kernel_slots, context); });
+}
+
 } // namespace bramble::kobj

@@ -1,4 +1,4 @@
-// The board's devices for user-space drivers (issue 10): the IrqControl authority (held by the root
+// The board's devices for user-space drivers: the IrqControl authority (held by the root
 // task), interrupt handlers (one line bound to a notification: the kernel masks the line and signals;
 // the driver acknowledges, which unmasks it), and device frames (a board-declared MMIO range, mapped
 // Device-nGnRE). Only what the board lists exists: RAM and the kernel's timer cannot be named.
@@ -46,5 +46,7 @@ private:
 [[nodiscard]] cap::Result<Frame*> create_device_frame(std::uint64_t device);
 // After each operation: releases handlers whose last capability went (hooks may not do it).
 void sweep_irq_handlers();
+// Calls fn for each handler's kernel table (the invariant checker needs every table).
+void for_each_irq_table(void (*fn)(const cap::CapTable&, void*), void* context);
 
 } // namespace bramble::kobj

@@ -3,7 +3,11 @@
 // As in seL4, a mapping belongs to the capability it was made through: a capability maps its frame
 // at most once (a second memory_map through it is AlreadyMapped: copy the capability to map a frame
 // twice), and deleting or revoking that capability removes the mapping. The capability's kernel word
-// holds its mapping's record number (1-based; 0 = not mapped).
+// points at its mapping's record (0 = not mapped).
+//
+// Who pays: a frame's record (records.hpp) and its block are charged to the quota it was allocated
+// from; a mapping's record and the page tables it needs to the quota of the task whose address space
+// it is in (Task::quota), and both are refunded when the mapping goes.
 #pragma once
 
 #include "kernel/cap/objects.hpp"
@@ -21,11 +25,13 @@ public:
       : FrameObject(pa, size, quota), order_(order), charged_(charged), device_(device), console_(console) {}
   ~Frame() = default;
 
-  // memory_allocate's invoke step: frames from the allocator, charged to the quota, the first
-  // capability installed at `destination`. OutOfMemory when no block or no pool slot is free.
+  // memory_allocate's invoke step: a block from the frame allocator and the frame's record, both
+  // charged to the quota (QuotaExceeded; OutOfMemory when the machine has no such block).
   [[nodiscard]] static cap::Result<Frame*> create(cap::MemoryQuota& quota, std::uint64_t size);
   // A frame over board MMIO (not from the allocator, never freed, mapped as Device memory). The
   // console UART's frame silences the kernel's console while it exists (the driver owns the UART).
+  // Its record comes from a small kernel pool (kMaxDeviceFrames): only holders of the IrqControl
+  // authority make them, and OutOfMemory tells them the pool is full.
   [[nodiscard]] static cap::Result<Frame*> create_device(mm::PhysAddr pa, std::uint64_t size, bool console);
 
   void on_capability_deleted(const cap::Capability& cap) override;
@@ -42,12 +48,15 @@ private:
   bool console_;
 };
 
-// The mapping made through one frame capability.
+// The mapping made through one frame capability; a record charged to the mapped task's quota, on the
+// task's list of mappings (so unmap and the task's end find it without a global search).
 struct Mapping {
   Task* task = nullptr;
   std::uint64_t vaddr = 0;
   std::uint64_t size = 0;
   cap::Capability* cap = nullptr;
+  Mapping* next = nullptr;
+  Mapping* prev = nullptr;
 };
 
 // Maps `cap`'s frame into `task` at vaddr and records it in the capability. Checks first (already

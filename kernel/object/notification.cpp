@@ -1,17 +1,17 @@
 #include "kernel/object/notification.hpp"
 
-#include "kernel/object/pool.hpp"
+#include "kernel/object/records.hpp"
 #include "kernel/task/scheduler.hpp"
 #include "kernel/task/task.hpp"
 
 namespace bramble::kobj {
 namespace {
-Pool<Notification, 1024> g_notifications;
+std::size_t g_notifications = 0;
 }
 
-Notification* Notification::create(cap::MemoryQuota* quota, std::uint64_t charged) {
-  Notification* n = g_notifications.create(quota, charged);
-  if (n != nullptr && quota != nullptr) quota->charge(charged);
+cap::Result<Notification*> Notification::create(cap::MemoryQuota& quota) {
+  Notification* n = BRAMBLE_TRY(make_record<Notification>(quota));
+  ++g_notifications;
   return n;
 }
 
@@ -70,10 +70,10 @@ void Notification::on_last_capability_deleted() {
     sched::wake(*t, static_cast<std::uint64_t>(abi::Error::ObjectDestroyed), 0);
   }
   last_waiter_ = nullptr;
-  if (quota_ != nullptr) quota_->refund(charged_);
-  g_notifications.destroy(this);
+  --g_notifications;
+  destroy_record(this);
 }
 
-std::size_t notifications_in_use() { return g_notifications.in_use(); }
+std::size_t notifications_in_use() { return g_notifications; }
 
 } // namespace bramble::kobj

@@ -15,13 +15,11 @@ class Notification final : public cap::KernelObject {
 public:
   static constexpr cap::CapType kType = cap::CapType::Notification;
 
-  Notification(cap::MemoryQuota* quota, std::uint64_t charged)
-      : KernelObject(kType), quota_(quota), charged_(charged) {}
+  Notification() : KernelObject(kType) {}
   ~Notification() = default;
 
-  // A new notification charged to `quota` (nullptr: the kernel's own, uncharged). nullptr when the
-  // pool is exhausted.
-  [[nodiscard]] static Notification* create(cap::MemoryQuota* quota, std::uint64_t charged);
+  // A new notification whose record is charged to `quota` (records.hpp: QuotaExceeded, OutOfMemory).
+  [[nodiscard]] static cap::Result<Notification*> create(cap::MemoryQuota& quota);
 
   void signal(std::uint64_t bits);
   // The word if non-zero (cleared), else 0 and the task is queued (the caller blocks it).
@@ -38,8 +36,6 @@ private:
   std::uint64_t word_ = 0;
   Task* first_waiter_ = nullptr;
   Task* last_waiter_ = nullptr;
-  cap::MemoryQuota* quota_;
-  std::uint64_t charged_;
 };
 
 [[nodiscard]] std::size_t notifications_in_use();

@@ -1,48 +1,56 @@
 #include "kernel/object/registry.hpp"
 
 #include "kernel/cap/cap_ops.hpp"
+#include "kernel/cap/objects.hpp"
+#include "kernel/object/records.hpp"
 
 namespace bramble::kobj {
 
 using abi::Error;
 
-ShmemRegistry::ShmemRegistry() : KernelObject(kType), table_(std::span<cap::Capability>(storage_)) {}
+// One name: the frame copy in slot 1, the notification copy in slot 2 (slot 0 is the null slot).
+struct ShmemRegistry::Entry {
+  explicit Entry(std::uint64_t n) : name(n), table(std::span<cap::Capability>(storage)) {}
+  [[nodiscard]] cap::Capability& frame() { return storage[1]; }
+  [[nodiscard]] cap::Capability& notification() { return storage[2]; }
+  // An entry whose frame or notification copy was revoked (or whose producer died) is gone.
+  [[nodiscard]] bool live() const { return !storage[1].empty() && !storage[2].empty(); }
 
-bool ShmemRegistry::live(std::size_t entry) const {
-  // An entry whose frame copy was revoked (or whose producer died) is gone.
-  return !table_.at(2 * entry + 1).empty() && !table_.at(2 * entry + 2).empty();
-}
+  std::uint64_t name;
+  cap::Capability storage[3] = {};
+  cap::CapTable table;
+  Entry* next = nullptr;
+  Entry* prev = nullptr;
+};
 
-cap::Result<void> ShmemRegistry::publish(std::uint64_t name, cap::Capability& frame, cap::Capability& notification) {
-  std::size_t free_entry = kEntries;
-  for (std::size_t i = 0; i < kEntries; ++i) {
-    if (live(i)) {
-      if (names_[i] == name) return err(Error::NameExists);
-    } else if (free_entry == kEntries) {
-      free_entry = i;
-    }
+cap::Result<void> ShmemRegistry::publish(std::uint64_t name, cap::Capability& frame, cap::Capability& notification,
+                                         cap::MemoryQuota& payer) {
+  for (Entry* e = first_; e != nullptr; e = e->next) {
+    if (e->live() && e->name == name) return err(Error::NameExists);
   }
-  if (free_entry == kEntries) return err(Error::OutOfMemory);
-  // A half-withdrawn entry may still hold one copy: clear both slots first.
-  for (std::uint64_t slot : {2 * free_entry + 1, 2 * free_entry + 2}) {
-    if (auto d = cap::decode_delete(table_, slot); d.ok()) cap::invoke_delete(*d);
+  const auto* ram = cap::object_cast<cap::FrameObject>(frame.object());
+  if (ram == nullptr || ram->quota() == nullptr) return err(Error::WrongType); // device memory is no ring
+  Entry* e = BRAMBLE_TRY(make_record<Entry>(payer, name));
+  auto f = cap::decode_derive(frame, e->frame(), frame.rights(), abi::kNoBadge);
+  auto n = cap::decode_derive(notification, e->notification(), notification.rights(), abi::kNoBadge);
+  if (!f.ok() || !n.ok()) {
+    destroy_record(e);
+    return err(!f.ok() ? f.error() : n.error());
   }
-  auto f = cap::decode_derive(frame, storage_[2 * free_entry + 1], frame.rights(), abi::kNoBadge);
-  auto n = cap::decode_derive(notification, storage_[2 * free_entry + 2], notification.rights(), abi::kNoBadge);
-  if (!f.ok()) return err(f.error());
-  if (!n.ok()) return err(n.error());
   cap::invoke_derive(*f);
   cap::invoke_derive(*n);
-  names_[free_entry] = name;
+  e->next = first_;
+  if (first_ != nullptr) first_->prev = e;
+  first_ = e;
   return {};
 }
 
 cap::Result<void> ShmemRegistry::lookup(std::uint64_t name, cap::Capability& frame_destination,
                                         cap::Capability& notification_destination) {
-  for (std::size_t i = 0; i < kEntries; ++i) {
-    if (!live(i) || names_[i] != name) continue;
-    auto f = cap::decode_derive(storage_[2 * i + 1], frame_destination, storage_[2 * i + 1].rights(), abi::kNoBadge);
-    auto n = cap::decode_derive(storage_[2 * i + 2], notification_destination, storage_[2 * i + 2].rights(),
+  for (Entry* e = first_; e != nullptr; e = e->next) {
+    if (!e->live() || e->name != name) continue;
+    auto f = cap::decode_derive(e->frame(), frame_destination, e->frame().rights(), abi::kNoBadge);
+    auto n = cap::decode_derive(e->notification(), notification_destination, e->notification().rights(),
                                 abi::kNoBadge);
     if (!f.ok()) return err(f.error());
     if (!n.ok()) return err(n.error());
@@ -54,19 +62,28 @@ cap::Result<void> ShmemRegistry::lookup(std::uint64_t name, cap::Capability& fra
 }
 
 void ShmemRegistry::sweep() {
-  for (std::size_t i = 0; i < kEntries; ++i) {
-    const bool frame = !table_.at(2 * i + 1).empty();
-    const bool notification = !table_.at(2 * i + 2).empty();
-    if (frame == notification) continue;
-    const std::uint64_t slot = frame ? 2 * i + 1 : 2 * i + 2;
-    if (auto d = cap::decode_delete(table_, slot); d.ok()) cap::invoke_delete(*d);
+  for (Entry* e = first_; e != nullptr;) {
+    Entry* const next = e->next;
+    if (!e->live()) {
+      // Deleting the remaining copy may only end objects (and queue tasks): never another entry.
+      cap::cap_table_clear(e->table);
+      if (e->prev != nullptr) e->prev->next = e->next;
+      else first_ = e->next;
+      if (e->next != nullptr) e->next->prev = e->prev;
+      destroy_record(e);
+    }
+    e = next;
   }
 }
 
 std::size_t ShmemRegistry::live_entries() const {
   std::size_t n = 0;
-  for (std::size_t i = 0; i < kEntries; ++i) n += live(i) ? 1u : 0u;
+  for (const Entry* e = first_; e != nullptr; e = e->next) n += e->live() ? 1u : 0u;
   return n;
+}
+
+void ShmemRegistry::for_each_table(void (*fn)(const cap::CapTable&, void*), void* context) const {
+  for (const Entry* e = first_; e != nullptr; e = e->next) fn(e->table, context);
 }
 
 ShmemRegistry& registry() {

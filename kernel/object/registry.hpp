@@ -4,41 +4,45 @@
 // registry capability's badge says which names its holder may use (abi::registry_name_permitted).
 //
 // The registry keeps its own copies of the published capabilities, derived from the producer's, so
-// revoking the producer's capabilities (or the producer dying) withdraws the entry by itself.
+// revoking the producer's capabilities (or the producer dying) withdraws the entry by itself. Each
+// entry is a kernel record charged to the registering task's quota (records.hpp), so the number of
+// names a component can hold is bounded by its own memory and nobody can fill the registry for the
+// others.
 #pragma once
 
 #include "kernel/cap/cap_table.hpp"
 #include "kernel/cap/kernel_object.hpp"
+#include "kernel/cap/memory_quota.hpp"
 
 namespace bramble::kobj {
 
 class ShmemRegistry final : public cap::KernelObject {
 public:
   static constexpr cap::CapType kType = cap::CapType::ShmemRegistry;
-  static constexpr std::size_t kEntries = 128;
 
-  ShmemRegistry();
+  ShmemRegistry() : KernelObject(kType) {}
   ~ShmemRegistry() = default;
   void on_last_capability_deleted() override {} // the kernel's singleton lives for ever
 
-  // Checks (NameExists, OutOfMemory when full), then publishes copies of frame and notification.
-  [[nodiscard]] cap::Result<void> publish(std::uint64_t name, cap::Capability& frame, cap::Capability& notification);
+  // Checks (NameExists; WrongType for a device frame, which is no ring memory), then publishes copies
+  // of frame and notification in an entry charged to `payer` (QuotaExceeded, OutOfMemory).
+  [[nodiscard]] cap::Result<void> publish(std::uint64_t name, cap::Capability& frame, cap::Capability& notification,
+                                          cap::MemoryQuota& payer);
   // Copies of the entry's capabilities into the two destinations (NameNotFound).
   [[nodiscard]] cap::Result<void> lookup(std::uint64_t name, cap::Capability& frame_destination,
                                          cap::Capability& notification_destination);
   [[nodiscard]] std::size_t live_entries() const;
   // Deletes the remaining copy of every withdrawn entry (its frame or notification copy was revoked
-  // or died with its producer), so the registry keeps nothing alive that nobody can reach. Runs
-  // after each operation (capability hooks may not call capability operations).
+  // or died with its producer) and frees the entry, so the registry keeps nothing alive that nobody
+  // can reach. Runs after each operation (capability hooks may not call capability operations).
   void sweep();
-  [[nodiscard]] const cap::CapTable& table() const { return table_; }
+  // Calls fn for each entry's table (the invariant checker needs every table).
+  void for_each_table(void (*fn)(const cap::CapTable&, void*), void* context) const;
+
+  struct Entry;
 
 private:
-  [[nodiscard]] bool live(std::size_t entry) const;
-
-  std::uint64_t names_[kEntries] = {};
-  cap::Capability storage_[2 * kEntries + 1] = {}; // entry i: frame at 2i+1, notification at 2i+2
-  cap::CapTable table_;
+  Entry* first_ = nullptr;
 };
 
 // The kernel's singletons.

@@ -38,32 +38,45 @@ template <typename T> Reply fail_or(const cap::Result<T>& r) { return fail(r.err
 
 constexpr std::uint64_t kMaxAllocation = abi::kPageSize << mm::FrameAllocator::kMaxOrder; // 4 MiB
 constexpr std::uint64_t kMaxTaskSlots = 4096;
-constexpr std::uint64_t kNotificationCost = abi::kNotificationCost;
-constexpr std::uint64_t kTaskKernelCost = 16 * 1024;
 
 std::uint64_t g_calls = 0;
 std::uint64_t g_check_interval = 0;
 
+// Every capability table that exists: each task's (alive or ended but not yet released), each task's
+// kernel slots, each registry entry's and each interrupt handler's. The checker needs all of them to
+// see every link; a run with more tables than fit here is not checked (and says so).
 void check_capability_invariants() {
-  const cap::CapTable* tables[2 * 64 + 1];
+  constexpr std::size_t kMaxTables = 2048;
+  static const cap::CapTable* tables[kMaxTables];
   struct Collector {
     const cap::CapTable** tables;
     std::size_t count;
-  } collector{tables, 0};
+    bool overflow;
+    void add(const cap::CapTable& t) {
+      if (count < kMaxTables) tables[count++] = &t;
+      else overflow = true;
+    }
+  } collector{tables, 0, false};
   kobj::for_each_task(
       [](Task& t, void* context) {
         auto* c = static_cast<Collector*>(context);
-        if (t.table_object != nullptr && c->count < 2 * 64) c->tables[c->count++] = t.table_object;
-        if (t.kernel_slots.constructed() && c->count < 2 * 64) c->tables[c->count++] = &*t.kernel_slots;
+        if (!t.released) c->add(t.table());
+        if (t.kernel_slots.constructed()) c->add(*t.kernel_slots);
       },
       &collector);
-  tables[collector.count++] = &kobj::registry().table();
+  kobj::registry().for_each_table([](const cap::CapTable& t, void* context) { static_cast<Collector*>(context)->add(t); },
+                                  &collector);
+  kobj::for_each_irq_table([](const cap::CapTable& t, void* context) { static_cast<Collector*>(context)->add(t); },
+                           &collector);
+  if (collector.overflow) {
+    kprintf("kernel: invariant check skipped after %llu calls: more than %zu tables\n",
+            static_cast<unsigned long long>(g_calls), kMaxTables);
+    return;
+  }
   const cap::InvariantReport report = cap::check_invariants(std::span<const cap::CapTable* const>(tables, collector.count));
   if (!report.ok()) panic("capability invariant violated after %llu calls: %s", static_cast<unsigned long long>(g_calls),
                           report.violation);
 }
-
-std::uint64_t page_round(std::uint64_t bytes) { return (bytes + abi::kPageSize - 1) & ~(abi::kPageSize - 1); }
 
 // The limits the decoders check against. All but the caller's priority are fixed at boot (the image
 // table is fixed at link time), so a call stores one field instead of building the struct (and a
@@ -75,8 +88,7 @@ cap::DecodeLimits g_limits{mm::kUserBase,
                            loader::embedded_programs().size(),
                            0,
                            kMaxTaskSlots,
-                           kNotificationCost,
-                           kTaskKernelCost + abi::kUserStackSize};
+                           abi::kTaskRecordCharge + abi::kUserStackSize};
 
 const cap::DecodeLimits& limits_for(const Task& self) {
   g_limits.max_priority = self.priority();
@@ -105,15 +117,14 @@ Reply memory_allocate(Task& self, const cap::SyscallArgs& call, cap::Caller call
   if (!a.ok()) return fail_or(a);
   auto frame = kobj::Frame::create(*a->quota, a->size);
   if (!frame.ok()) return fail_or(frame);
-  cap::invoke_install(cap::InstallOp{a->destination, *frame});
+  cap::invoke_install(cap::InstallOp{a->destination, *frame, a->memory});
   return ok(slot_of(self, a->destination));
 }
 
 Reply memory_map(Task& self, const cap::SyscallArgs& call, cap::Caller caller, bool into) {
   auto a = into ? cap::decode_memory_map_into(call, caller) : cap::decode_memory_map(call, caller);
   if (!a.ok()) return fail_or(a);
-  Task& target = a->task != nullptr ? static_cast<Task&>(*a->task) : self;
-  if (!target.has_space()) return fail(Error::InvalidAddress); // the task has ended: nothing to map into
+  Task& target = a->task != nullptr ? static_cast<Task&>(*a->task) : self; // alive: decode checked
   auto r = kobj::map_frame(target, *a->frame_cap, a->vaddr, a->perms);
   return r.ok() ? ok() : fail_or(r);
 }
@@ -135,18 +146,18 @@ Reply memory_info(const cap::SyscallArgs& call, cap::Caller caller) {
 Reply memory_split(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
   auto a = cap::decode_memory_split(call, caller);
   if (!a.ok()) return fail_or(a);
-  kobj::SubQuota* quota = kobj::SubQuota::create(*a->parent, a->bytes);
-  if (quota == nullptr) return fail(Error::OutOfMemory);
-  cap::invoke_install(cap::InstallOp{a->destination, quota});
+  auto quota = kobj::SubQuota::create(*a->parent, a->bytes);
+  if (!quota.ok()) return fail_or(quota);
+  cap::invoke_install(cap::InstallOp{a->destination, *quota, a->memory});
   return ok(slot_of(self, a->destination));
 }
 
 Reply notification_create(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
   auto a = cap::decode_notification_create(call, caller);
   if (!a.ok()) return fail_or(a);
-  kobj::Notification* n = kobj::Notification::create(a->quota, a->cost);
-  if (n == nullptr) return fail(Error::OutOfMemory);
-  cap::invoke_install(cap::InstallOp{a->destination, n});
+  auto n = kobj::Notification::create(*a->quota);
+  if (!n.ok()) return fail_or(n);
+  cap::invoke_install(cap::InstallOp{a->destination, *n, a->memory});
   return ok(slot_of(self, a->destination));
 }
 
@@ -185,10 +196,11 @@ Reply cap_info(const cap::SyscallArgs& call, cap::Caller caller) {
   return ok(info.kind, info.fact0, info.fact1);
 }
 
-Reply shmem_register(const cap::SyscallArgs& call, cap::Caller caller) {
+Reply shmem_register(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
   auto a = cap::decode_shmem_register(call, caller);
   if (!a.ok()) return fail_or(a);
-  auto r = kobj::registry().publish(a->name, *a->frame, *a->notification);
+  // The entry is the registering task's to pay for: its names are bounded by its own quota.
+  auto r = kobj::registry().publish(a->name, *a->frame, *a->notification, *self.quota);
   return r.ok() ? ok() : fail_or(r);
 }
 
@@ -204,14 +216,11 @@ Reply task_create(Task& self, const cap::SyscallArgs& call, cap::Caller caller) 
   auto a = cap::decode_task_create(call, caller);
   if (!a.ok()) return fail_or(a);
   const loader::EmbeddedProgram& program = loader::embedded_programs()[a->image];
-  // The image's pages are charged too (an upper bound: the file size, page-rounded).
-  const std::uint64_t charge = a->cost + page_round(program.size);
-  if (auto c = a->quota->check_charge(charge); !c.ok()) return fail(c.error());
   const kobj::TaskSpec spec{program.name, program.data, program.size, a->slots, a->priority,
-                            a->quota,     charge,       a->fault_notification};
+                            a->quota,     a->fault_notification};
   auto task = kobj::create_task(spec);
   if (!task.ok()) return fail_or(task);
-  cap::invoke_install(cap::InstallOp{a->destination, *task});
+  cap::invoke_install(cap::InstallOp{a->destination, *task, a->memory});
   return ok(slot_of(self, a->destination));
 }
 
@@ -303,7 +312,7 @@ Reply dispatch(Syscall number, Task& self, const cap::SyscallArgs& call, cap::Ca
     return ok(cap::invoke_revoke(*op));
   }
   case Syscall::cap_info: return cap_info(call, caller);
-  case Syscall::shmem_register: return shmem_register(call, caller);
+  case Syscall::shmem_register: return shmem_register(self, call, caller);
   case Syscall::shmem_query: return shmem_query(self, call, caller);
   case Syscall::task_create: return task_create(self, call, caller);
   case Syscall::task_start: return task_start(call, caller);

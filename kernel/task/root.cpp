@@ -12,6 +12,7 @@
 #include "kernel/object/device.hpp"
 #include "kernel/object/frame.hpp"
 #include "kernel/object/notification.hpp"
+#include "kernel/object/records.hpp"
 #include "kernel/object/registry.hpp"
 #include "kernel/panic.hpp"
 #include "kernel/abi/syscalls.hpp"
@@ -31,8 +32,11 @@ public:
 
 constexpr std::uint64_t kRootSlots = 256;
 constexpr std::uint64_t kRootPriority = abi::kMaxPriority;
-// Frames the quota leaves to the kernel: user page tables come from the allocator uncharged.
-constexpr std::uint64_t kKernelReserveFrames = 1024;
+// Frames the root quota leaves unpromised. Every frame the kernel takes after boot is charged to some
+// quota, so this is not for the kernel's own use: it is headroom against fragmentation, so that when
+// the quotas say yes the buddy allocator still finds a contiguous block (a filled quota whose single
+// pages come back one at a time must not starve a 64 KiB request for lack of an aligned run).
+constexpr std::uint64_t kUnpromisedFrames = 1024;
 
 Lazy<RootQuota> g_quota;
 struct Ended {
@@ -77,15 +81,17 @@ void create(const char* program, const BootInfo& info) {
   if (image == nullptr) panic("root: no program '%s' is linked into the kernel", program);
   g_frames_before = kmem::frames().free_frames();
 
-  const kobj::TaskSpec spec{image->name, image->data, image->size, kRootSlots, kRootPriority, nullptr, 0, nullptr};
+  // Every frame the kernel takes from here on is charged to a quota that descends from this one (the
+  // root task's own record, tables and image included), so the quotas can never promise more frames
+  // than the allocator has: no component can make the allocator run dry for the others.
+  const std::uint64_t promised = g_frames_before > 2 * kUnpromisedFrames ? g_frames_before - kUnpromisedFrames
+                                                                          : g_frames_before / 2;
+  RootQuota& quota = g_quota.emplace(promised * abi::kPageSize);
+  const kobj::TaskSpec spec{image->name, image->data, image->size, kRootSlots, kRootPriority, &quota, nullptr};
   auto task = kobj::create_task(spec);
   if (!task.ok()) panic("root: cannot create task '%s' (error %u)", program, static_cast<unsigned>(task.error()));
   kobj::Task& root = **task;
   root.is_root = true;
-
-  const std::uint64_t free = kmem::frames().free_frames();
-  const std::uint64_t quota_frames = free > 2 * kKernelReserveFrames ? free - kKernelReserveFrames : free / 2;
-  RootQuota& quota = g_quota.emplace(quota_frames * abi::kPageSize);
 
   abi::BootInfo boot{};
   boot.magic = abi::kBootInfoMagic;
@@ -123,13 +129,9 @@ void create(const char* program, const BootInfo& info) {
   install(root, boot.slot_registry, kobj::registry());
   install(root, boot.slot_irq_control, kobj::irq_control());
 
-  auto page = kmem::frames().allocate(0);
-  if (!page.ok()) panic("root: no frame for the boot info");
-  root.boot_info_block = kobj::Task::Block{*page, 0};
-  *arch::phys_to_virt<abi::BootInfo>(*page) = boot;
-  if (!root.space().map(abi::kBootInfoAddress, *page, abi::kPageSize, mm::kUserRead).ok()) {
-    panic("root: cannot map the boot info");
-  }
+  auto page = kobj::give_read_only_page(root, abi::kBootInfoAddress);
+  if (!page.ok()) panic("root: cannot map the boot info (error %u)", static_cast<unsigned>(page.error()));
+  *static_cast<abi::BootInfo*>(*page) = boot;
   kobj::start_task(root, abi::kBootInfoAddress);
   if (pmu::running()) {
     kprintf("kernel: root task ready after %llu instructions (%llu cycles) since the command line was read\n",
@@ -161,9 +163,9 @@ void check_ended() {
   const std::uint64_t free = kmem::frames().free_frames();
   const bool leak = free != g_frames_before;
   kprintf("kernel: frames free %llu, before root %llu%s; tasks %zu, frames objects %zu, notifications %zu, "
-          "mappings %zu\n", static_cast<unsigned long long>(free), static_cast<unsigned long long>(g_frames_before),
-          leak ? " (LEAK)" : "", kobj::tasks_in_use(), kobj::frames_in_use(), kobj::notifications_in_use(),
-          kobj::mappings_in_use());
+          "mappings %zu, object pages %zu\n", static_cast<unsigned long long>(free),
+          static_cast<unsigned long long>(g_frames_before), leak ? " (LEAK)" : "", kobj::tasks_in_use(),
+          kobj::frames_in_use(), kobj::notifications_in_use(), kobj::mappings_in_use(), kobj::object_pages_in_use());
   kobj::for_each_task(
       [](kobj::Task& t, void*) {
         kprintf("kernel: LEFT task '%s' %s, %u capabilities to it, resources %s\n", t.name, state_name(t.state),

@@ -1,13 +1,19 @@
 // Tasks: an EL0 thread of execution with its own address space and capability table.
 //
-// A task owns: its capability table (in frames from the allocator), its address space (TTBR0 tree
-// and ASID), its stack and program image frames, its saved registers (general, FP/SIMD) and a kernel
-// slot holding a copy of its creator's fault notification. Everything is charged to the quota it was
-// created from (the root task's to nobody). Ending (exit or fault) releases all of that at once; the
-// Task object itself lives on as a record (task_status) until the last capability to it goes.
+// Everything a task takes is charged to the quota it was created from (Task::quota), and refunded when
+// it goes: its record (this object, one page of its own), its capability table at the block size the
+// allocator hands out, its stack and program image, its page tables as they are made (TaskTables),
+// and the records of the mappings in its space (frame.hpp). The root task is charged to the root quota.
+//
+// Lifetime: ending (exit, fault, kill) retires the task at once (TaskObject::alive() turns false, so no
+// call reaches its table or space again) and queues the release of everything it owns (reap()); the
+// record itself lives on (task_status) until the last capability to it goes, and then its page is
+// freed and refunded. References to a task from elsewhere are cut when it ends: the scheduler's and a
+// notification's queues (end_task), mappings made into its space (forget_mappings).
 #pragma once
 
 #include "kernel/abi/boot_info.hpp"
+#include "kernel/abi/syscalls.hpp"
 #include "kernel/arch/aarch64/exception_frame.hpp"
 #include "kernel/cap/objects.hpp"
 #include "lib/lazy.hpp"
@@ -16,6 +22,20 @@
 namespace bramble::kobj {
 
 class Notification;
+struct Mapping;
+
+// The task's translation tables, from the frame allocator, each charged to the task's quota (a map
+// that needs a table the quota cannot pay for fails with QuotaExceeded) and refunded when unmap or the
+// task's end frees it.
+class TaskTables final : public mm::TableAllocator {
+public:
+  explicit TaskTables(cap::MemoryQuota& quota) : quota_(&quota) {}
+  [[nodiscard]] Result<mm::PhysAddr, mm::MmError> allocate_table() override;
+  void free_table(mm::PhysAddr table) override;
+
+private:
+  cap::MemoryQuota* quota_;
+};
 
 // q0-q31, FPCR, FPSR (saved and restored by fp_save/fp_restore in context.S).
 struct alignas(16) FpState {
@@ -35,13 +55,19 @@ public:
     unsigned order = 0;
   };
 
-  Task(cap::CapTable& table, std::uint64_t priority) : TaskObject(table, priority) {}
+  Task(std::span<cap::Capability> slots, std::uint64_t priority, cap::MemoryQuota& payer)
+      : TaskObject(table_, priority), quota(&payer), tables(payer), table_(slots) {}
   ~Task() = default;
 
   void on_last_capability_deleted() override;
 
+  // Precondition: alive() (an ended task's space is being or has been released).
   [[nodiscard]] mm::AddressSpace& space() { return *space_; }
-  [[nodiscard]] bool has_space() const { return space_.constructed() && !released; }
+  // The task has ended: no call may reach its table or space any more.
+  void retire_task() { retire(); }
+  // The table, for the kernel's own teardown and checks (callers use caps(), which alive() guards).
+  [[nodiscard]] cap::CapTable& table() { return table_; }
+  [[nodiscard]] const cap::CapTable& table() const { return table_; }
 
   char name[kTaskNameLength] = {};
   abi::TaskState state = abi::TaskState::Created;
@@ -62,20 +88,30 @@ public:
   Notification* waiting_on = nullptr;
   Task* next_waiter = nullptr;
   Task* next_reap = nullptr;
+  // Every task record, for for_each_task.
+  Task* next_task = nullptr;
+  Task* prev_task = nullptr;
 
-  // Owned memory.
+  // Mappings in this space (frame.hpp), newest first.
+  Mapping* mappings = nullptr;
+
+  // What it owns and who pays.
+  cap::MemoryQuota* quota;
+  TaskTables tables;
   Lazy<mm::AddressSpace> space_;
-  cap::CapTable* table_object = nullptr; // caps(): lives in a pool, its slots in table_block
   Block table_block{};
   Block stack_block{};
   Block image_blocks[kMaxImageSegments] = {};
   Block boot_info_block{};
+  std::uint64_t charged = 0; // blocks charged to quota (the record's page is refunded on its own)
   cap::Capability kernel_slot_storage[2] = {}; // [1] = the creator's fault notification (a copy)
   Lazy<cap::CapTable> kernel_slots;
-  cap::MemoryQuota* quota = nullptr;
-  std::uint64_t charged = 0;
   std::uint64_t entry = 0;
+
+private:
+  cap::CapTable table_;
 };
+static_assert(sizeof(Task) <= abi::kTaskRecordCharge, "a task record fits the page it is charged for");
 
 struct TaskSpec {
   const char* name;
@@ -83,14 +119,17 @@ struct TaskSpec {
   std::size_t image_size;
   std::uint64_t slots;
   std::uint64_t priority;
-  cap::MemoryQuota* quota;      // charged for everything (nullptr: the kernel, for the root task)
-  std::uint64_t charge;         // bytes already checked against quota
+  cap::MemoryQuota* quota;             // charged for everything the task takes
   cap::Capability* fault_notification; // copied into the task's kernel slot, or nullptr
 };
 
-// Builds a task in the Created state: table, address space, image, stack. Everything is undone on
-// failure (OutOfMemory / InvalidImage).
+// Builds a task in the Created state: record, table, address space, image, stack, each charged to the
+// quota as it is taken. Everything is undone on failure (QuotaExceeded, OutOfMemory, InvalidImage).
 [[nodiscard]] cap::Result<Task*> create_task(const TaskSpec& spec);
+
+// Gives the task a page of its own (mapped read-only at vaddr), charged like the rest; the root task's
+// boot information. OutOfMemory / QuotaExceeded.
+[[nodiscard]] cap::Result<void*> give_read_only_page(Task& task, std::uint64_t vaddr);
 
 // Makes a Created task runnable at its entry with x0 = argument.
 void start_task(Task& task, std::uint64_t argument);

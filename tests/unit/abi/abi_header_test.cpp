@@ -73,8 +73,11 @@ TEST_CASE("allocation_charge: whole pages, rounded up to a power of two") {
   CHECK(allocation_charge(4 * kPageSize) == 4 * kPageSize);
   CHECK(allocation_charge(5 * kPageSize) == 8 * kPageSize);
   CHECK(allocation_charge(std::uint64_t{4} << 20) == std::uint64_t{4} << 20);
-  CHECK(kNotificationCost > 0);
-  CHECK(kNotificationCost < kPageSize);
+  CHECK(record_charge(0) == 0);
+  CHECK(record_charge(1) == kPageSize);
+  CHECK(record_charge(kRecordsPerObjectPage) == kPageSize);
+  CHECK(record_charge(kRecordsPerObjectPage + 1) == 2 * kPageSize);
+  CHECK(kTaskRecordCharge == kPageSize);
 }
 
 TEST_CASE("argument and result lists fit the registers") {

@@ -2,6 +2,7 @@
 
 #include "fake_objects.hpp"
 #include "kernel/cap/cap_ops.hpp"
+#include "kernel/cap/invariants.hpp"
 #include "kernel/cap/syscall_decode.hpp"
 
 using namespace bramble::cap;
@@ -78,39 +79,52 @@ TEST_CASE("sub-quotas charge their parent in full and give it back when reclaime
   CHECK(root.reclaims == 0); // root keeps its capability
 }
 
-// memory_split as the kernel carries it out (decode, then charge the parent and install the new
-// quota's capability as a derivation root): the parent's bytes come back only once the child's last
-// capability AND the last object charged to it are gone, in either order.
-TEST_CASE("a split-off quota is charged to its parent until its capability and its objects are gone") {
+// memory_split as the kernel carries it out (decode, charge the parent, install the new quota's
+// capability as a child of the memory capability it was split through): revoking that capability
+// deletes the sub-quota's capability and everything made through it, so the parent gets its bytes back.
+TEST_CASE("a split-off quota hangs below the capability it was split through; revoking it takes all back") {
   OwnedTable<8> t;
-  const DecodeLimits limits{0x1000, std::uint64_t{1} << 39, std::uint64_t{1} << 22, 1, 10, 64, 64, 4096};
+  const DecodeLimits limits{0x1000, std::uint64_t{1} << 39, std::uint64_t{1} << 22, 1, 10, 64, 4096};
   const Caller caller{t.table, limits};
   FakeQuota root(16 * 4096);
   invoke_install(decode_install(t.table, 1, root).value());
   const SyscallArgs split{static_cast<std::uint64_t>(bramble::abi::Syscall::memory_split), {1, 4 * 4096, 0, 0, 0, 0}};
   auto a = decode_memory_split(split, caller);
   REQUIRE(a.ok());
+  CHECK(a->memory == &t.storage[1]);
   FakeQuota child(a->bytes, a->parent);
   a->parent->charge(a->bytes);
-  invoke_install(InstallOp{a->destination, &child});
+  invoke_install(InstallOp{a->destination, &child, a->memory});
   CHECK(t.table.index_of(a->destination) == 2);
   CHECK(root.used() == 4 * 4096);
-  CHECK(t.storage[2].parent() == nullptr); // not derived from the parent's capability
-
-  invoke_revoke(decode_revoke(t.table, 1).value()); // revoking the parent's capability keeps the child
-  CHECK(t.storage[2].object() == &child);
+  CHECK(t.storage[2].parent() == &t.storage[1]); // derived from the capability it was split through
+  CHECK(t.storage[2].rights() == bramble::abi::valid_rights(CapType::Memory));
 
   REQUIRE(child.check_charge(4 * 4096).ok());
   child.charge(4 * 4096);
   FakeFrame frame(0x100000, 4 * 4096, &child);
-  invoke_install(decode_install(t.table, 3, frame).value());
+  invoke_install(InstallOp{&t.storage[3], &frame, &t.storage[2]});
   CHECK(child.check_charge(4096).error() == Error::QuotaExceeded); // exactly its bytes, no more
+  const CapTable* tables[] = {&t.table};
+  CHECK(check_invariants(tables).ok()); // a child of another object is allowed below a memory capability
 
-  invoke_delete(decode_delete(t.table, 2).value()); // the child's capability goes, its frame lives
+  CHECK(invoke_revoke(decode_revoke(t.table, 1).value()) == 2); // the sub-quota's capability and the frame
+  CHECK(t.storage[2].empty());
+  CHECK(t.storage[3].empty());
+  CHECK(frame.destroyed == 1);
   CHECK(child.detached());
-  CHECK(child.reclaims == 0);
-  CHECK(root.used() == 4 * 4096); // still charged
-  invoke_delete(decode_delete(t.table, 3).value());
   CHECK(child.reclaims == 1);
   CHECK(root.used() == 0); // back
+  CHECK(check_invariants(tables).ok());
+}
+
+TEST_CASE("only a memory capability may have children of another object") {
+  OwnedTable<8> t;
+  FakeQuota quota(4 * 4096);
+  FakeFrame a(0x100000, 4096, &quota);
+  FakeFrame b(0x200000, 4096, &quota);
+  invoke_install(decode_install(t.table, 1, a).value());
+  invoke_install(InstallOp{&t.storage[2], &b, &t.storage[1]}); // below a frame: not a quota
+  const CapTable* tables[] = {&t.table};
+  CHECK_FALSE(check_invariants(tables).ok());
 }

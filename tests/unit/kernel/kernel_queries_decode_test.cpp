@@ -11,7 +11,7 @@ using namespace bramble::abi;
 
 namespace {
 
-constexpr DecodeLimits kLimits{0x1000, std::uint64_t{1} << 39, std::uint64_t{1} << 22, 1, 31, 256, 64, 8192};
+constexpr DecodeLimits kLimits{0x1000, std::uint64_t{1} << 39, std::uint64_t{1} << 22, 1, 31, 256, 8192};
 
 // Slots of the caller's table: the originals, then copies with fewer rights.
 enum : std::uint64_t {
