@@ -26,3 +26,27 @@ foreach(board rpi4 rpi3)
          --expect "devices: [1-9][0-9]* interrupts taken" --expect "devices: [0-9]+ checks, 0 failed"
          --expect "kernel: root task 'devices' exited with code 0" --reject "FAIL ")
 endforeach()
+
+# debug_write is attributed (kernel/log.hpp): every line a task prints starts with "[<task>] ", its
+# control characters are shown as \xNN, and a line it leaves open is never finished by someone else.
+# The program prints copies of the kernel's lines; the kernel lines with that text must not appear,
+# and the runner must not take the copies for them (a pattern starting "kernel:" only matches a line
+# that starts so). A '[' in a pattern is written \\x5b here: an unbalanced '[' would stop CMake from
+# splitting the argument list after it.
+foreach(board rpi4 rpi3)
+  set(el0 "^\\[debug_lines\\] ")
+  bramble_qemu_test(task.debug_lines.${board} BUILD ${board} SCENARIO user:debug_lines
+    ARGS --expect "kernel: root task 'debug_lines' started"
+         --expect "${el0}kernel: task 'debug_lines' killed: forged by EL0$"
+         --expect "${el0}kernel: root task 'debug_lines' exited with code 0$"
+         --expect "${el0}carriage\\\\x0dkernel: forged after a carriage return$"
+         --expect "${el0}escape\\\\x1b\\x5b2K\\\\x1b\\x5b1Gkernel: forged after an erase-line sequence$"
+         --expect "${el0}backspace(\\\\x08){9}kernel: forged after backspaces$"
+         --expect "${el0}partial, then a child:$"
+         --expect "${el0}the child's line$"
+         --expect "${el0} and the rest of the root's line$"
+         --expect "debug_lines: [0-9]+ checks, 0 failed"
+         --expect "kernel: root task 'debug_lines' exited with code 0"
+         --reject "kernel: task 'debug_lines' killed" --reject "kernel: forged" --reject "\\x1b" --reject "\\x08"
+         --reject "FAIL ")
+endforeach()
