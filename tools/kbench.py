@@ -6,8 +6,9 @@ Each board boots its kernel8.img with
     -icount shift=0,align=off,sleep=off -semihosting -append "test=user:kbench pmu=el0 iters=N"
 so PMCCNTR_EL0 and INST_RETIRED count exactly and identically run to run (docs/PERFORMANCE.md says
 what such figures mean). The program prints `kbench row benchmark,implementation,metric,median,min,max,unit,n`
-lines; the kernel prints the boot cost. This script adds derived figures (syscalls per message,
-messages/s at a nominal clock) and checks that the run ended with exit code 0.
+lines (the console shows them as `[kbench] kbench row ...`); the kernel prints the boot cost. This
+script adds derived figures (syscalls per message, messages/s at a nominal clock) and checks that the
+run ended with exit code 0.
 
     tools/kbench.py [--build-root build] [--boards rpi4,rpi3] [--iters 1000] [--csv] [--quick]
 
@@ -23,8 +24,11 @@ MACHINES = {"rpi4": "raspi4b", "rpi3": "raspi3b"}
 # Nominal clock for messages/s: the Pi 4's Cortex-A72 at 1.5 GHz, assuming one instruction per cycle
 # (QEMU counts instructions, not cycles; see docs/PERFORMANCE.md).
 NOMINAL_HZ = 1.5e9
-ROW = re.compile(r"^kbench row ([^,]+),([^,]+),([^,]+),(\d+),(\d+),(\d+),([^,]+),(\d+)\s*$")
-BOOT = re.compile(r"root task ready after (\d+) instructions \((\d+) cycles\)")
+# The rows come from the program (the kernel prefixes a task's lines with "[kbench] "), the boot figure
+# from the kernel itself: only a line that starts with "kernel:" is the kernel's (docs/syscalls.md,
+# debug_write), so the program cannot fake it.
+ROW = re.compile(r"^\[kbench\] kbench row ([^,]+),([^,]+),([^,]+),(\d+),(\d+),(\d+),([^,]+),(\d+)\s*$")
+BOOT = re.compile(r"^kernel: root task ready after (\d+) instructions \((\d+) cycles\)")
 
 
 def run_board(args, board):
@@ -43,7 +47,7 @@ def run_board(args, board):
         if m:
             b, impl, metric, med, lo, hi, unit, n = m.groups()
             rows.append((b, impl, metric, int(med), int(lo), int(hi), unit, int(n)))
-        m = BOOT.search(line)
+        m = BOOT.match(line)
         if m:
             rows.append(("boot", "entry-to-root-ready", "instructions", int(m.group(1)), int(m.group(1)),
                          int(m.group(1)), "instructions", 1))

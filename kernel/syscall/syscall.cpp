@@ -97,7 +97,10 @@ const cap::DecodeLimits& limits_for(const Task& self) {
 
 std::uint64_t slot_of(const Task& self, const cap::Capability* cap) { return self.caps().index_of(cap); }
 
-Reply debug_write(Task&, const cap::SyscallArgs& call, cap::Caller caller) {
+// The text goes out attributed: every line starts "[<task name>] " and control characters are shown,
+// not obeyed (kernel/log.hpp), so no task can print a line that passes for the kernel's or another
+// task's.
+Reply debug_write(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
   auto a = cap::decode_debug_write(call, caller);
   if (!a.ok()) return fail_or(a);
   char chunk[256];
@@ -105,7 +108,7 @@ Reply debug_write(Task&, const cap::SyscallArgs& call, cap::Caller caller) {
   while (written < a->length) {
     const std::uint64_t n = a->length - written < sizeof chunk ? a->length - written : sizeof chunk;
     const std::size_t missing = copy_from_user(chunk, reinterpret_cast<const void*>(a->buffer + written), n);
-    kwrite(chunk, n - missing);
+    kwrite_task(&self, self.name, chunk, n - missing);
     written += n - missing;
     if (missing != 0) break; // an unmapped part: a short count
   }

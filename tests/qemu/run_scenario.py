@@ -7,6 +7,12 @@ expected code AND every --expect pattern appears in the console output, in order
 pattern appears. The console is echoed as it arrives, so `ctest -V` or running this script by hand
 shows it.
 
+Patterns are matched line by line (a match never spans two lines; `^` and `$` are a line's start and
+end, and a line keeps its '\n'). The kernel starts every line a task prints with "[<task>] " and
+never starts one of its own with '[' (docs/syscalls.md, debug_write), so a pattern that claims a
+kernel line (it starts with `kernel:`, anchored or not) is satisfied only by a line that starts with
+`kernel:`: no task can fake the kernel's verdict lines.
+
 Example (by hand):
   tests/qemu/run_scenario.py --machine raspi4b --image build/rpi4/kernel8.img --scenario timer \
       --expect 'tick 5'
@@ -18,6 +24,74 @@ import select
 import subprocess
 import sys
 import time
+
+
+# A pattern that starts with "kernel:" (after an optional ^) claims a line the kernel printed.
+_KERNEL_CLAIM = re.compile(r"^\^?kernel:")
+
+
+def claims_kernel_line(pattern):
+    return bool(_KERNEL_CLAIM.match(pattern))
+
+
+def console_text(raw):
+    """The console as text: UTF-8 (bad bytes replaced), the UART's CR LF as LF."""
+    return raw.decode("utf-8", "replace").replace("\r\n", "\n")
+
+
+class Matcher:
+    """One --expect/--reject pattern, matched within single lines of the console text."""
+
+    def __init__(self, pattern):
+        self.pattern = pattern
+        self.regex = re.compile(pattern, re.MULTILINE)
+        self.kernel = claims_kernel_line(pattern)
+
+    def search(self, text, position=0):
+        """The first match at or after `position` that lies within one line (and, for a kernel
+        claim, starts that line, which starts with "kernel:"), or None."""
+        while position <= len(text):
+            # A quick search over the rest finds the first line that can hold a match.
+            candidate = self.regex.search(text, position)
+            if candidate is None:
+                return None
+            line_start = text.rfind("\n", 0, candidate.start()) + 1
+            newline = text.find("\n", candidate.start())
+            line_end = len(text) if newline < 0 else newline + 1
+            if self.kernel:
+                if position <= line_start and text.startswith("kernel:", line_start):
+                    m = self.regex.match(text, line_start, line_end)
+                    if m:
+                        return m
+            else:
+                m = self.regex.search(text, max(position, line_start), line_end)
+                if m:
+                    return m
+            if line_end >= len(text):
+                return None
+            position = line_end
+        return None
+
+
+def missing_in_order(matchers, text, first_only=False):
+    """The --expect verdict: (pattern, offset searched from) for each pattern not found after the
+    previous one's match; an empty list when all appeared in order."""
+    missing = []
+    position = 0
+    for matcher in matchers:
+        m = matcher.search(text, position)
+        if m is None:
+            missing.append((matcher, position))
+            if first_only:
+                break
+        else:
+            position = m.end()
+    return missing
+
+
+def rejected(matchers, text):
+    """The --reject patterns that appear."""
+    return [m.pattern for m in matchers if m.search(text) is not None]
 
 
 def parse_args():
@@ -75,16 +149,8 @@ def main():
     deadline = time.monotonic() + a.timeout
     timed_out = False
     all_seen = False
-    expects = [re.compile(x, re.MULTILINE) for x in a.expect]
-
-    def seen_in_order(text):
-        position = 0
-        for pattern in expects:
-            m = pattern.search(text, position)
-            if not m:
-                return False
-            position = m.end()
-        return True
+    expects = [Matcher(x) for x in a.expect]
+    rejects = [Matcher(x) for x in a.reject]
 
     while True:
         remaining = deadline - time.monotonic()
@@ -107,7 +173,7 @@ def main():
                     time.sleep(a.send_delay)
                 proc.stdin.write(data)
                 proc.stdin.flush()
-            if a.until_expected and not pending_sends and seen_in_order(text.replace("\r\n", "\n")):
+            if a.until_expected and not pending_sends and not missing_in_order(expects, console_text(output), first_only=True):
                 all_seen = True
                 break
         elif proc.poll() is not None:
@@ -119,7 +185,7 @@ def main():
     output += rest
     if rest and not a.quiet:
         sys.stdout.write(rest.decode("utf-8", "replace"))
-    text = output.decode("utf-8", "replace").replace("\r\n", "\n")
+    text = console_text(output)
 
     failures = []
     if all_seen:
@@ -131,16 +197,11 @@ def main():
         failures.append(f"QEMU did not exit within {a.timeout:.0f} s (hung kernel or missing exit)")
     elif code != a.expect_exit:
         failures.append(f"exit code {code}, expected {a.expect_exit}")
-    position = 0
-    for pattern in a.expect:
-        m = re.compile(pattern, re.MULTILINE).search(text, position)
-        if not m:
-            failures.append(f"expected output not found (after offset {position}): {pattern!r}")
-        else:
-            position = m.end()
-    for pattern in a.reject:
-        if re.search(pattern, text, re.MULTILINE):
-            failures.append(f"rejected output present: {pattern!r}")
+    for matcher, position in missing_in_order(expects, text):
+        kind = " as a kernel line" if matcher.kernel else ""
+        failures.append(f"expected output not found{kind} (after offset {position}): {matcher.pattern!r}")
+    for pattern in rejected(rejects, text):
+        failures.append(f"rejected output present: {pattern!r}")
     if pending_sends:
         failures.append("input never sent: " + ", ".join(r.pattern for r, _ in pending_sends))
     print()

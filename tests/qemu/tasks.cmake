@@ -26,3 +26,49 @@ foreach(board rpi4 rpi3)
          --expect "devices: [1-9][0-9]* interrupts taken" --expect "devices: [0-9]+ checks, 0 failed"
          --expect "kernel: root task 'devices' exited with code 0" --reject "FAIL ")
 endforeach()
+
+# The PMU at EL0 is read-only (kernel/arch/aarch64/pmu.cpp): with pmu=el0 the program reads both
+# counters, then each child that writes a PMU register is killed by the trap, and the counters never
+# stopped or went back. Were a write let through, its child would exit instead and the program fail.
+# -icount as for the benchmark: QEMU counts INST_RETIRED only then (without it counter 0 stays 0).
+foreach(board rpi4 rpi3)
+  set(kill_lines "")
+  foreach(reg PMCR_EL0 PMCNTENCLR_EL0 PMEVTYPER0_EL0 PMCCNTR_EL0 PMEVCNTR0_EL0 PMCCFILTR_EL0)
+    list(APPEND kill_lines --expect "pmu_readonly: a child writes ${reg} "
+         --expect "kernel: task 'pmu_readonly' killed: Trapped MSR/MRS/system instruction \\(ELR 0x[0-9a-f]+, ESR 0x62[0-9a-f]{6}\\)")
+  endforeach()
+  bramble_qemu_test(task.pmu_readonly.${board} BUILD ${board} SCENARIO user:pmu_readonly TIMEOUT 60
+    ARGS --append "pmu=el0" --qemu-arg=-icount --qemu-arg=shift=0,align=off,sleep=off
+         --expect "kernel: root task 'pmu_readonly' started"
+         --expect "^\\[pmu_readonly\\] pmu_readonly: counters read at EL0: [1-9][0-9]* instructions, [1-9][0-9]* cycles"
+         ${kill_lines}
+         --expect "pmu_readonly: a child writes PMUSERENR_EL0 "
+         --expect "kernel: task 'pmu_readonly' killed: Unknown reason \\(undefined instruction\\)"
+         --expect "pmu_readonly: [0-9]+ checks, 0 failed"
+         --expect "kernel: root task 'pmu_readonly' exited with code 0"
+         --reject "FAIL ")
+endforeach()
+
+# debug_write is attributed (kernel/log.hpp): every line a task prints starts with "[<task>] ", its
+# control characters are shown as \xNN, and a line it leaves open is never finished by someone else.
+# The program prints copies of the kernel's lines; the kernel lines with that text must not appear,
+# and the runner must not take the copies for them (a pattern starting "kernel:" only matches a line
+# that starts so). A '[' in a pattern is written \\x5b here: an unbalanced '[' would stop CMake from
+# splitting the argument list after it.
+foreach(board rpi4 rpi3)
+  set(el0 "^\\[debug_lines\\] ")
+  bramble_qemu_test(task.debug_lines.${board} BUILD ${board} SCENARIO user:debug_lines
+    ARGS --expect "kernel: root task 'debug_lines' started"
+         --expect "${el0}kernel: task 'debug_lines' killed: forged by EL0$"
+         --expect "${el0}kernel: root task 'debug_lines' exited with code 0$"
+         --expect "${el0}carriage\\\\x0dkernel: forged after a carriage return$"
+         --expect "${el0}escape\\\\x1b\\x5b2K\\\\x1b\\x5b1Gkernel: forged after an erase-line sequence$"
+         --expect "${el0}backspace(\\\\x08){9}kernel: forged after backspaces$"
+         --expect "${el0}partial, then a child:$"
+         --expect "${el0}the child's line$"
+         --expect "${el0} and the rest of the root's line$"
+         --expect "debug_lines: [0-9]+ checks, 0 failed"
+         --expect "kernel: root task 'debug_lines' exited with code 0"
+         --reject "kernel: task 'debug_lines' killed" --reject "kernel: forged" --reject "\\x1b" --reject "\\x08"
+         --reject "FAIL ")
+endforeach()

@@ -1,9 +1,10 @@
 // Reading the PMU from EL0, and median/min/max of a set of samples.
 //
 // The kernel starts PMCCNTR_EL0 and event counter 0 = INST_RETIRED (0x08) and lets EL0 read them only
-// when the command line says pmu=el0 (kernel/arch/aarch64/pmu.hpp; PMUSERENR_EL0.EN/CR/ER, ARM ARM
-// D13.4). Both count EL0 and EL1 on this core, whichever task runs, so a span measured by one task
-// includes the kernel and every task that ran in between: what a round trip really costs.
+// when the command line says pmu=el0 (kernel/arch/aarch64/pmu.hpp; PMUSERENR_EL0.CR/ER, ARM ARM
+// D13.4): reads only; writing any PMU register but PMSELR_EL0 traps and kills the task. Both count
+// EL0 and EL1 on this core, whichever task runs, so a span measured by one task includes the kernel
+// and every task that ran in between: what a round trip really costs.
 #pragma once
 
 #include <cstddef>
@@ -24,7 +25,7 @@ struct Counts {
   return Counts{inst, cyc};
 }
 
-// PMUv3 for v8.0 event counters are 32 bits wide (PLATFORM.md): take differences modulo 2^32. Every
+// PMUv3 for v8.0 event counters are 32 bits wide (ARM ARM D13.4, PMEVCNTR<n>_EL0): take differences modulo 2^32. Every
 // span measured here is far shorter than 2^32 instructions. PMCCNTR is 64-bit (PMCR_EL0.LC).
 [[nodiscard]] inline Counts since(const Counts& start) {
   const Counts now = read_counts();
