@@ -104,8 +104,11 @@ void attack_ended_task() {
 void attack_revoke_grant(Word image) {
   // A page of our own in the arena's 2 MiB region: the grant's mappings below need no new page table,
   // so the root's "free frames as before the grant" compares like with like.
+  // Moved out of kSlotTarget (the lowest free slot), where the root puts the grant.
+  constexpr Word kOwn = kFirstFree + 32;
   const SyscallResult own = ALLOWED("allocate our own page", sys::memory_allocate(kSlotMemory, kPage));
-  const bool own_mapped = own.ok() && CHECK_OK(sys::memory_map(own.r1, kArena, abi::kMapRead | abi::kMapWrite)).ok();
+  const bool own_mapped = own.ok() && CHECK_OK(sys::cap_move(own.r1, kOwn)).ok() &&
+                          CHECK_OK(sys::memory_map(kOwn, kArena, abi::kMapRead | abi::kMapWrite)).ok();
   if (!hold()) return;
 
   const Word grant = kSlotTarget;
@@ -151,7 +154,7 @@ void attack_revoke_grant(Word image) {
     CHECK_EQ(*task::at<volatile Word>(kArena), 0x77);
     CHECK_OK(sys::memory_unmap(kArena));
   }
-  if (own.ok()) CHECK_OK(sys::cap_delete(own.r1));
+  if (own.ok()) CHECK_OK(sys::cap_delete(kOwn));
 }
 
 } // namespace sec
