@@ -16,7 +16,7 @@ foreach(board rpi4 rpi3)
     endif()
     set(timeout 120)
     if(class STREQUAL "pt-churn")
-      set(timeout 400) # one map+unmap round per free frame of the machine
+      set(timeout 240) # one map+unmap round per free frame of the machine (about 20 s today)
     endif()
     bramble_qemu_test(security.${class}.${board} BUILD ${board} SCENARIO user:security TIMEOUT ${timeout}
       ARGS --append "attack=${class} capcheck=${interval}"
