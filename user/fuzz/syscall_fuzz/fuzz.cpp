@@ -30,6 +30,15 @@ struct Progress {
   volatile Word seed;      // the worker's stream
 };
 
+// The worker's task_start argument: its seed, with this program's image index in the top byte (for
+// its own task_create calls).
+constexpr unsigned kImageShift = 56;
+constexpr Word kSeedMask = (Word{1} << kImageShift) - 1;
+
+// Roles of the tasks a worker creates (task_start's argument): they exit at once, yield a while and
+// exit, make a bad call (Faulted), or wait on their slot 1 (until the worker's capability goes).
+enum ChildRole : Word { kChildExit = kChildRole, kChildYield, kChildFault, kChildWait, kChildRoles };
+
 // xorshift64*: small, fast, and the same sequence on every machine.
 struct Random {
   Word state;
@@ -98,10 +107,105 @@ Word random_name(Random& r) { return r.one_in(4) ? r.next() : (r.below(8) << 56)
 
 char g_text[] = "fuzz\n";
 
+// What the worker made on purpose, so that later calls reach tasks (often ended ones), quotas and
+// frames that exist. A slot may since hold something else or nothing: that is one more case.
+struct Made {
+  Word tasks[4];
+  Word quotas[4];
+  Word frames[4];
+  Word notification;
+  unsigned next;
+};
+Made g_made;
+
+Word pick(Random& r, const Word (&slots)[4]) {
+  const Word slot = slots[r.below(4)];
+  return slot != 0 && !r.one_in(8) ? slot : random_slot(r);
+}
+void remember(Word (&slots)[4], Word slot) { slots[g_made.next++ % 4] = slot; }
+
+// Task lifecycle, quotas, the registry and calls on ended tasks: one of them at random.
+void lifecycle_call(Random& r, Word image) {
+  switch (r.below(7)) {
+  case 0: {
+    // A task from this program (or another image), started in a random role or left Created.
+    const Word memory = r.one_in(3) ? pick(r, g_made.quotas) : kSlotMemory;
+    const SyscallResult t = sys::task_create(kSlotTaskCreate, memory, r.one_in(16) ? r.below(40) : image,
+                                             2 + r.below(8), r.one_in(2) ? abi::kMaxPriority : r.below(32),
+                                             r.one_in(2) ? kSlotNotification : 0);
+    if (!t.ok()) break;
+    remember(g_made.tasks, t.r1);
+    if (!r.one_in(4)) (void)sys::task_start(t.r1, kChildExit + r.below(kChildRoles - kChildExit));
+    break;
+  }
+  case 1:
+    // End one: deleting its capability kills it (when it was the last); or let it run a little.
+    if (r.one_in(2)) (void)sys::cap_delete(pick(r, g_made.tasks));
+    else for (Word i = r.below(4); i > 0; --i) (void)sys::yield();
+    break;
+  case 2: {
+    // Calls on a task that has often ended: its table, its address space, its state.
+    const Word t = pick(r, g_made.tasks);
+    switch (r.below(6)) {
+    case 0: {
+      const Word sources[] = {kSlotNotification, kSlotMemory, pick(r, g_made.frames), random_slot(r), t};
+      // Rights 0 are a subset of any source's: the insert then gets past the rights check.
+      (void)sys::cap_insert_into(t, r.one_in(8) ? r.next() : 1 + r.below(10), sources[r.below(5)],
+                                 r.one_in(2) ? 0 : random_rights(r), r.one_in(2) ? 0 : random_badge(r));
+      break;
+    }
+    case 1: (void)sys::memory_map_into(t, pick(r, g_made.frames), kArenaBase + r.below(64) * 4096, 1 + r.below(3)); break;
+    case 2: (void)sys::task_start(t, kChildExit + r.below(kChildRoles - kChildExit)); break;
+    case 3: (void)sys::task_status(t); break;
+    case 4: (void)sys::task_info(t); break;
+    default: (void)sys::cap_info(t); break;
+    }
+    break;
+  }
+  case 3: {
+    // Split a sub-quota (sometimes off another one, then drop the parent: a chain).
+    const bool chain = r.one_in(2);
+    const Word parent = chain ? pick(r, g_made.quotas) : kSlotMemory;
+    const SyscallResult q = sys::memory_split(parent, r.one_in(8) ? random_size(r) : (1 + r.below(64)) * 4096);
+    if (!q.ok()) break;
+    if (chain && parent != kSlotMemory && r.one_in(2)) (void)sys::cap_delete(parent);
+    remember(g_made.quotas, q.r1);
+    break;
+  }
+  case 4: {
+    // Something to register: a frame (from the quota or a sub-quota) and a notification.
+    const SyscallResult f = sys::memory_allocate(r.one_in(2) ? kSlotMemory : pick(r, g_made.quotas), 4096);
+    if (f.ok()) remember(g_made.frames, f.r1);
+    if (g_made.notification == 0 || r.one_in(8)) {
+      const SyscallResult n = sys::notification_create(kSlotMemory);
+      if (n.ok()) g_made.notification = n.r1;
+    }
+    break;
+  }
+  case 5: {
+    // Register and query a small set of names, so that names collide and entries are found.
+    const Word name = (Word{0xAB} << 56) | r.below(16);
+    if (r.one_in(2)) (void)sys::shmem_register(kSlotRegistry, name, pick(r, g_made.frames),
+                                               g_made.notification != 0 ? g_made.notification : random_slot(r));
+    else if (const SyscallResult q = sys::shmem_query(kSlotRegistry, name); q.ok() && !r.one_in(4)) {
+      (void)sys::cap_delete(q.r1);
+      (void)sys::cap_delete(q.r2);
+    }
+    break;
+  }
+  default: {
+    // Map and unmap at spread-out 2 MiB-aligned addresses: page tables come and go.
+    const Word at = kArenaBase + (1 + r.below(256)) * 0x20'0000;
+    if (sys::memory_map(pick(r, g_made.frames), at, abi::kMapRead).ok() && !r.one_in(8)) (void)sys::memory_unmap(at);
+    break;
+  }
+  }
+}
+
 // One random call. Returns false when the worker should stop (it never does by itself: the kernel
 // may end it).
 void one_call(Random& r, Word image) {
-  switch (r.below(26)) {
+  switch (r.below(30)) {
   case 0: {
     // Readable text is printed, so only a known string is ever readable here; every other address
     // is one the kernel must refuse (kernel, beyond the user half) or find unmapped (the arena).
@@ -152,6 +256,10 @@ void one_call(Random& r, Word image) {
   case 23:
     if (r.one_in(20000)) sys::task_exit(static_cast<std::int64_t>(r.below(100)));
     break;
+  case 26:
+  case 27:
+  case 28:
+  case 29: lifecycle_call(r, image); break;
   default: {
     // Raw registers: a valid number with random arguments in every register.
     const Word numbers[] = {1, 2, 16, 17, 18, 19, 32, 33, 35, 48, 49, 50, 51, 52, 53, 54, 64, 65, 80, 81, 83};
@@ -213,7 +321,7 @@ int run_root(const void* startup) {
       return 1;
     }
     progress->calls = 0;
-    progress->seed = streams.next();
+    progress->seed = (streams.next() & kSeedMask) | root.image << kImageShift;
     const Word worker_calls_before = done;
     if (!sys::task_start(w, progress->seed).ok()) return 92;
     ++workers;
@@ -248,8 +356,15 @@ int run_root(const void* startup) {
 int main(const void* startup) {
   if (task::is_root(startup)) return run_root(startup);
   const Word argument = reinterpret_cast<Word>(startup);
-  if (argument == kChildRole) return 0; // a task the worker created and started
-  // The image index for the worker's own task_create calls: the root passes only a seed, so any
-  // index will do (a wrong one is just another error path).
-  worker(argument, argument % 8);
+  switch (argument) { // a task the worker created and started
+  case kChildExit: return 0;
+  case kChildYield:
+    for (int i = 0; i < 64; ++i) (void)sys::yield();
+    return 0;
+  case kChildFault: (void)sys::raw_call(99); return 1;
+  case kChildWait: return static_cast<int>(sys::wait(1).status);
+  default: break;
+  }
+  // The worker (or a task some worker started with a random argument: a worker of its own).
+  worker(argument & kSeedMask, argument >> kImageShift);
 }
