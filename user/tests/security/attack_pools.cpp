@@ -82,10 +82,13 @@ void attack_pt_hoard() {
   VERDICT("after unmapping everything the quota's use is as before", used_of(kSlotMemory) == used);
 }
 
-// Each level splits all it can off the level before, whose capability is then deleted: only the
-// newest level is named, the rest live on through the charge. The chain must end in QuotaExceeded.
+// Each level splits all it can off the level before; every level's record costs its parent, so the
+// chain must end in QuotaExceeded within the budget. Deleting a level's parent capability takes the
+// level along (a split hangs below the capability it was split through), so no level outlives the
+// capabilities that name its ancestors.
 void attack_split_chain() {
   const Word used = used_of(kSlotMemory);
+  Word first = 0;
   Word current = kSlotMemory;
   Word levels = 0;
   SyscallResult last{};
@@ -98,14 +101,15 @@ void attack_split_chain() {
       if (last.ok() || last.status != status(Error::QuotaExceeded)) break;
     }
     if (!last.ok()) break;
-    if (current != kSlotMemory) (void)sys::cap_delete(current);
+    if (first == 0) first = last.r1;
     current = last.r1;
   }
-  print_count("levels of a split chain, each parent's capability deleted", levels, last);
+  print_count("levels of a split chain", levels, last);
   REFUSED("split one more level", last, QuotaExceeded);
   VERDICT("the chain is no deeper than the budget has pages", levels <= kBudget / kPage + 1);
   (void)hold();
-  if (current != kSlotMemory) CHECK_OK(sys::cap_delete(current)); // the whole chain unwinds
+  if (first != 0) CHECK_OK(sys::cap_delete(first)); // the whole chain goes with its first level
+  REFUSED("use the deepest level once the first is deleted", sys::cap_info(current), EmptySlot);
   VERDICT("after deleting the chain the quota's use is as before", used_of(kSlotMemory) == used);
 }
 
