@@ -19,7 +19,7 @@ public:
   void print(); // writes the line plus "\n" and starts over
 
 private:
-  char buffer_[160] = {};
+  char buffer_[256] = {};
   unsigned used_ = 0;
 };
 
