@@ -21,6 +21,12 @@
  * each side never loads its own words (it keeps private copies), so no store forwarding is needed.
  * The kernel notification is not treated as a fence: the protocol must not depend on it.
  *
+ * The same assumptions hold for both index access policies of shared_word.hpp: std::atomic where it
+ * is always lock-free, and on ARMv6-M (no atomics) aligned word LDR/STR with DMB SY after an acquire
+ * load, before a release store and as the fence (single-copy atomic words: ARMv6-M ARM A3.5.3; DMB
+ * orders all earlier against all later accesses, store->load included: A3.7.3). Each shared word has
+ * one writer and is only loaded and stored, never read-modify-written, which is all this model does.
+ *
  * A store buffer of depth 1 loses nothing for the correct protocol: between two fences a side makes
  * at most two stores (an even sleep word, then an index or an odd sleep word), and the second is
  * followed at once by a fence, with no load in between, so a deeper buffer shows the peer nothing a

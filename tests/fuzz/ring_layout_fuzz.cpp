@@ -47,7 +47,6 @@ using Shape2 = SpscRing<std::uint64_t, 1024, std::uint32_t>; // 8 KiB of data: e
 using Shape3 = RecordRing<64>;
 using Shape4 = RecordRing<4096, std::uint32_t>; // exact end
 constexpr std::array<RingSpec, 5> kSpecs = {Shape0::kSpec, Shape1::kSpec, Shape2::kSpec, Shape3::kSpec, Shape4::kSpec};
-constexpr std::size_t kHeaderFieldReservedOffset = offsetof(SharedHeader, reserved);
 
 // The header write_header produces for a spec (what a broker writes).
 const SharedHeader& canonical_header(std::size_t spec_index) {
@@ -67,13 +66,13 @@ const SharedHeader& canonical_header(std::size_t spec_index) {
   return headers[spec_index];
 }
 
-// The oracle for validate_header: the header equals the canonical one in every field but `reserved`
-// (which validation ignores), and the mapping covers the whole ring.
+// The oracle for validate_header: the header equals the canonical one in every field (layout version 2
+// checks the granule word too, which version 1 kept reserved and ignored), and the mapping covers the
+// whole ring.
 bool header_should_validate(const unsigned char* mapping, std::size_t size, std::size_t spec_index) {
   if (size < kPageSize) return false;
   const auto* canonical = reinterpret_cast<const unsigned char*>(&canonical_header(spec_index));
   for (std::size_t i = 0; i < sizeof(SharedHeader); ++i) {
-    if (i >= kHeaderFieldReservedOffset && i < kHeaderFieldReservedOffset + 4) continue;
     if (mapping[i] != canonical[i]) return false;
   }
   return size >= ring_geometry(kSpecs[spec_index]).total_size;

@@ -88,6 +88,9 @@ TEST_CASE("layout validate_header reports every corruption as an error value") {
       {"kind", [](SharedHeader& h) { h.kind = static_cast<std::uint8_t>(RingKind::Record); }, Error::BadKind},
       {"unknown kind", [](SharedHeader& h) { h.kind = 77; }, Error::BadKind},
       {"index width", [](SharedHeader& h) { h.index_width = h.index_width == 8 ? 4 : 8; }, Error::BadIndexWidth},
+      {"granule line", [](SharedHeader& h) { h.granule = static_cast<std::uint32_t>(Granule::Line); }, Error::BadGranule},
+      {"granule unknown", [](SharedHeader& h) { h.granule = 128; }, Error::BadGranule},
+      {"granule zero (a version 1 header)", [](SharedHeader& h) { h.granule = 0; }, Error::BadGranule},
       {"element size", [](SharedHeader& h) { h.element_size = 4; }, Error::BadElementSize},
       {"capacity", [](SharedHeader& h) { h.capacity = 256; }, Error::BadCapacity},
       {"capacity huge", [](SharedHeader& h) { h.capacity = ~std::uint64_t{0}; }, Error::BadCapacity},
@@ -143,4 +146,57 @@ TEST_CASE("layout check_spec bounds") {
   CHECK(check_spec(RingSpec{RingKind::Record, 1, 16, 8}).error() == Error::BadCapacity);
   CHECK(check_spec(RingSpec{static_cast<RingKind>(9), 1, 16, 8}).error() == Error::BadKind);
   CHECK(check_spec(RingSpec{RingKind::Element, 0xFFFF'FFFF, std::uint64_t{1} << 62, 8}).error() == Error::BadCapacity);
+}
+
+TEST_CASE("layout compact geometry packs the parts on cache lines") {
+  constexpr RingGeometry g = ring_geometry(64 * 4, Granule::Line); // 64 four-byte slots
+  static_assert(g.header.offset == 0 && g.header.size == 2 * kCacheLine);
+  CHECK(g.producer.offset == 128);
+  CHECK(g.consumer.offset == 256);
+  CHECK(g.data.offset == 384);
+  CHECK(g.data.size == 256);
+  CHECK(g.total_size == 640);
+  CHECK(ring_geometry(1, Granule::Line).data.size == kCacheLine);
+  CHECK(kElementRingBytes<std::uint32_t, 64, Granule::Line> == 640);
+  CHECK(kRecordRingBytes<256, Granule::Line> == 384 + 256);
+  // The page layout is exactly what it was before the granule existed.
+  CHECK(ring_geometry(256).total_size == ring_geometry(256, Granule::Page).total_size);
+  CHECK(ring_geometry(256).data.offset == 3 * kPageSize);
+}
+
+TEST_CASE("layout compact ring round-trips and refuses the other granule and width") {
+  using Compact = SpscRing<std::uint32_t, 64, std::uint32_t, Granule::Line>;
+  using Paged = SpscRing<std::uint32_t, 64, std::uint32_t, Granule::Page>;
+  using Wide = SpscRing<std::uint32_t, 64, std::uint64_t, Granule::Line>;
+  Mapping m(Paged::kBytes); // page-aligned and large enough for either
+  REQUIRE(Compact::format(m.base(), Compact::kBytes, 0xFFFF'FFF0U).ok());
+  CHECK(m.header()->granule == 64);
+  CHECK(m.header()->version == 2);
+  CHECK(validate_header(m.base(), Compact::kBytes, Compact::kSpec).ok());
+  CHECK(Paged::open_consumer(m.base(), m.size()).error() == Error::BadGranule);
+  CHECK(Wide::open_consumer(m.base(), m.size()).error() == Error::BadIndexWidth);
+  // Aligned to a line is enough for the compact layout, and required.
+  Mapping n(Compact::kBytes + 128);
+  CHECK(Compact::format(n.bytes() + 64, Compact::kBytes).ok());
+  CHECK(Compact::format(n.bytes() + 32, Compact::kBytes).error() == Error::Misaligned);
+  CHECK(validate_header(n.bytes() + 64, Compact::kBytes - 1, Compact::kSpec).error() == Error::MappingTooSmall);
+  CHECK(validate_header(n.bytes() + 64, 100, Compact::kSpec).error() == Error::MappingTooSmall);
+  // Streams across the 32-bit wrap in the compact layout.
+  auto tx = Compact::open_producer(m.base(), Compact::kBytes);
+  auto rx = Compact::open_consumer(m.base(), Compact::kBytes);
+  REQUIRE(tx.ok());
+  REQUIRE(rx.ok());
+  for (std::uint32_t i = 0; i < 1000; ++i) {
+    REQUIRE(tx->try_push(i).ok());
+    std::uint32_t v = 0;
+    REQUIRE(rx->try_pop(v).ok());
+    CHECK(v == i);
+  }
+  CHECK(rx->position() < 0xFFFF'FFF0U); // wrapped
+}
+
+TEST_CASE("layout check_spec refuses an unknown granule") {
+  CHECK(check_spec(RingSpec{RingKind::Element, 8, 16, 8, static_cast<Granule>(128)}).error() == Error::BadGranule);
+  CHECK(check_spec(RingSpec{RingKind::Element, 8, 16, 8, Granule::Line}).ok());
+  CHECK(write_header_page(nullptr, element_ring_spec<std::uint32_t, 64>()).error() == Error::NullBase);
 }

@@ -49,30 +49,30 @@ namespace detail {
 [[nodiscard]] inline void* config_base(const ChannelConfig& c) { return reinterpret_cast<void*>(c.base); }
 } // namespace detail
 
-template <typename T, std::size_t N, Notifier Nt = NoNotify, RingIndex I = DefaultIndex>
+template <typename T, std::size_t N, Notifier Nt = NoNotify, RingIndex I = DefaultIndex, Granule G = Granule::Page>
 [[nodiscard]] Result<RingProducer<T, N, Nt, I>> open_producer(const ChannelConfig& config, Nt notifier = {}) {
-  using Ring = SpscRing<T, N, I>;
+  using Ring = SpscRing<T, N, I, G>;
   if (auto r = detail::check_config(config, Role::Producer, Ring::kSpec); !r) return err(r.error());
   return Ring::template open_producer<Nt>(detail::config_base(config), config.size, notifier);
 }
 
-template <typename T, std::size_t N, Notifier Nt = NoNotify, RingIndex I = DefaultIndex>
+template <typename T, std::size_t N, Notifier Nt = NoNotify, RingIndex I = DefaultIndex, Granule G = Granule::Page>
 [[nodiscard]] Result<RingConsumer<T, N, Nt, I>> open_consumer(const ChannelConfig& config, Nt notifier = {}) {
-  using Ring = SpscRing<T, N, I>;
+  using Ring = SpscRing<T, N, I, G>;
   if (auto r = detail::check_config(config, Role::Consumer, Ring::kSpec); !r) return err(r.error());
   return Ring::template open_consumer<Nt>(detail::config_base(config), config.size, notifier);
 }
 
-template <std::size_t N, Notifier Nt = NoNotify, RingIndex I = DefaultIndex>
+template <std::size_t N, Notifier Nt = NoNotify, RingIndex I = DefaultIndex, Granule G = Granule::Page>
 [[nodiscard]] Result<RecordProducer<N, Nt, I>> open_record_producer(const ChannelConfig& config, Nt notifier = {}) {
-  using Ring = RecordRing<N, I>;
+  using Ring = RecordRing<N, I, G>;
   if (auto r = detail::check_config(config, Role::Producer, Ring::kSpec); !r) return err(r.error());
   return Ring::template open_producer<Nt>(detail::config_base(config), config.size, notifier);
 }
 
-template <std::size_t N, Notifier Nt = NoNotify, RingIndex I = DefaultIndex>
+template <std::size_t N, Notifier Nt = NoNotify, RingIndex I = DefaultIndex, Granule G = Granule::Page>
 [[nodiscard]] Result<RecordConsumer<N, Nt, I>> open_record_consumer(const ChannelConfig& config, Nt notifier = {}) {
-  using Ring = RecordRing<N, I>;
+  using Ring = RecordRing<N, I, G>;
   if (auto r = detail::check_config(config, Role::Consumer, Ring::kSpec); !r) return err(r.error());
   return Ring::template open_consumer<Nt>(detail::config_base(config), config.size, notifier);
 }

@@ -8,10 +8,13 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "bramble/ipc/shared_word.hpp"
+
 namespace bramble::ipc {
 
-// The unit of mapping: the header, the producer's page and the consumer's page each take one, so a
-// broker can give each side write access only where it writes (ARM ARM D8.2: 4 KiB translation granule).
+// The unit of mapping: with the page layout (Granule::Page, layout.hpp) the header, the producer's page
+// and the consumer's page each take one, so a broker can give each side write access only where it
+// writes (ARM ARM D8.2: 4 KiB translation granule).
 inline constexpr std::size_t kPageSize = 4096;
 
 // A fixed cache-line size rather than std::hardware_destructive_interference_size, which is 256 on
@@ -23,16 +26,20 @@ inline constexpr std::uintptr_t kChannelWindowBase = 0x9000'0000;
 
 // Free-running ring indices. 64-bit where a 64-bit atomic is a plain load/store (x86-64, AArch64), so
 // the index never wraps in practice; 32-bit where it is not (Cortex-M4 would call __atomic_load_8 and
-// would not be lock-free across address spaces). Both are correct across their own wrap because the
-// capacity is a power of two and every comparison is a modular difference.
+// would not be lock-free across address spaces; Cortex-M0+ has no atomics at all and uses the
+// PlainWord policy of shared_word.hpp). Both are correct across their own wrap because the capacity is
+// a power of two and every comparison is a modular difference. A ring shared between a 64-bit core and
+// a Cortex-M names std::uint32_t explicitly on both sides (the header records the width).
 using DefaultIndex =
     std::conditional_t<std::atomic<std::uint64_t>::is_always_lock_free, std::uint64_t, std::uint32_t>;
 
+// An index type the ring can share on this target: 32 or 64 bits, with an access policy (an always
+// lock-free std::atomic, or plain aligned words with barriers where the core has no atomics).
 template <typename I>
 concept RingIndex = (std::same_as<I, std::uint64_t> || std::same_as<I, std::uint32_t>) &&
-                    std::atomic<I>::is_always_lock_free;
+                    kIndexAccess<I> != IndexAccess::None;
 
-static_assert(RingIndex<DefaultIndex>, "the ring needs a lock-free index type on this target");
+static_assert(RingIndex<DefaultIndex>, "the ring needs an index access policy on this target (shared_word.hpp)");
 
 // Largest capacity an index type supports: the difference tail - head must stay below half the index
 // range so that "ran backwards" and "ran ahead" remain distinguishable.

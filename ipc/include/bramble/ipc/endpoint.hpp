@@ -37,7 +37,7 @@ template <RingIndex I>
   auto g = validate_header(base, size, spec);
   if (!g) return err(g.error());
   auto* bytes = static_cast<unsigned char*>(base);
-  // The parts start on page boundaries (validate_header checked the geometry): going through void*
+  // The parts start on granule boundaries (validate_header checked the geometry): going through void*
   // says so to -Wcast-align (GCC with -mstrict-align).
   auto* p = std::launder(static_cast<ProducerControl<I>*>(static_cast<void*>(bytes + g->producer.offset)));
   auto* c = std::launder(static_cast<ConsumerControl<I>*>(static_cast<void*>(bytes + g->consumer.offset)));

@@ -1,7 +1,7 @@
 // How a side that found its ring empty (or full) sleeps and how the peer wakes it.
 //
 // A notifier is one side's link to the peer: signal() wakes the peer, wait() blocks this side until the
-// peer signalled. Semantics are those of a kernel notification (DESIGN.md): a binary semaphore, so a
+// peer signalled. Semantics are those of a kernel notification (docs/syscalls.md): a binary semaphore, so a
 // signal sent before the wait is not lost, several signals before one wait collapse into one wake-up,
 // and a wait may return spuriously (the ring code always re-checks). Notifiers are small handles that
 // the ring handles keep a copy of.

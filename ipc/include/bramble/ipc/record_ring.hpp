@@ -215,10 +215,11 @@ private:
 };
 
 // The ring as a type: its spec and size, and the calls that lay it out and open either end.
-template <std::size_t N, RingIndex I = DefaultIndex>
+// G as for SpscRing: Granule::Page (kernel channels) or Granule::Line (compact firmware rings).
+template <std::size_t N, RingIndex I = DefaultIndex, Granule G = Granule::Page>
   requires RecordRingShape<N, I>
 struct RecordRing {
-  static constexpr RingSpec kSpec = record_ring_spec<N, I>();
+  static constexpr RingSpec kSpec = record_ring_spec<N, I, G>();
   static constexpr RingGeometry kGeometry = ring_geometry(kSpec);
   static constexpr std::size_t kBytes = kGeometry.total_size;
   static constexpr std::size_t kMaxPayload = N / 2 - sizeof(RecordHeader);

@@ -22,7 +22,7 @@ enum class Error : std::uint8_t {
   Detached,       // the handle was moved from
   // Layout validation (the mapping cannot be trusted, nothing was touched).
   NullBase,
-  Misaligned,     // base not page-aligned
+  Misaligned,     // base not aligned to the layout's granule (a page, or a cache line)
   MappingTooSmall,
   BadMagic,
   BadVersion,
@@ -38,6 +38,9 @@ enum class Error : std::uint8_t {
   // gets it once everything published before the close was read, the producer at its next refresh of
   // the consumer's index. Sticky.
   Closed,
+  // Layout validation, added with layout version 2 (last, so the values above keep their numbers): the
+  // header's granule (page or cache-line layout) is not the one this side was built for.
+  BadGranule,
 };
 
 [[nodiscard]] constexpr const char* error_name(Error e) {
@@ -62,6 +65,7 @@ enum class Error : std::uint8_t {
   case Error::BadTotalSize: return "BadTotalSize";
   case Error::PeerCorrupted: return "PeerCorrupted";
   case Error::Closed: return "Closed";
+  case Error::BadGranule: return "BadGranule";
   }
   return "?";
 }

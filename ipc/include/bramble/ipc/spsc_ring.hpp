@@ -210,11 +210,12 @@ private:
   std::size_t peeked_ = 0;
 };
 
-// The ring as a type: its spec and size, and the calls that lay it out and open either end.
-template <typename T, std::size_t N, RingIndex I = DefaultIndex>
-  requires ElementRingShape<T, N, I>
+// The ring as a type: its spec and size, and the calls that lay it out and open either end. G is the
+// layout's granule (layout.hpp): Page for the kernel's channels, Line for compact firmware rings.
+template <typename T, std::size_t N, RingIndex I = DefaultIndex, Granule G = Granule::Page>
+  requires ElementRingShape<T, N, I> && (alignof(T) <= granule_bytes(G))
 struct SpscRing {
-  static constexpr RingSpec kSpec = element_ring_spec<T, N, I>();
+  static constexpr RingSpec kSpec = element_ring_spec<T, N, I, G>();
   static constexpr RingGeometry kGeometry = ring_geometry(kSpec);
   static constexpr std::size_t kBytes = kGeometry.total_size;
   template <Notifier Nt = NoNotify> using Producer = RingProducer<T, N, Nt, I>;

@@ -6,23 +6,17 @@
 // is about to sleep or asleep. Publishing an index and announcing a sleep are a Dekker pair, so both
 // sides need a full fence between their store and their load (store-load order is the one release and
 // acquire do not give); then either the sleeper sees the new index or the waker sees the odd word.
+// full_fence() (shared_word.hpp) is that barrier on every target: DMB on Arm (ARMv6-M included),
+// MFENCE or a locked instruction on x86-64. (ThreadSanitizer does not model that fence; it still
+// checks the data through the acquire/release index pair, and the Promela model checks the fence.)
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 
 #include "bramble/ipc/config.hpp"
 #include "bramble/ipc/notifier.hpp"
 #include "bramble/ipc/result.hpp"
-
-// GCC 12 warns that ThreadSanitizer does not model atomic_thread_fence. TSan checks the data accesses
-// here through the acquire/release index pair, which it does model; the fences below order only the
-// sleep word against the index (store-load), which is what the Promela model checks instead.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wtsan"
-#define BRAMBLE_IPC_POP_DIAGNOSTICS
-#endif
+#include "bramble/ipc/shared_word.hpp"
 
 namespace bramble::ipc::detail {
 
@@ -37,12 +31,12 @@ template <RingIndex I> struct WakeState {
 
 // Waker side, called right after the release store that published our index.
 template <Notifier N, RingIndex I>
-inline void signal_if_sleeping(N& notifier, const std::atomic<I>& peer_seq, WakeState<I>& st) {
+inline void signal_if_sleeping(N& notifier, const SharedWord<I>& peer_seq, WakeState<I>& st) {
   if constexpr (PollingNotifier<N>) {
     (void)peer_seq;
     (void)st;
   } else {
-    std::atomic_thread_fence(std::memory_order_seq_cst);      // (a)
+    full_fence();                                             // (a)
     const I seq = peer_seq.load(std::memory_order_relaxed);   // (b)
     if ((seq & 1U) != 0 && seq != st.last_signalled) {        // (c)
       st.last_signalled = seq;
@@ -56,7 +50,7 @@ inline void signal_if_sleeping(N& notifier, const std::atomic<I>& peer_seq, Wake
 // `recheck()` re-reads the peer's index with acquire and returns Result<bool>: true when there is work
 // now (or an error when the value was hostile). Returns when the caller should try again.
 template <Notifier N, RingIndex I, typename Recheck>
-inline Result<void> sleep_until_work(N& notifier, std::atomic<I>& own_seq, WakeState<I>& st, Recheck recheck) {
+inline Result<void> sleep_until_work(N& notifier, SharedWord<I>& own_seq, WakeState<I>& st, Recheck recheck) {
   if constexpr (PollingNotifier<N>) {
     (void)own_seq;
     (void)st;
@@ -67,7 +61,7 @@ inline Result<void> sleep_until_work(N& notifier, std::atomic<I>& own_seq, WakeS
     st.own_seq = static_cast<I>(st.own_seq + 1);
     own_seq.store(st.own_seq, std::memory_order_relaxed);     // (1) odd: "about to sleep"
     ++st.sleeps;
-    std::atomic_thread_fence(std::memory_order_seq_cst);      // (2)
+    full_fence();                                             // (2)
     Result<bool> work = recheck();                            // (3) re-read the peer's index (acquire)
     if (!work.ok() || work.value()) {
       st.own_seq = static_cast<I>(st.own_seq + 1);
@@ -84,8 +78,3 @@ inline Result<void> sleep_until_work(N& notifier, std::atomic<I>& own_seq, WakeS
 }
 
 } // namespace bramble::ipc::detail
-
-#if defined(BRAMBLE_IPC_POP_DIAGNOSTICS)
-#pragma GCC diagnostic pop
-#undef BRAMBLE_IPC_POP_DIAGNOSTICS
-#endif
