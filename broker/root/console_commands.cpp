@@ -134,7 +134,7 @@ void Commands::mem() {
   out_.line("frames: %llu managed (%llu MiB), %llu free, %llu in use (task memory, stacks, page tables)",
             static_cast<ull>(frames), static_cast<ull>(frames * abi::kPageSize >> 20), static_cast<ull>(free),
             static_cast<ull>(frames - free));
-  out_.line("kernel: %llu frames (%llu KiB) outside the allocator: image, object pools, its own tables",
+  out_.line("kernel image: %llu frames (%llu KiB) outside the allocator: code, data, its own tables",
             static_cast<ull>(kernel), static_cast<ull>(kernel * abi::kPageSize >> 10));
   const auto quota = sys::cap_info(s_.boot().slot_memory);
   if (quota.ok()) {

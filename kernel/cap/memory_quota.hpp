@@ -1,17 +1,16 @@
 // MemoryQuota: the object behind a Memory ("untyped") capability, a budget of bytes its holders may
-// allocate frames and kernel objects from. The kernel charges the quota before it creates anything
-// (memory_allocate: the frame's page-rounded size; notification_create and task_create: the kernel
-// memory the object takes) and refunds it when the thing is destroyed, so a component can never hold
-// more memory than the quota it was given.
+// allocate frames and kernel objects from. The kernel charges a quota before it takes anything from
+// the frame allocator on its behalf (frames at their block size, task records, tables, stacks and
+// images, page tables, the object pages kernel records live in) and refunds it when the thing is
+// destroyed, so a component can never hold more memory than the quota it was given.
 //
 // Quotas nest: a sub-quota is charged in full to its parent when it is made and refunds it when it is
-// reclaimed, so a broker can split its budget among components. A quota whose last capability is
-// deleted is "detached": nothing new can be charged (nobody can name it), but the frames made from it
-// still refund it as they die; when it is detached and empty it is reclaimed (on_reclaimable, and its
-// limit goes back to its parent). memory_split makes sub-quotas (kernel/object/quota.hpp); its new
-// capability is a child of the memory capability it was split through (as every object made through a
-// memory capability is), so revoking or deleting that capability takes the sub-quota back together
-// with everything made from it.
+// reclaimed, so a broker can split its budget among components. Every object made through a memory
+// capability hangs below it in the derivation tree, so when a quota's last capability is deleted the
+// objects made through it are deleted first; the quota is then "detached" (nothing new can be charged:
+// nobody can name it) and is reclaimed once the last charge is refunded (a task ended by the deletion
+// releases its resources a little later), giving its limit back to its parent (on_reclaimable).
+// memory_split makes sub-quotas (kernel/object/quota.hpp).
 #pragma once
 
 #include "kernel/cap/cap_table.hpp"

@@ -23,7 +23,7 @@ foreach(board rpi4 rpi3 rpi4-clang rpi3-clang)
          --expect "  [0-9]+  sensor +-> logger +centralized +element +[0-9]+ +open +[1-9][0-9]* +[1-9][0-9]* "
          --expect "5 channels open"
          --expect "frames: [1-9][0-9]* managed \\([0-9]+ MiB\\), [1-9][0-9]* free, [1-9][0-9]* in use"
-         --expect "kernel: [1-9][0-9]* frames"
+         --expect "kernel image: [1-9][0-9]* frames"
          --expect "established centralized channel [0-9]+ uart -> console"
          --expect "established centralized channel [0-9]+ root -> console"
          --expect "bench: 20000 messages \\(64-byte slots"
