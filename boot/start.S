@@ -182,8 +182,13 @@ enable_mmu:
     msr     mair_el1, x0
     ldr     x0, =TCR_EL1_NO_IPS
     mrs     x1, id_aa64mmfr0_el1
-    and     x1, x1, #7              // PARange -> IPS: the output size the hardware supports
-    bfi     x0, x1, #32, #3
+    and     x2, x1, #7              // PARange -> IPS: the output size the hardware supports
+    bfi     x0, x2, #32, #3
+    ubfx    x2, x1, #4, #4          // ASIDBits: 0b0010 = 16-bit ASIDs supported, else keep AS = 0
+    cmp     x2, #2
+    b.eq    9f
+    bic     x0, x0, #(1 << TCR_EL1_AS_BIT)
+9:
     msr     tcr_el1, x0
     adr_l   x0, early_l1
     msr     ttbr0_el1, x0

@@ -36,9 +36,11 @@
 #define MAIR_EL1_VALUE 0x444FF
 
 /* TCR_EL1 without IPS: T0SZ = T1SZ = 25 (39-bit halves), 4 KiB granules (TG0 = 0b00, TG1 = 0b10),
- * table walks inner/outer write-back write-allocate, inner shareable (= mm::tcr_el1(0)). IPS [34:32]
- * is filled in from ID_AA64MMFR0_EL1.PARange at boot. */
-#define TCR_EL1_NO_IPS 0xB5193519
+ * table walks inner/outer write-back write-allocate, inner shareable, AS = 1 (16-bit ASIDs)
+ * (= mm::tcr_el1(0)). IPS [34:32] is filled in from ID_AA64MMFR0_EL1.PARange at boot, and AS is
+ * cleared there on a core whose ID_AA64MMFR0_EL1.ASIDBits [7:4] is not 0b0010 (16 bits). */
+#define TCR_EL1_NO_IPS 0x10B5193519
+#define TCR_EL1_AS_BIT 36
 
 /* Early translation descriptors (ARM ARM D8.3), 2 MiB level-2 blocks:
  *   Normal: valid, AttrIndx 0, SH inner (0b11 << 8), AF (1 << 10); executable (temporary).

@@ -47,13 +47,15 @@ static_assert(kMairEl1 == 0x0000'0000'0004'44FF);
 // --- TCR_EL1 for this layout (D19.2 TCR_EL1) ----------------------------------------------------------
 // T0SZ/T1SZ = 25; walks inner+outer write-back write-allocate cacheable and inner shareable (so table
 // writes need no cache clean once the MMU is on, only a DSB); TG0 = 4 KiB (0b00), TG1 = 4 KiB (0b10);
-// A1 = 0 (the ASID comes from TTBR0); AS = 0 (8-bit ASIDs). IPS (the physical address size) is the
-// caller's: 0b001 = 36 bits covers both Pis (Pi 4 "full 35-bit" peripherals at 0x4_7C00_0000).
+// A1 = 0 (the ASID comes from TTBR0); AS = 1 (16-bit ASIDs, see asid_allocator.hpp; boot clears it on
+// a core whose ID_AA64MMFR0_EL1.ASIDBits says 8). IPS (the physical address size) is the caller's:
+// 0b001 = 36 bits covers both Pis (Pi 4 "full 35-bit" peripherals at 0x4_7C00_0000).
+inline constexpr ktl::uint64_t kTcrAs16BitAsids = ktl::uint64_t{1} << 36;
 [[nodiscard]] constexpr ktl::uint64_t tcr_el1(ktl::uint64_t ips) {
   const ktl::uint64_t tsz = 64 - kVaBits;
   return (tsz << 0) | (ktl::uint64_t{0b01} << 8) | (ktl::uint64_t{0b01} << 10) | (ktl::uint64_t{0b11} << 12) |
          (ktl::uint64_t{0b00} << 14) | (tsz << 16) | (ktl::uint64_t{0b01} << 24) | (ktl::uint64_t{0b01} << 26) |
-         (ktl::uint64_t{0b11} << 28) | (ktl::uint64_t{0b10} << 30) | ((ips & 0b111) << 32);
+         (ktl::uint64_t{0b11} << 28) | (ktl::uint64_t{0b10} << 30) | ((ips & 0b111) << 32) | kTcrAs16BitAsids;
 }
 inline constexpr ktl::uint64_t kTcrIps36Bits = 0b001;
 

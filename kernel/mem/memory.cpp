@@ -180,6 +180,11 @@ void init(const BootInfo& info) {
   if (!frames.ok()) panic("mm: cannot create the frame allocator (error %u)", static_cast<unsigned>(frames.error()));
   g.frames.emplace(*frames);
 
+  // 16-bit ASIDs when boot could turn them on (start.S clears TCR_EL1.AS on an 8-bit core).
+  std::uint64_t tcr;
+  asm volatile("mrs %0, tcr_el1" : "=r"(tcr));
+  g.asids.set_limit((tcr & mm::kTcrAs16BitAsids) != 0 ? mm::AsidAllocator::kMaxAsids : mm::AsidAllocator::kAsids8Bit);
+
   g.forbidden[g.forbidden_count++] = PhysRange{0, 0x1000};
   g.forbidden[g.forbidden_count++] = l.kernel_image;
   if (info.dtb_size != 0) g.forbidden[g.forbidden_count++] = PhysRange{info.dtb_address, info.dtb_size};
@@ -189,12 +194,13 @@ void init(const BootInfo& info) {
   std::uint64_t ram_bytes = 0;
   for (std::size_t i = 0; i < l.ram_count; ++i) ram_bytes += l.ram[i].size;
   kprintf("mm: RAM %llu MiB in %zu range%s (%s), %llu free frames (%llu MiB), kernel image %llu KiB at 0x%llx, "
-          "%llu kernel table frames; MMU on, caches on, W^X\n",
+          "%llu kernel table frames; MMU on, caches on, W^X, %u-bit ASIDs\n",
           static_cast<unsigned long long>(ram_bytes >> 20), l.ram_count, l.ram_count == 1 ? "" : "s",
           l.ram_from_dtb ? "from the DTB" : "board default", static_cast<unsigned long long>(allocator().free_frames()),
           static_cast<unsigned long long>((allocator().free_frames() * 4096) >> 20),
           static_cast<unsigned long long>(l.kernel_image.size >> 10),
-          static_cast<unsigned long long>(l.kernel_image.base), static_cast<unsigned long long>(l.kernel_table_frames));
+          static_cast<unsigned long long>(l.kernel_image.base), static_cast<unsigned long long>(l.kernel_table_frames),
+          g.asids.limit() == mm::AsidAllocator::kMaxAsids ? 16u : 8u);
 }
 
 const Layout& layout() { return g.layout; }

@@ -22,6 +22,7 @@ AddressSpace make(Bench& b, AsidAllocator& asids) {
 
 TEST_CASE("ASIDs: 1..255 handed out lowest first, reused after free, 0 never, errors for bad frees") {
   AsidAllocator asids;
+  asids.set_limit(AsidAllocator::kAsids8Bit); // a core with 8-bit ASIDs
   for (unsigned expected = 1; expected < 256; ++expected) CHECK(*asids.allocate() == expected);
   CHECK(asids.allocate().error() == MmError::NoAsid);
   CHECK(asids.used() == 255);
@@ -32,6 +33,19 @@ TEST_CASE("ASIDs: 1..255 handed out lowest first, reused after free, 0 never, er
   CHECK(asids.free(256).error() == MmError::NotOwned);
   CHECK(*asids.allocate() == 7);
   CHECK(*asids.allocate() == 42);
+}
+
+TEST_CASE("16-bit ASIDs: 65,535 spaces, the top one in TTBR0's whole ASID field") {
+  AsidAllocator asids; // the default: the 16-bit ASIDs of every core Bramble runs on
+  CHECK(asids.limit() == AsidAllocator::kMaxAsids);
+  unsigned last = 0;
+  for (unsigned n = 1; n < AsidAllocator::kMaxAsids; ++n) last = *asids.allocate();
+  CHECK(last == 0xFFFF);
+  CHECK(asids.used() == 65535);
+  CHECK(asids.allocate().error() == MmError::NoAsid);
+  REQUIRE(asids.free(300).ok());
+  CHECK(*asids.allocate() == 300); // a freed one in a word past the first is found again
+  CHECK(ttbr_value(0x1000, 0xFFFF) == (std::uint64_t{0xFFFF} << 48 | 0x1000));
 }
 
 TEST_CASE("create gives each space a root and an ASID, ttbr0_value is root | ASID << 48") {
@@ -120,6 +134,7 @@ TEST_CASE("two spaces share a frame at 0x9000_0000 and see each other's writes, 
 TEST_CASE("destroying spaces frees their tables and ASIDs: counters back to the start") {
   Bench b;
   AsidAllocator asids;
+  asids.set_limit(AsidAllocator::kAsids8Bit); // exhausting 65,535 would take 200k frames here
   const auto free_at_start = b.frames.free_frames();
   std::vector<AddressSpace> spaces;
   for (int i = 0; i < 255; ++i) {

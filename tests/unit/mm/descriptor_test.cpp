@@ -25,8 +25,9 @@ TEST_CASE("MAIR_EL1: Attr0 Normal WB RA/WA 0xFF, Attr1 Normal NC 0x44, Attr2 Dev
 
 TEST_CASE("TCR_EL1 for 39-bit halves with 4 KiB granules and a 36-bit physical address size") {
   // T0SZ=25 [5:0]=0x19, IRGN0=01 [9:8], ORGN0=01 [11:10], SH0=11 [13:12], TG0=00 [15:14],
-  // T1SZ=25 [21:16], IRGN1=01 [25:24], ORGN1=01 [27:26], SH1=11 [29:28], TG1=10 [31:30], IPS=001 [34:32].
-  CHECK(tcr_el1(kTcrIps36Bits) == 0x0000'0001'B519'3519);
+  // T1SZ=25 [21:16], IRGN1=01 [25:24], ORGN1=01 [27:26], SH1=11 [29:28], TG1=10 [31:30], IPS=001 [34:32],
+  // AS=1 [36] (16-bit ASIDs).
+  CHECK(tcr_el1(kTcrIps36Bits) == 0x0000'0011'B519'3519);
   CHECK(ttbr_value(0x4000'0000, 5) == 0x0005'0000'4000'0000);
   CHECK(kKernelHalfBase == 0xFFFF'FF80'0000'0000);
 }

@@ -25,6 +25,14 @@ int child_main(Word argument) {
   case kIdle: return 0;
   case kExhaust: return exhaust(image);
   case kBurn: return burn();
+  case kManyTasks: {
+    // Tasks that are never started; they go when this task ends (they hang below its memory capability).
+    Word made = 0;
+    for (; made < kManyTaskCount; ++made) {
+      if (!sys::task_create(kChildTaskCreate, kChildMemory, image, abi::kMinTaskSlots, 1, 0).ok()) break;
+    }
+    return static_cast<int>(made);
+  }
   default: return -1;
   }
 }

@@ -46,6 +46,31 @@ void create_errors(const Env& env, Word signal_only_wait) {
   CHECK_OK(sys::cap_delete(weak_mem));
 }
 
+// The only limit on tasks is memory: a child makes kManyTaskCount tasks (each with an address space
+// and so an ASID of its own) from the smallest program image, and the quota comes back when it ends.
+void many_tasks(const Env& env) {
+  const abi::BootInfo& boot = *env.root.boot;
+  Word smallest = env.root.image;
+  for (Word i = 0; i < boot.image_count; ++i) {
+    if (boot.images[i].size < boot.images[smallest].size) smallest = i;
+  }
+  const Word used = quota_used(env);
+  const Word ended_copy = mint(env.ended, abi::kRightSignal, 0x8);
+  const SyscallResult made = task::create(env.root, kExhaustSlots, kChildPriority, ended_copy);
+  if (!CHECK_OK(made).ok()) return;
+  const Word child = made.r1;
+  CHECK_OK(sys::cap_insert_into(child, kChildTaskCreate, env.root.task_create, abi::kRightControl, 0));
+  CHECK_OK(sys::cap_insert_into(child, kChildMemory, env.root.memory, abi::kRightControl, 0));
+  CHECK_OK(sys::task_start(child, kManyTasks | (smallest << kImageShift)));
+  CHECK_EQ(task::wait_for(env.ended, 0x8), abi::kTaskEndedExit | 0x8);
+  const SyscallResult status = CHECK_OK(sys::task_status(child));
+  bramble::user::print("syscall_errors: one child made %llu tasks\n", static_cast<unsigned long long>(status.r2));
+  CHECK_EQ(status.r2, kManyTaskCount);
+  CHECK_OK(sys::cap_delete(child));
+  CHECK_OK(sys::cap_delete(ended_copy));
+  CHECK_EQ(quota_used(env), used);
+}
+
 } // namespace
 
 void test_task_calls(const Env& env) {
@@ -75,6 +100,8 @@ void test_task_calls(const Env& env) {
     CHECK_EQ(status.r2, 0); // InvalidPriority for its priority + 1, success for its own
     CHECK_OK(sys::cap_delete(creator));
   }
+
+  many_tasks(env);
 
   check::section("task_start");
   const Word no_control = mint(child, abi::kRightGrant | abi::kRightAudit, 0);
