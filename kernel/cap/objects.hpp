@@ -18,16 +18,19 @@ public:
   [[nodiscard]] ktl::uint64_t physical_address() const { return physical_address_; }
   [[nodiscard]] ktl::uint64_t size() const { return size_; }
   [[nodiscard]] MemoryQuota* quota() const { return quota_; }
+  // Board MMIO rather than RAM: mapped as Device memory, never executable, never a ring.
+  [[nodiscard]] bool device() const { return device_; }
 
 protected:
-  FrameObject(ktl::uint64_t physical_address, ktl::uint64_t size, MemoryQuota* quota)
-      : KernelObject(kType), physical_address_(physical_address), size_(size), quota_(quota) {}
+  FrameObject(ktl::uint64_t physical_address, ktl::uint64_t size, MemoryQuota* quota, bool device = false)
+      : KernelObject(kType), physical_address_(physical_address), size_(size), quota_(quota), device_(device) {}
   ~FrameObject() = default;
 
 private:
   ktl::uint64_t physical_address_;
   ktl::uint64_t size_;
   MemoryQuota* quota_;
+  bool device_;
 };
 
 // A task as the capability layer sees it: its table and priority. A task that has ended keeps its

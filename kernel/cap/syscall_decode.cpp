@@ -38,6 +38,13 @@ struct Quota {
   FrameObject* frame = &checked_object<FrameObject>(*frame_cap);
   BRAMBLE_TRY_VOID(check_user_range(vaddr, frame->size(), caller.limits));
   BRAMBLE_TRY_VOID(check_map_perms(perms, *frame_cap));
+  // A capability maps its frame once (its kernel word names the mapping): copy it to map twice.
+  if (frame_cap->kernel_word() != 0) return err(Error::AlreadyMapped);
+  const bool in_window = vaddr >= caller.limits.channel_window_base && vaddr < caller.limits.channel_window_end;
+  const bool execute = (perms & abi::kMapExecute) != 0;
+  if (in_window && execute) return err(Error::InvalidPermissions);
+  if (frame->device() && in_window) return err(Error::InvalidAddress); // rings are Normal memory
+  if (frame->device() && execute) return err(Error::InvalidPermissions);
   return MemoryMapArgs{task, frame_cap, frame, vaddr, perms};
 }
 

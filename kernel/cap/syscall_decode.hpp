@@ -30,6 +30,9 @@ struct DecodeLimits {
   ktl::uint64_t max_priority;      // highest priority this caller may give a task (<= abi::kMaxPriority)
   ktl::uint64_t max_task_slots;    // largest capability table task_create may ask for
   ktl::uint64_t task_cost;         // quota bytes a task costs at least on top of its table's block
+  // The channel window [base, end): shared rings only, never executable, never device memory.
+  ktl::uint64_t channel_window_base = 0;
+  ktl::uint64_t channel_window_end = 0;
 };
 
 struct Caller {
@@ -74,6 +77,9 @@ struct MemoryAllocateArgs {
 };
 [[nodiscard]] Result<MemoryAllocateArgs> decode_memory_allocate(const SyscallArgs& call, Caller caller);
 
+// Everything about the arguments is checked here (range, permissions and rights, the capability not
+// mapping yet, the channel window's and device memory's rules); what is left for the invoke step is
+// what only the address space knows (a page already mapped there) and paying for it.
 struct MemoryMapArgs {
   TaskObject* task; // nullptr: the caller's own address space (memory_map)
   Capability* frame_cap;

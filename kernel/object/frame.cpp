@@ -91,7 +91,7 @@ void Frame::on_capability_moved(const cap::Capability&, const cap::Capability& t
 
 void Frame::on_last_capability_deleted() {
   --g_frames;
-  if (device_) {
+  if (device()) {
     if (console_) console::set_quiet(false); // the driver is gone: the kernel speaks again
     g_device_frames.destroy(this);
     return;
@@ -104,19 +104,14 @@ void Frame::on_last_capability_deleted() {
 }
 
 cap::Result<void> map_frame(Task& task, cap::Capability& cap, std::uint64_t vaddr, abi::MapPerms perms) {
-  auto* frame = cap::object_cast<Frame>(cap.object());
-  if (frame == nullptr) return err(Error::WrongType);
-  if (record_of(cap) != nullptr) return err(Error::AlreadyMapped);
-  const std::uint64_t size = mm::align_up(frame->size(), abi::kPageSize);
+  const auto& frame = static_cast<const Frame&>(*cap.object()); // decode checked the type
+  const std::uint64_t size = mm::align_up(frame.size(), abi::kPageSize);
   const bool in_window = vaddr >= mm::kChannelWindowBase && vaddr < mm::kChannelWindowEnd;
-  if (in_window && (perms & abi::kMapExecute) != 0) return err(Error::InvalidPermissions);
-  if (frame->device() && in_window) return err(Error::InvalidAddress); // rings are Normal memory
-  if (frame->device() && (perms & abi::kMapExecute) != 0) return err(Error::InvalidPermissions);
   Mapping* m = BRAMBLE_TRY(make_record<Mapping>(*task.quota));
   mm::AddressSpace& space = task.space();
-  const mm::MemType type = frame->device() ? mm::MemType::Device : mm::MemType::Normal;
-  auto r = in_window ? space.map_channel(vaddr, frame->physical_address(), size, perms_for(perms))
-                     : space.map(vaddr, frame->physical_address(), size, perms_for(perms), type);
+  const mm::MemType type = frame.device() ? mm::MemType::Device : mm::MemType::Normal;
+  auto r = in_window ? space.map_channel(vaddr, frame.physical_address(), size, perms_for(perms))
+                     : space.map(vaddr, frame.physical_address(), size, perms_for(perms), type);
   if (!r.ok()) {
     destroy_record(m);
     return err(map_error(r.error()));

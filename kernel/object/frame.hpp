@@ -22,7 +22,7 @@ class Frame final : public cap::FrameObject {
 public:
   Frame(mm::PhysAddr pa, unsigned order, std::uint64_t size, cap::MemoryQuota* quota, std::uint64_t charged,
         bool device = false, bool console = false)
-      : FrameObject(pa, size, quota), order_(order), charged_(charged), device_(device), console_(console) {}
+      : FrameObject(pa, size, quota, device), order_(order), charged_(charged), console_(console) {}
   ~Frame() = default;
 
   // memory_allocate's invoke step: a block from the frame allocator and the frame's record, both
@@ -39,12 +39,10 @@ public:
   void on_last_capability_deleted() override;
 
   [[nodiscard]] unsigned order() const { return order_; }
-  [[nodiscard]] bool device() const { return device_; }
 
 private:
   unsigned order_;
   std::uint64_t charged_;
-  bool device_;
   bool console_;
 };
 
@@ -59,8 +57,9 @@ struct Mapping {
   Mapping* prev = nullptr;
 };
 
-// Maps `cap`'s frame into `task` at vaddr and records it in the capability. Checks first (already
-// mapped through this capability, range or overlap problems, no record free), then maps.
+// memory_map's invoke step, after decode checked every argument: maps `cap`'s frame into `task` at
+// vaddr and records it in the capability. AlreadyMapped when a page there is mapped; QuotaExceeded /
+// OutOfMemory when the task's quota cannot pay for the record or the page tables.
 [[nodiscard]] cap::Result<void> map_frame(Task& task, cap::Capability& cap, std::uint64_t vaddr, abi::MapPerms perms);
 // Removes the mapping of `task` that starts at vaddr (NotMapped if there is none).
 [[nodiscard]] cap::Result<void> unmap_at(Task& task, std::uint64_t vaddr);

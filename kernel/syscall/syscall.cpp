@@ -88,7 +88,9 @@ cap::DecodeLimits g_limits{mm::kUserBase,
                            loader::embedded_programs().size(),
                            0,
                            kMaxTaskSlots,
-                           abi::kTaskRecordCharge + abi::kUserStackSize};
+                           abi::kTaskRecordCharge + abi::kUserStackSize,
+                           mm::kChannelWindowBase,
+                           mm::kChannelWindowEnd};
 
 const cap::DecodeLimits& limits_for(const Task& self) {
   g_limits.max_priority = self.priority();

@@ -51,7 +51,8 @@ private:
 // A frame whose destruction refunds its quota, as the kernel's will.
 class FakeFrame final : public FrameObject {
 public:
-  FakeFrame(std::uint64_t phys, std::uint64_t size, MemoryQuota* quota) : FrameObject(phys, size, quota) {}
+  FakeFrame(std::uint64_t phys, std::uint64_t size, MemoryQuota* quota, bool device = false)
+      : FrameObject(phys, size, quota, device) {}
   void on_last_capability_deleted() override {
     ++destroyed;
     if (quota() != nullptr) quota()->refund(size());

@@ -24,6 +24,8 @@ constexpr DecodeLimits kLimits{
     .max_priority = 10,
     .max_task_slots = 256,
     .task_cost = 2 * kPage,
+    .channel_window_base = 0x9000'0000,
+    .channel_window_end = 0xA000'0000,
 };
 
 // Slots of the caller's table in the fixture.
@@ -198,6 +200,27 @@ TEST_CASE("memory_split") {
   Fixture g;
   g.weaken(kQuota, kRightGrant | kRightAudit);
   CHECK(decode_error(g, call(Syscall::memory_split, kQuota, kPage)) == code(Error::InsufficientRights));
+}
+
+TEST_CASE("memory_map: every argument rule is decode's (mapped once, the window, device memory)") {
+  Fixture f;
+  // Execute is never allowed in the channel window; outside it, a readable executable mapping is fine.
+  CHECK(decode_error(f, call(Syscall::memory_map, kFrame, 0x9000'0000, kMapRead | kMapExecute)) ==
+        code(Error::InvalidPermissions));
+  CHECK(decode_error(f, call(Syscall::memory_map, kFrame, 0x4000'0000, kMapRead | kMapExecute)) == kSuccess);
+  // A capability that already maps its frame (its kernel word names the mapping).
+  f.t.storage[kFrame].set_kernel_word(0x1234);
+  CHECK(decode_error(f, call(Syscall::memory_map, kFrame, 0x4000'0000, kMapRead)) == code(Error::AlreadyMapped));
+  CHECK(decode_error(f, call(Syscall::memory_map_into, kTask, kFrame, 0x4000'0000, kMapRead)) ==
+        code(Error::AlreadyMapped));
+  f.t.storage[kFrame].set_kernel_word(0);
+  // Device memory: never in the window, never executable.
+  FakeFrame mmio(0xFE20'1000, kPage, nullptr, true);
+  invoke_install(decode_install(f.t.table, kFirstFree, mmio).value());
+  CHECK(decode_error(f, call(Syscall::memory_map, kFirstFree, 0x9000'0000, kMapRead)) == code(Error::InvalidAddress));
+  CHECK(decode_error(f, call(Syscall::memory_map, kFirstFree, 0x4000'0000, kMapRead | kMapExecute)) ==
+        code(Error::InvalidPermissions));
+  CHECK(decode_error(f, call(Syscall::memory_map, kFirstFree, 0x4000'0000, kMapRead | kMapWrite)) == kSuccess);
 }
 
 TEST_CASE("memory_map and memory_map_into") {
