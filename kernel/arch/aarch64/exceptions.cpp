@@ -6,12 +6,8 @@
 #include "kernel/arch/aarch64/uaccess.hpp"
 #include "kernel/abi/boot_info.hpp"
 #include "kernel/console.hpp"
-#include "kernel/irq.hpp"
-#include "kernel/syscall/syscall.hpp"
-#include "kernel/task/scheduler.hpp"
-#include "kernel/task/task.hpp"
 #include "kernel/log.hpp"
-#include "kernel/test/harness.hpp"
+#include "kernel/trap.hpp"
 
 extern "C" char exception_vectors[];
 struct ExceptionTableEntry {
@@ -76,24 +72,16 @@ abi::FaultReason reason_for(std::uint32_t ec) {
   return abi::FaultReason::UndefinedInstruction;
 }
 
-// An exception from EL0 other than a system call: an interrupt, or a fault that kills the task alone.
+// An exception from EL0 other than a system call: an interrupt, or a fault, decoded for the kernel.
 void from_user(arch::ExceptionFrame& frame, std::uint32_t index) {
-  kobj::Task* task = sched::current();
-  const auto kind = arch::vector_kind(index);
-  if (kind == arch::VectorKind::Irq) {
-    irq::dispatch();
-  } else if (task != nullptr) {
-    // A system call never gets here (exception_dispatch takes it first): anything else kills the task.
-    const arch::Esr esr = arch::Esr::decode(frame.esr);
-    kprintf("kernel: task '%s' killed: %s", task->name, arch::exception_class_name(esr.ec));
-    if (arch::is_abort(esr.ec)) {
-      kprintf(", %s at 0x%llx", arch::fault_status_name(esr.iss), static_cast<unsigned long long>(frame.far));
-    }
-    kprintf(" (ELR 0x%llx, ESR 0x%llx)\n", static_cast<unsigned long long>(frame.elr),
-            static_cast<unsigned long long>(frame.esr));
-    kobj::end_task(*task, abi::TaskState::Faulted, static_cast<std::uint64_t>(reason_for(esr.ec)), frame.esr);
+  if (arch::vector_kind(index) == arch::VectorKind::Irq) {
+    trap::interrupt_from_user(frame);
+    return;
   }
-  sched::exit_to_user(frame);
+  const arch::Esr esr = arch::Esr::decode(frame.esr);
+  const bool abort = arch::is_abort(esr.ec);
+  trap::user_fault(frame, reason_for(esr.ec), arch::exception_class_name(esr.ec),
+                   abort ? arch::fault_status_name(esr.iss) : nullptr, abort ? frame.far : 0);
 }
 
 } // namespace
@@ -102,13 +90,10 @@ extern "C" void exception_dispatch(bramble::arch::ExceptionFrame* frame, std::ui
   using namespace bramble;
   const auto index = static_cast<std::uint32_t>(vector_index);
   // The system call first, branch-light: an svc (ESR_EL1.EC 0x15, ARM ARM D17.2.37) from AArch64 EL0
-  // (vector 8, lower EL synchronous) while a task runs. Everything else takes the general path.
+  // (vector 8, lower EL synchronous). Everything else takes the general path.
   if (index == kLowerA64Synchronous && arch::Esr::decode(frame->esr).ec == arch::ec::kSvc64) [[likely]] {
-    if (kobj::Task* task = sched::current(); task != nullptr) [[likely]] {
-      syscall::handle(*frame, *task);
-      sched::exit_to_user(*frame);
-      return;
-    }
+    trap::system_call(*frame);
+    return;
   }
   const auto kind = arch::vector_kind(index);
   const auto source = arch::vector_source(index);
@@ -117,7 +102,7 @@ extern "C" void exception_dispatch(bramble::arch::ExceptionFrame* frame, std::ui
     return;
   }
   if (kind == arch::VectorKind::Irq) {
-    irq::dispatch();
+    trap::interrupt_in_kernel();
     return;
   }
   if (kind == arch::VectorKind::Synchronous && semihosting::handle_undefined_trap(*frame)) return;
@@ -131,6 +116,5 @@ extern "C" void exception_dispatch(bramble::arch::ExceptionFrame* frame, std::ui
   }
   console::set_quiet(false);
   arch::print_exception_report(*frame, index);
-  kprintf("*** system halted\n");
-  test::finish(test::ExitCode::Panic);
+  trap::kernel_fault();
 }

@@ -1,0 +1,42 @@
+#include "kernel/trap.hpp"
+
+#include "kernel/console.hpp"
+#include "kernel/irq.hpp"
+#include "kernel/log.hpp"
+#include "kernel/syscall/syscall.hpp"
+#include "kernel/task/scheduler.hpp"
+#include "kernel/task/task.hpp"
+#include "kernel/test/harness.hpp"
+
+namespace bramble::trap {
+
+void system_call(arch::ExceptionFrame& frame) {
+  if (kobj::Task* task = sched::current(); task != nullptr) [[likely]] syscall::handle(frame, *task);
+  sched::exit_to_user(frame);
+}
+
+void interrupt_from_user(arch::ExceptionFrame& frame) {
+  irq::dispatch();
+  sched::exit_to_user(frame);
+}
+
+void interrupt_in_kernel() { irq::dispatch(); }
+
+void user_fault(arch::ExceptionFrame& frame, abi::FaultReason reason, const char* what, const char* how,
+                std::uint64_t address) {
+  if (kobj::Task* task = sched::current(); task != nullptr) {
+    kprintf("kernel: task '%s' killed: %s", task->name, what);
+    if (how != nullptr) kprintf(", %s at 0x%llx", how, static_cast<unsigned long long>(address));
+    kprintf(" (ELR 0x%llx, ESR 0x%llx)\n", static_cast<unsigned long long>(frame.elr),
+            static_cast<unsigned long long>(frame.esr));
+    kobj::end_task(*task, abi::TaskState::Faulted, static_cast<std::uint64_t>(reason), frame.esr);
+  }
+  sched::exit_to_user(frame);
+}
+
+void kernel_fault() {
+  kprintf("*** system halted\n");
+  test::finish(test::ExitCode::Panic);
+}
+
+} // namespace bramble::trap
