@@ -21,6 +21,7 @@ target_sources(kernel PRIVATE
   ${PROJECT_SOURCE_DIR}/kernel/test/mm_scenarios.cpp
   ${PROJECT_SOURCE_DIR}/kernel/mem/memory.cpp
   ${PROJECT_SOURCE_DIR}/kernel/trap.cpp
+  ${PROJECT_SOURCE_DIR}/kernel/platform.cpp
   ${PROJECT_SOURCE_DIR}/kernel/object/records.cpp
   ${PROJECT_SOURCE_DIR}/kernel/object/quota.cpp
   ${PROJECT_SOURCE_DIR}/kernel/object/frame.cpp

@@ -1,11 +1,12 @@
 // Raspberry Pi 3 Model B (BCM2837) and QEMU's raspi3b: constants and driver choices.
 // Addresses: BCM2835 ARM Peripherals (bus 0x7E.. = ARM 0x3F..), QA7 (BCM2836 local controller) and
-// PLATFORM.md (measured under QEMU 10).
+// docs/platform.md (measured under QEMU 10).
 #pragma once
 
 #include <cstdint>
 
 #include "board_layout.h"
+#include "board/board_concept.hpp"
 
 #include "drivers/bcm2836_intc.hpp"
 #include "drivers/gpio.hpp"
@@ -56,5 +57,6 @@ struct Rpi3 {
 };
 
 using Board = Rpi3;
+static_assert(BoardType<Board>, "board/board_concept.hpp lists what a board must provide");
 
 } // namespace bramble::board

@@ -1,11 +1,12 @@
 // Raspberry Pi 4 Model B (BCM2711) and QEMU's raspi4b: constants and driver choices.
 // Addresses: BCM2711 ARM Peripherals (low-peripheral mode, the Pi 4 firmware's default) and
-// PLATFORM.md (measured under QEMU 10).
+// docs/platform.md (measured under QEMU 10).
 #pragma once
 
 #include <cstdint>
 
 #include "board_layout.h"
+#include "board/board_concept.hpp"
 
 #include "drivers/gic400.hpp"
 #include "drivers/gpio.hpp"
@@ -58,5 +59,6 @@ struct Rpi4 {
 };
 
 using Board = Rpi4;
+static_assert(BoardType<Board>, "board/board_concept.hpp lists what a board must provide");
 
 } // namespace bramble::board

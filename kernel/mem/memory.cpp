@@ -1,11 +1,11 @@
 #include "kernel/mem/memory.hpp"
 
-#include "board.hpp"
 #include "kernel/arch/aarch64/memory_layout.hpp"
 #include "kernel/fdt/fdt.hpp"
 #include "lib/lazy.hpp"
 #include "kernel/log.hpp"
 #include "kernel/panic.hpp"
+#include "kernel/platform.hpp"
 #include "mm/arch_aarch64.hpp"
 
 #include "boot/sysregs.h"
@@ -18,7 +18,6 @@ void mmu_replace_ttbr1(std::uint64_t ttbr1);
 namespace bramble::kmem {
 namespace {
 
-using board::Board;
 using mm::PhysRange;
 
 static_assert(mm::kMairEl1 == MAIR_EL1_VALUE, "boot/sysregs.h and mm/descriptor.hpp disagree on MAIR_EL1");
@@ -84,7 +83,7 @@ void find_ram(const BootInfo& info, fdt::Range* reserved, std::size_t& reserved_
     }
   }
   if (l.ram_count == 0) {
-    l.ram[0] = PhysRange{Board::kDefaultRamBase, Board::kDefaultRamSize};
+    l.ram[0] = PhysRange{platform::default_ram().base, platform::default_ram().size};
     l.ram_count = 1;
   }
 }
@@ -149,18 +148,17 @@ void init(const BootInfo& info) {
                                      mm::PhysWindow{arch::kKernelVirtualBase});
   if (!table.ok()) panic("mm: cannot create the kernel table (error %u)", static_cast<unsigned>(table.error()));
   g.kernel_table.emplace(*table);
+  const PhysRange devices{platform::device_window().base, platform::device_window().size};
   for (std::size_t i = 0; i < l.ram_count; ++i) {
     // RAM that overlaps the device window (it should not) is left to the device mapping.
     PhysRange r = l.ram[i];
-    if (r.base >= Board::kDeviceWindowStart && r.base < Board::kDeviceWindowEnd) continue;
-    if (r.base < Board::kDeviceWindowStart && r.end() > Board::kDeviceWindowStart) {
-      r.size = Board::kDeviceWindowStart - r.base;
-    }
+    if (r.base >= devices.base && r.base < devices.end()) continue;
+    if (r.base < devices.base && r.end() > devices.base) r.size = devices.base - r.base;
     l.ram[i] = r;
     map_ram_range(r);
   }
-  map_or_panic(arch::phys_to_virt_address(Board::kDeviceWindowStart), Board::kDeviceWindowStart,
-               Board::kDeviceWindowEnd - Board::kDeviceWindowStart, mm::kKernelReadWrite, mm::MemType::Device);
+  map_or_panic(arch::phys_to_virt_address(devices.base), devices.base, devices.size, mm::kKernelReadWrite,
+               mm::MemType::Device);
   l.kernel_table_frames = g.kernel_pool.used();
   switch_to_final_tables();
 
@@ -170,7 +168,7 @@ void init(const BootInfo& info) {
   reserved[n++] = PhysRange{0, 0x1000}; // the spin table the firmware's stub polls
   reserved[n++] = l.kernel_image;
   if (info.dtb_size != 0) reserved[n++] = PhysRange{info.dtb_address, info.dtb_size};
-  reserved[n++] = PhysRange{Board::kDeviceWindowStart, Board::kDeviceWindowEnd - Board::kDeviceWindowStart};
+  reserved[n++] = devices;
   for (std::size_t i = 0; i < dtb_reserved_count && n < 16; ++i) {
     reserved[n++] = PhysRange{dtb_reserved[i].base, dtb_reserved[i].size};
   }

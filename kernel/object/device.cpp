@@ -1,25 +1,24 @@
 #include "kernel/object/device.hpp"
 
-#include "board.hpp"
 #include "kernel/cap/cap_ops.hpp"
 #include "kernel/console.hpp"
 #include "kernel/irq.hpp"
 #include "kernel/object/frame.hpp"
 #include "kernel/object/notification.hpp"
 #include "kernel/object/pool.hpp"
+#include "kernel/platform.hpp"
 
 namespace bramble::kobj {
 namespace {
 
 using abi::Error;
-using board::Board;
 
 Pool<IrqHandler, 16> g_handlers;
 
 void on_line(std::uint32_t, void* context) { static_cast<IrqHandler*>(context)->fire(); }
 
 bool line_for_user(std::uint64_t line) {
-  for (const auto& d : Board::kDevices) {
+  for (const auto& d : platform::devices()) {
     if (d.irq != drivers::kNoDeviceIrq && d.irq == line) return true;
   }
   return false;
@@ -66,10 +65,10 @@ cap::Result<IrqHandler*> create_irq_handler(std::uint64_t line, cap::Capability&
 }
 
 cap::Result<Frame*> create_device_frame(std::uint64_t device) {
-  constexpr std::size_t kCount = sizeof(Board::kDevices) / sizeof(Board::kDevices[0]);
-  if (device >= kCount) return err(Error::InvalidDevice);
-  const auto& d = Board::kDevices[device];
-  return Frame::create_device(d.base, d.size, device == Board::kConsoleDevice);
+  const auto devices = platform::devices();
+  if (device >= devices.size()) return err(Error::InvalidDevice);
+  const auto& d = devices[device];
+  return Frame::create_device(d.base, d.size, device == platform::console_device());
 }
 
 void sweep_irq_handlers() {

@@ -1,6 +1,5 @@
 #include "kernel/task/root.hpp"
 
-#include "board.hpp"
 #include "kernel/arch/aarch64/memory_layout.hpp"
 #include "kernel/arch/aarch64/pmu.hpp"
 #include "kernel/arch/aarch64/semihosting.hpp"
@@ -15,6 +14,7 @@
 #include "kernel/object/records.hpp"
 #include "kernel/object/registry.hpp"
 #include "kernel/panic.hpp"
+#include "kernel/platform.hpp"
 #include "kernel/abi/syscalls.hpp"
 #include "kernel/task/scheduler.hpp"
 #include "kernel/task/task.hpp"
@@ -111,10 +111,10 @@ void create(const char* program, const BootInfo& info) {
     copy_string(boot.images[i].name, abi::kImageNameLength, programs[i].name);
     boot.images[i].size = programs[i].size;
   }
-  copy_string(boot.board, sizeof boot.board, board::Board::kName);
+  copy_string(boot.board, sizeof boot.board, platform::board_name());
   boot.slot_irq_control = 5;
   boot.first_free_slot = 6;
-  for (const auto& d : board::Board::kDevices) {
+  for (const auto& d : platform::devices()) {
     if (boot.device_count == abi::kMaxBootDevices) break;
     abi::BootDevice& out = boot.devices[boot.device_count++];
     copy_string(out.name, sizeof out.name, d.name);
