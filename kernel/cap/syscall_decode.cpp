@@ -203,6 +203,7 @@ Result<ShmemRegisterArgs> decode_shmem_register(const SyscallArgs& call, Caller 
   Capability* registry = BRAMBLE_TRY(lookup_registry(call.arg[0], call.arg[1], abi::kRightWrite, caller));
   // Registering publishes both capabilities to whoever may query the name: that needs Grant.
   Capability* frame = BRAMBLE_TRY(caller.caps.lookup(call.arg[2], CapType::Frame, abi::kRightGrant));
+  if (checked_object<FrameObject>(*frame).device()) return err(Error::WrongType); // device memory is no ring
   Capability* notification = BRAMBLE_TRY(caller.caps.lookup(call.arg[3], CapType::Notification, abi::kRightGrant));
   return ShmemRegisterArgs{registry, call.arg[1], frame, notification};
 }

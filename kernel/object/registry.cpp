@@ -1,7 +1,6 @@
 #include "kernel/object/registry.hpp"
 
 #include "kernel/cap/cap_ops.hpp"
-#include "kernel/cap/objects.hpp"
 #include "kernel/object/records.hpp"
 
 namespace bramble::kobj {
@@ -28,8 +27,6 @@ cap::Result<void> ShmemRegistry::publish(std::uint64_t name, cap::Capability& fr
   for (Entry* e = first_; e != nullptr; e = e->next) {
     if (e->live() && e->name == name) return err(Error::NameExists);
   }
-  const auto* ram = cap::object_cast<cap::FrameObject>(frame.object());
-  if (ram == nullptr || ram->quota() == nullptr) return err(Error::WrongType); // device memory is no ring
   Entry* e = BRAMBLE_TRY(make_record<Entry>(payer, name));
   auto f = cap::decode_derive(frame, e->frame(), frame.rights(), abi::kNoBadge);
   auto n = cap::decode_derive(notification, e->notification(), notification.rights(), abi::kNoBadge);

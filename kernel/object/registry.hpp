@@ -24,8 +24,8 @@ public:
   ~ShmemRegistry() = default;
   void on_last_capability_deleted() override {} // the kernel's singleton lives for ever
 
-  // Checks (NameExists; WrongType for a device frame, which is no ring memory), then publishes copies
-  // of frame and notification in an entry charged to `payer` (QuotaExceeded, OutOfMemory).
+  // Checks (NameExists), then publishes copies of frame and notification in an entry charged to
+  // `payer` (QuotaExceeded, OutOfMemory). Decode has checked the capabilities (a RAM frame).
   [[nodiscard]] cap::Result<void> publish(std::uint64_t name, cap::Capability& frame, cap::Capability& notification,
                                           cap::MemoryQuota& payer);
   // Copies of the entry's capabilities into the two destinations (NameNotFound).

@@ -221,6 +221,9 @@ TEST_CASE("memory_map: every argument rule is decode's (mapped once, the window,
   CHECK(decode_error(f, call(Syscall::memory_map, kFirstFree, 0x4000'0000, kMapRead | kMapExecute)) ==
         code(Error::InvalidPermissions));
   CHECK(decode_error(f, call(Syscall::memory_map, kFirstFree, 0x4000'0000, kMapRead | kMapWrite)) == kSuccess);
+  // Nor is device memory a ring to publish.
+  CHECK(decode_error(f, call(Syscall::shmem_register, kRegistry, 1, kFirstFree, kNotification)) ==
+        code(Error::WrongType));
 }
 
 TEST_CASE("memory_map and memory_map_into") {
