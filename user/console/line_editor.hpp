@@ -19,7 +19,7 @@
 #include <cstdint>
 #include <span>
 
-#include "user/console/protocol.hpp"
+#include "user/protocol/console.hpp"
 
 namespace bramble::console {
 

@@ -16,7 +16,7 @@
 
 #include "drivers/mmio.hpp"
 #include "drivers/pl011.hpp"
-#include "user/console/protocol.hpp"
+#include "user/protocol/console.hpp"
 
 namespace bramble::console {
 
