@@ -1,5 +1,5 @@
 // The operations interface: everything the ChannelBroker asks of the kernel, and nothing else. The
-// root task implements it with system calls (broker/root/syscall_ops.hpp); the host tests with a
+// root task implements it with system calls (broker/syscall_ops.hpp); the host tests with a
 // recording fake (tests/unit/broker/fake_kernel.hpp). It keeps the seed plan's vocabulary
 // (memory_allocate, memory_map_into, notification_create, cap_insert_into) and adds what rollback and
 // teardown need (unmap, delete = free, revoke), the two the broker's own bookkeeping needs (mint a

@@ -6,7 +6,7 @@
 // their Role). Exits 0 when every benchmark ran and every check it makes passed.
 #include <cstdint>
 
-#include "user/bench/bench.hpp"
+#include "broker/bench/bench.hpp"
 #include "user/runtime/print.hpp"
 
 namespace bramble::bench {
