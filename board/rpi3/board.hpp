@@ -1,6 +1,6 @@
 // Raspberry Pi 3 Model B (BCM2837) and QEMU's raspi3b: constants and driver choices.
 // Addresses: BCM2835 ARM Peripherals (bus 0x7E.. = ARM 0x3F..), QA7 (BCM2836 local controller) and
-// PLATFORM.md (measured under QEMU 10).
+// docs/platform.md (measured under QEMU 10).
 #pragma once
 
 #include <cstdint>

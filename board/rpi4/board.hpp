@@ -1,6 +1,6 @@
 // Raspberry Pi 4 Model B (BCM2711) and QEMU's raspi4b: constants and driver choices.
 // Addresses: BCM2711 ARM Peripherals (low-peripheral mode, the Pi 4 firmware's default) and
-// PLATFORM.md (measured under QEMU 10).
+// docs/platform.md (measured under QEMU 10).
 #pragma once
 
 #include <cstdint>

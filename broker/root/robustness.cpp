@@ -1,4 +1,4 @@
-// The root task's robustness scenarios (issue 9): hostile peers and the long stress run.
+// The root task's robustness scenarios (docs/broker.md): hostile peers and the long stress run.
 //
 // hostile-producer / hostile-consumer: a hostile component (user/components/hostile_*.cpp) exchanges
 // kHonest honest messages with a demo component, then writes garbage into the shared words it may
