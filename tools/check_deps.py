@@ -19,6 +19,7 @@ The rules (docs/architecture.md, "Dependency rules", says why):
   lib-alone       lib/ includes nothing of the project outside lib/.
   abi-alone       kernel/abi/ includes nothing of the project outside kernel/abi/ and lib/.
   mm-alone        mm/ includes nothing of the project outside mm/ and lib/.
+  host-testable   kernel/cap/, kernel/fdt/, kernel/loader/ include only themselves, kernel/abi/ and lib/.
   drivers         drivers/ includes nothing from board/, kernel/, mm/, user/ or broker/.
   kernel-down     kernel/ includes nothing from user/ or broker/.
   abi-only        user/ and broker/ include nothing of kernel/ but kernel/abi/.
@@ -46,6 +47,8 @@ PROGRAMS = [
     "broker/root", "broker/bench",
     "user/components", "user/console", "user/hello", "user/fuzz/*", "user/tests/*",
 ]
+# Kernel folders the host tests compile as they are: no hardware, no other kernel folder.
+HOST_TESTABLE = ["kernel/cap", "kernel/fdt", "kernel/loader"]
 # User-space code every program may include.
 SHARED_USER_LIBS = ["user/runtime", "user/lib", "user/channel", "user/protocol"]
 
@@ -117,6 +120,10 @@ def check_include(src: str, written: str, target: str) -> list[tuple[str, str]]:
     if under(src, "kernel/abi"):
         rule("abi-alone", under(target, "kernel/abi") or under(target, "lib"),
              "the syscall ABI includes only itself and lib/")
+    host_testable = next((f for f in HOST_TESTABLE if under(src, f)), None)
+    if host_testable is not None:
+        rule("host-testable", any(under(target, f) for f in (host_testable, "kernel/abi", "lib")),
+             f"{host_testable}/ is host-testable: it includes only itself, kernel/abi/ and lib/")
     if under(src, "mm"):
         rule("mm-alone", under(target, "mm") or under(target, "lib"), "mm/ includes only itself and lib/")
     if under(src, "drivers"):
