@@ -1,4 +1,4 @@
-// Host ring benchmark (issue 3): throughput of 8-byte items and round-trip latency between two pinned
+// Host ring benchmark: throughput of 8-byte items and round-trip latency between two pinned
 // CPUs, for Bramble's ring (element API and zero-copy batch API), boost::lockfree::spsc_queue and
 // moodycamel::ReaderWriterQueue in the same run, plus a raw cache-line ping-pong as the physical floor.
 // Every figure is the median (and min, max) of --runs repetitions. --csv prints

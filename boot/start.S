@@ -1,7 +1,7 @@
 // Kernel entry: the arm64 Image header, exception-level drop, core parking, the early page tables
 // that turn the MMU on, and the jump to the kernel's link address in the high half.
 //
-// Accepted boot states (PLATFORM.md): EL2 with x0 = DTB (Pi firmware, U-Boot `booti`, QEMU -kernel
+// Accepted boot states (docs/platform.md): EL2 with x0 = DTB (Pi firmware, U-Boot `booti`, QEMU -kernel
 // Image; only core 0 runs, cores 1-3 wait in the spin table), or EL3 with all four cores running
 // (QEMU -kernel ELF), or EL1. Whatever the entry level, the kernel continues at EL1h with all
 // interrupts masked.

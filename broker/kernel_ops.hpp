@@ -1,13 +1,13 @@
 // The operations interface: everything the ChannelBroker asks of the kernel, and nothing else. The
-// root task implements it with system calls (broker/root/syscall_ops.hpp); the host tests with a
-// recording fake (tests/unit/broker/fake_kernel.hpp). It keeps the seed plan's vocabulary
+// root task implements it with system calls (broker/syscall_ops.hpp); the host tests with a
+// recording fake (tests/unit/broker/fake_kernel.hpp). It keeps the kernel's system-call vocabulary
 // (memory_allocate, memory_map_into, notification_create, cap_insert_into) and adds what rollback and
 // teardown need (unmap, delete = free, revoke), the two the broker's own bookkeeping needs (mint a
 // copy with fewer rights, signal a notification), and memory_split for a self-service producer's
 // budget.
 //
 // Every argument that names a capability is a slot of the broker's own table: no call takes a physical
-// address or builds a capability from numbers (the seed's first defect).
+// address or builds a capability from numbers (docs/security.md: no call takes a physical address).
 #pragma once
 
 #include <cstdint>

@@ -3,9 +3,9 @@
 #pragma once
 
 #include "broker/manifest.hpp"
-#include "user/components/message.hpp"
-#include "user/components/stress.hpp"
-#include "user/console/protocol.hpp"
+#include "user/protocol/console.hpp"
+#include "user/protocol/message.hpp"
+#include "user/protocol/stress.hpp"
 
 namespace bramble::broker {
 

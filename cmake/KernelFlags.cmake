@@ -1,4 +1,4 @@
-# Compiler flags for everything that goes into the kernel image (measured in PLATFORM.md with GCC 12
+# Compiler flags for everything that goes into the kernel image (docs/platform.md; measured with GCC 12
 # and clang 14). They apply to every target defined after this file is included in a cross build.
 set(BRAMBLE_KERNEL_CPU "cortex-a53" CACHE STRING "-mcpu for the kernel (cortex-a53 code also runs on the Pi 4's A72)")
 

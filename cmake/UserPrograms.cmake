@@ -39,7 +39,7 @@ function(bramble_user_program name)
     LINK_DEPENDS ${ld})
   target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR})
   target_link_libraries(${target} PRIVATE bramble_user_runtime bramble_warnings ${ARG_LIBS})
-  # Same link discipline as the kernel (PLATFORM.md): no build-id note, 4 KiB pages so segments can
+  # Same link discipline as the kernel (docs/platform.md): no build-id note, 4 KiB pages so segments can
   # be 4 KiB-aligned in the file as well as in memory.
   target_link_options(${target} PRIVATE -nostdlib -static -T ${ld} -Wl,--build-id=none
     -Wl,-z,max-page-size=4096 -Wl,--gc-sections -Wl,-Map=${CMAKE_BINARY_DIR}/user/bin/${name}.map)

@@ -4,7 +4,7 @@
 //   0x0000_0000_0000 .. kUserBase          never mapped: null-pointer dereferences fault
 //   kUserBase .. kChannelWindowBase        code, data, stacks (map())
 //   kChannelWindowBase .. +Size            the channel window: zero-copy rings, at the same address in
-//                                          every space (DESIGN.md), only through map_channel()
+//                                          every space (docs/ipc.md), only through map_channel()
 //   .. kUserTop (2^39)                     code, data, stacks (map())
 // All user mappings are EL0-accessible, non-global (ASID-tagged) and never EL1-executable; physical
 // ranges the kernel keeps for itself (passed in as `kernel_reserved`) are refused.
@@ -32,7 +32,7 @@ public:
   [[nodiscard]] Result<void, MmError> map(VirtAddr va, PhysAddr pa, ktl::uint64_t size, Perms perms,
                                           MemType type = MemType::Normal);
   // Maps inside the channel window: Normal write-back inner-shareable memory (the rings' acquire/
-  // release ordering needs it in both spaces, DESIGN.md), never executable.
+  // release ordering needs it in both spaces, docs/ipc.md), never executable.
   [[nodiscard]] Result<void, MmError> map_channel(VirtAddr va, PhysAddr pa, ktl::uint64_t size, Perms perms);
   [[nodiscard]] Result<void, MmError> unmap(VirtAddr va, ktl::uint64_t size);
   [[nodiscard]] Result<void, MmError> protect(VirtAddr va, ktl::uint64_t size, Perms perms);

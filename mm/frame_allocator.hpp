@@ -10,7 +10,9 @@
 // - free() checks its argument against that state: double frees, misaligned addresses, frames it does
 //   not own and wrong orders are errors, never corruption.
 //
-// Not thread-safe by itself: the kernel wraps it (Guarded<FrameAllocator, Lock>, DESIGN.md).
+// Not thread-safe: it takes no lock. The kernel has one (kernel/mem/memory.cpp) and uses it only on
+// the boot core, in a kernel that is not preemptible, so no two calls overlap; a second core must not
+// allocate until the kernel serializes entry (docs/architecture.md, "Concurrency").
 #pragma once
 
 #include "mm/types.hpp"

@@ -74,7 +74,7 @@ struct PhysWindow {
 }
 
 // Zeroes `bytes` (a multiple of 8) at an 8-aligned address. The compiler may turn the loop into a
-// memset call, which the kernel runtime provides (PLATFORM.md).
+// memset call, which the kernel runtime provides (lib/memory_functions.cpp, docs/platform.md).
 inline void zero_words(void* dst, ktl::uint64_t bytes) {
   auto* p = static_cast<ktl::uint64_t*>(dst);
   for (ktl::uint64_t i = 0; i < bytes / 8; ++i) p[i] = 0;

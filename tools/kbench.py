@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs Bramble's kernel benchmark (user/bench, the EL0 program `kbench`) under QEMU on raspi4b and
+"""Runs Bramble's kernel benchmark (broker/bench, the EL0 program `kbench`) under QEMU on raspi4b and
 raspi3b with deterministic instruction counting, and prints one table (or CSV lines).
 
 Each board boots its kernel8.img with

@@ -1,4 +1,4 @@
-// The serial console, root side (issue 10). After the demo the root task starts the UART driver and the
+// The serial console, root side (docs/console.md). After the demo the root task starts the UART driver and the
 // console component, wires them up exactly as the manifest allows (four byte-record channels, two of
 // them with the root itself as a party), gives the driver the UART's device frame and interrupt, starts
 // a live stream for the console to watch (and kill), and then serves the console's requests for ever.

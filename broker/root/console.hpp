@@ -1,5 +1,5 @@
 // The serial console, root side: how the root answers the console component's requests
-// (console.cpp serves, console_commands.cpp answers). user/console/protocol.hpp is the wire format.
+// (console.cpp serves, console_commands.cpp answers). user/protocol/console.hpp is the wire format.
 #pragma once
 
 #include <cstddef>
@@ -8,7 +8,7 @@
 #include "broker/root/root.hpp"
 #include "bramble/ipc/channel.hpp"
 #include "user/channel/kernel_notifier.hpp"
-#include "user/console/protocol.hpp"
+#include "user/protocol/console.hpp"
 
 namespace bramble::root {
 

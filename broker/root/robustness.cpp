@@ -1,4 +1,4 @@
-// The root task's robustness scenarios (issue 9): hostile peers and the long stress run.
+// The root task's robustness scenarios (docs/broker.md): hostile peers and the long stress run.
 //
 // hostile-producer / hostile-consumer: a hostile component (user/components/hostile_*.cpp) exchanges
 // kHonest honest messages with a demo component, then writes garbage into the shared words it may
@@ -10,10 +10,10 @@
 // stress: 10^7 messages through one channel while a task of the same priority burns the CPU.
 #include "broker/root/root.hpp"
 #include "broker/system_manifest.hpp"
-#include "user/components/component.hpp"
-#include "user/components/hostile.hpp"
-#include "user/components/stress.hpp"
 #include "user/lib/sys.hpp"
+#include "user/protocol/exit_codes.hpp"
+#include "user/protocol/hostile.hpp"
+#include "user/protocol/stress.hpp"
 #include "user/runtime/print.hpp"
 
 namespace bramble::root {

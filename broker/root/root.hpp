@@ -8,7 +8,7 @@
 #include <span>
 
 #include "broker/channel_broker.hpp"
-#include "broker/root/syscall_ops.hpp"
+#include "broker/syscall_ops.hpp"
 #include "kernel/abi/boot_info.hpp"
 #include "user/channel/startup.hpp"
 

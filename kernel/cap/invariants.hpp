@@ -1,5 +1,5 @@
 // check_invariants: the capability system's consistency check, for host tests, the fuzzer's end-of-run
-// check (issue 9: "capability derivation tree consistent") and kernel self-tests. It reads every slot
+// check (the derivation tree must be consistent after any call sequence) and kernel self-tests. It reads every slot
 // of the given tables, which must be all the tables that exist (a link into a table that is not
 // listed is reported as dangling). Cost O(slots^2): a test and debug tool, not a hot path.
 #pragma once

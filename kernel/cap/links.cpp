@@ -19,9 +19,10 @@ void Links::link_child(Capability& parent, Capability& child) {
   parent.first_child_ = &child;
 }
 
-// Takes `cap` out of the tree. Its children take its place in its parent's child list, in order (the
-// rule for deleting a capability with children: they stay alive and move up one level, so a later
-// revoke of the grandparent still reaches them; children of a deleted root become roots).
+// Takes `cap` out of the tree. The capability operations only release leaves (cap_delete revokes
+// everything derived first, cap_ops.cpp), so `cap` has no children there; should it have any, they
+// take its place in its parent's child list, in order, so the tree stays consistent (children of a
+// root become roots). That is tree upkeep, not a delete rule: deleting takes everything derived.
 void Links::unlink(Capability& cap) {
   Capability* const parent = cap.parent_;
   Capability* const first = cap.first_child_;

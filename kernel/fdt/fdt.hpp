@@ -2,7 +2,7 @@
 //
 // Format: Devicetree Specification v0.4, chapter 5 ("Flattened Devicetree (DTB) Format"). Everything in
 // the blob is big-endian and read one byte at a time, so an unaligned or hostile blob can never cause an
-// alignment fault (before the MMU is on, RAM is Device memory and unaligned loads fault, PLATFORM.md).
+// alignment fault (before the MMU is on, RAM is Device memory and unaligned loads fault, docs/platform.md).
 //
 // Trust model: Fdt::create() validates the header AND walks the whole structure block once (every
 // token, every name and property inside its block, nesting balanced, FDT_END at the end), so a blob that

@@ -1,6 +1,6 @@
-// The shared-memory registry behind ShmemRegistry capabilities (the seed's SYS_SHMEM_REGISTER /
-// SYS_SHMEM_QUERY): a producer publishes a frame and a notification under a 64-bit name, a consumer
-// looks the name up and receives copies. Unlike the seed's registry, access is checked: the
+// The shared-memory registry behind ShmemRegistry capabilities (shmem_register / shmem_query,
+// docs/syscalls.md): a producer publishes a frame and a notification under a 64-bit name, a consumer
+// looks the name up and receives copies. Access is checked, not open to every task: the
 // registry capability's badge says which names its holder may use (abi::registry_name_permitted).
 //
 // The registry keeps its own copies of the published capabilities, derived from the producer's, so

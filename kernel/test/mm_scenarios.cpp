@@ -1,4 +1,4 @@
-// Memory-management scenarios (issue 4): the kernel runs from the high half with the MMU and caches
+// Memory-management scenarios: the kernel runs from the high half with the MMU and caches
 // on and its image mapped W^X; frames come back when freed; user address spaces share and isolate.
 #include "board.hpp"
 #include "kernel/arch/aarch64/memory_layout.hpp"

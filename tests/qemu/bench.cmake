@@ -1,4 +1,4 @@
-# Smoke run of the kernel benchmark (user/bench, tools/kbench.py) on both boards: a few iterations
+# Smoke run of the kernel benchmark (broker/bench, tools/kbench.py) on both boards: a few iterations
 # under -icount shift=0 with the PMU open to EL0. It must run to the end (exit 0: every peer exited
 # cleanly and every streamed message was verified) and print sane figures; no timing assertions.
 foreach(board rpi4 rpi3)

@@ -1,4 +1,4 @@
-# Robustness of the channels (issue 9, items 2 and 3), on both boards. The root task runs the
+# Robustness of the channels (hostile peers, the stress run; docs/broker.md), on both boards. The root task runs the
 # scenarios of broker/root/robustness.cpp; it exits 0 only when every check it makes held, and the
 # kernel adds its frame-leak check.
 #  - hostile-producer / hostile-consumer: after 100 honest messages a hostile component writes garbage

@@ -1,4 +1,4 @@
-// Self-service channel setup (the seed's establish_channel), and channel_config(), which gives a
+// Self-service channel setup (establish_channel: shmem_register / shmem_query), and channel_config(), which gives a
 // component its ChannelConfig whichever way the channel was set up.
 //
 // Producer: allocates the four parts of the ring (ipc/layout.hpp) from the memory capability the broker

@@ -47,7 +47,7 @@ struct Startup {
   std::uint64_t fault_after;       // producer: fault deliberately after this many (0: never)
   std::uint64_t query_timeout;     // self-service consumer: yields to wait for the producer
   ChannelGrant channels[kMaxGrants];
-  // Drivers (issue 10): slots of device capabilities the root task installed (0: none given).
+  // Drivers (docs/console.md): slots of device capabilities the root task installed (0: none given).
   std::uint64_t device_frame;      // the device's MMIO frame (device_frame_create)
   std::uint64_t irq_handler;       // its interrupt handler (irq_ack)
 };

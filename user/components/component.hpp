@@ -7,17 +7,12 @@
 #include "user/channel/establish.hpp"
 #include "user/channel/kernel_notifier.hpp"
 #include "user/channel/startup.hpp"
+#include "user/protocol/exit_codes.hpp"
 #include "user/runtime/print.hpp"
 
 namespace bramble::components {
 
 namespace ch = user::channel;
-
-// Exit codes the root task understands.
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitSetupFailed = 2;
-inline constexpr int kExitPeerGone = 3;   // the broker closed the channel (the peer ended)
-inline constexpr int kExitVerifyFailed = 4;
 
 struct Context {
   const ch::Startup& startup;

@@ -9,8 +9,8 @@
 #include <span>
 
 #include "user/components/component.hpp"
-#include "user/components/hostile.hpp"
 #include "user/lib/sys.hpp"
+#include "user/protocol/hostile.hpp"
 
 using namespace bramble;
 using namespace bramble::components;

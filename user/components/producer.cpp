@@ -6,7 +6,7 @@
 #include <span>
 
 #include "user/components/component.hpp"
-#include "user/components/message.hpp"
+#include "user/protocol/message.hpp"
 
 using namespace bramble;
 using namespace bramble::components;

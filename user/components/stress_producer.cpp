@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "user/components/component.hpp"
-#include "user/components/stress.hpp"
+#include "user/protocol/stress.hpp"
 
 using namespace bramble;
 using namespace bramble::components;

@@ -12,8 +12,8 @@
 
 #include "user/console/grants.hpp"
 #include "user/console/line_editor.hpp"
-#include "user/console/protocol.hpp"
 #include "user/console/record_io.hpp"
+#include "user/protocol/console.hpp"
 
 using namespace bramble;
 using namespace bramble::console;

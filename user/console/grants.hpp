@@ -15,7 +15,7 @@ namespace bramble::console {
 
 namespace ch = user::channel;
 
-// Exit codes, as user/components/component.hpp defines them for the root task.
+// Exit codes, the same numbers as the components' (user/protocol/exit_codes.hpp) for the root task.
 inline constexpr int kExitSetupFailed = 2;
 inline constexpr int kExitPeerGone = 3;
 inline constexpr int kExitBroken = 4;

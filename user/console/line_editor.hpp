@@ -1,7 +1,7 @@
 // The console's line editor: pure logic (no system calls), so the host tests drive it byte by byte.
 // Feed it the bytes the UART delivered; each feed() says what to echo and whether a line ended.
 //
-// Rules (issue 10):
+// Rules (docs/console.md):
 //   0x20..0x7e       appended and echoed (at most kMaxLine: the rest is neither stored nor echoed,
 //                    and the line is marked over-long; Enter on it gives TooLong)
 //   BS 0x08, DEL 0x7f erase one character ("\b \b"); nothing at column 0
@@ -19,7 +19,7 @@
 #include <cstdint>
 #include <span>
 
-#include "user/console/protocol.hpp"
+#include "user/protocol/console.hpp"
 
 namespace bramble::console {
 

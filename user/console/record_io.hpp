@@ -10,7 +10,7 @@
 #include <span>
 
 #include "bramble/ipc/result.hpp"
-#include "user/console/protocol.hpp"
+#include "user/protocol/console.hpp"
 
 namespace bramble::console {
 

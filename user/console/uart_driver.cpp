@@ -19,9 +19,9 @@
 #include <span>
 
 #include "user/console/grants.hpp"
-#include "user/console/protocol.hpp"
 #include "user/console/uart_engine.hpp"
 #include "user/lib/sys.hpp"
+#include "user/protocol/console.hpp"
 
 using namespace bramble;
 using namespace bramble::console;

@@ -16,7 +16,7 @@
 
 #include "drivers/mmio.hpp"
 #include "drivers/pl011.hpp"
-#include "user/console/protocol.hpp"
+#include "user/protocol/console.hpp"
 
 namespace bramble::console {
 
@@ -46,7 +46,7 @@ public:
 
   // Unmasks the receive interrupts, masks the rest, and clears anything stale. Deliberately no
   // baud rate, LCRH or CR: on QEMU the UART needs no setup and on a Pi the kernel's console already
-  // programmed IBRD/FBRD/LCRH/CR (PLATFORM.md: 115200 8N1, FIFOs on), which this driver inherits
+  // programmed IBRD/FBRD/LCRH/CR (docs/platform.md: 115200 8N1, FIFOs on), which this driver inherits
   // with the device frame; rewriting them would only risk garbling bytes still in the TX FIFO.
   void start() {
     imsc_ = uart::kRxim | uart::kRtim;

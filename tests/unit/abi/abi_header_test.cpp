@@ -8,8 +8,8 @@
 
 using namespace bramble::abi;
 
-TEST_CASE("every seed call is declared, with a unique number in range") {
-  const char* seed[] = {"memory_allocate", "memory_map", "memory_map_into", "memory_unmap", "notification_create",
+TEST_CASE("every core call is declared, with a unique number in range") {
+  const char* core[] = {"memory_allocate", "memory_map", "memory_map_into", "memory_unmap", "notification_create",
                         "signal", "wait", "poll", "cap_insert_into", "cap_copy", "cap_mint", "cap_move", "cap_delete",
                         "cap_revoke", "shmem_register", "shmem_query", "task_create", "task_start", "task_exit",
                         "yield", "debug_write", "cap_info", "task_status",
@@ -24,8 +24,8 @@ TEST_CASE("every seed call is declared, with a unique number in range") {
     CHECK(static_cast<std::uint64_t>(info.call) < kSyscallLimit);
     CHECK(find_syscall(static_cast<std::uint64_t>(info.call)) == &info);
   }
-  for (const char* name : seed) CHECK_MESSAGE(declared.count(name) == 1, name);
-  CHECK(declared.size() == std::size(seed));
+  for (const char* name : core) CHECK_MESSAGE(declared.count(name) == 1, name);
+  CHECK(declared.size() == std::size(core));
   CHECK(numbers.size() == kSyscallCount);
   CHECK(find_syscall(0) == nullptr);
   CHECK(find_syscall(kSyscallLimit) == nullptr);

@@ -1,7 +1,11 @@
 // docs/syscalls.md must list exactly the calls and errors of the ABI header: each call's number,
-// signature and error set, and the error table's names and values.
+// signature and error set, and the error table's names and values. It must also state the one rule
+// for deleting a capability (cap_delete takes everything derived from it; nothing moves up to the
+// parent), so an older contradicting rule cannot come back into the page.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <set>
@@ -20,12 +24,14 @@ struct DocCall {
   std::string signature;
   std::set<std::string> errors;
   bool has_errors_line = false;
+  std::string text; // the section's prose, lines joined by spaces
 };
 
 struct Doc {
   std::map<std::string, DocCall> calls;
   std::map<std::string, std::uint64_t> errors;
   std::vector<std::string> problems;
+  std::string text; // the whole page, lines joined by spaces
 };
 
 std::string trim(const std::string& s) {
@@ -55,6 +61,8 @@ Doc parse(std::istream& in) {
   DocCall* current = nullptr;
   std::string current_name;
   for (std::string line; std::getline(in, line);) {
+    doc.text += line + " ";
+    if (current != nullptr && line.rfind("#", 0) != 0) current->text += line + " ";
     if (line.rfind("## ", 0) == 0) {
       section = line.substr(3);
       current = nullptr;
@@ -93,6 +101,47 @@ Doc load() {
   std::ifstream file(BRAMBLE_SYSCALLS_DOC);
   REQUIRE_MESSAGE(file.good(), "cannot open " BRAMBLE_SYSCALLS_DOC);
   return parse(file);
+}
+
+// Lower case, runs of spaces as one: prose wraps anywhere.
+std::string normalized(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    const char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (l == ' ' && !out.empty() && out.back() == ' ') continue;
+    out += l;
+  }
+  return out;
+}
+
+bool says(const std::string& text, const std::string& phrase) {
+  return normalized(text).find(normalized(phrase)) != std::string::npos;
+}
+
+// The delete/revoke rule: cap_delete deletes the capability and everything derived from it,
+// cap_revoke deletes everything derived and keeps the capability; no part of the page may describe
+// the old rule under which a deleted capability's children stayed alive one level up.
+std::vector<std::string> delete_semantics_problems(const Doc& doc) {
+  std::vector<std::string> problems;
+  const auto section = [&](const char* name) -> std::string {
+    const auto it = doc.calls.find(name);
+    return it == doc.calls.end() ? std::string() : it->second.text;
+  };
+  if (!says(section("cap_delete"), "Deletes a capability and everything derived from it")) {
+    problems.push_back("cap_delete's section does not say it deletes everything derived from the capability");
+  }
+  if (!says(section("cap_revoke"), "Deletes every capability derived from this one") ||
+      !says(section("cap_revoke"), "the capability itself stays")) {
+    problems.push_back("cap_revoke's section does not say it deletes the descendants and keeps the capability");
+  }
+  if (!says(doc.text, "`cap_delete` deletes a capability together with everything derived from it")) {
+    problems.push_back("the derivation rules do not say cap_delete deletes everything derived");
+  }
+  for (const char* old_rule : {"move up", "moves up", "moved up", "re-parent", "reparent", "children stay",
+                               "children survive", "children become roots", "to the parent's child list"}) {
+    if (says(doc.text, old_rule)) problems.push_back(std::string("the page describes the old delete rule: \"") + old_rule + "\"");
+  }
+  return problems;
 }
 
 std::string expected_signature(const SyscallInfo& info) {
@@ -147,6 +196,26 @@ TEST_CASE("docs/syscalls.md's error table matches the header's errors and values
     REQUIRE_MESSAGE(it != doc.errors.end(), "error not documented: " << e.name);
     CHECK(it->second == static_cast<std::uint64_t>(e.error));
   }
+}
+
+TEST_CASE("docs/syscalls.md states one delete/revoke rule: delete takes everything derived, nothing moves up") {
+  const Doc doc = load();
+  const std::vector<std::string> problems = delete_semantics_problems(doc);
+  for (const std::string& p : problems) MESSAGE(p);
+  CHECK(problems.empty());
+}
+
+TEST_CASE("the delete/revoke check notices the old rule and a missing statement") {
+  std::istringstream page("## Calls\n### `cap_delete` (51)\n`cap_delete(slot)`\n\nDeletes a capability; its children\n"
+                          "move up to its parent.\n\nErrors: `InvalidSlot`.\n### `cap_revoke` (52)\n`cap_revoke(slot)`\n"
+                          "\nDeletes every capability derived from this one; the capability itself\nstays.\n");
+  const std::vector<std::string> problems = delete_semantics_problems(parse(page));
+  CHECK(std::count_if(problems.begin(), problems.end(),
+                      [](const std::string& p) { return p.find("cap_delete's section") != std::string::npos; }) == 1);
+  CHECK(std::count_if(problems.begin(), problems.end(),
+                      [](const std::string& p) { return p.find("move up") != std::string::npos; }) == 1);
+  CHECK(std::none_of(problems.begin(), problems.end(),
+                     [](const std::string& p) { return p.find("cap_revoke's section") != std::string::npos; }));
 }
 
 TEST_CASE("the document parser notices drift") {

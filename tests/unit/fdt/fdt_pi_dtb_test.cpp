@@ -85,7 +85,7 @@ TEST_CASE("Pi DTBs: memory, reservations and bootargs equal libfdt's answers") {
     // Neither shipped tree has bootargs (the firmware or U-Boot adds them).
     CHECK(fdt_test::oracle_bootargs(blob.data()) == nullptr);
     CHECK(fdt->bootargs().error() == FdtError::NotFound);
-    // Both reserve the spin-table page with /memreserve/ (PLATFORM.md: cores poll 0xd8..0xf0).
+    // Both reserve the spin-table page with /memreserve/ (docs/platform.md: cores poll 0xd8..0xf0).
     CHECK(fdt_test::ours_reserved(*fdt).front() == Range{0x0, 0x1000});
   }
 }

@@ -1,4 +1,4 @@
-// Decoding of the console's kernel queries (issue 10): task_info and memory_info accept a capability
+// Decoding of the console's kernel queries (docs/console.md): task_info and memory_info accept a capability
 // of their type only with the Audit right, and return nothing but the errors the ABI lists for them.
 #include <doctest/doctest.h>
 

@@ -1,9 +1,9 @@
-// The EL0 system-call fuzzer (issue 9). The root task starts a worker that issues random system
+// The EL0 system-call fuzzer (docs/fuzzing.md). The root task starts a worker that issues random system
 // calls: valid and invalid numbers, random slots, types, rights, badges, sizes, and addresses that
 // are mapped, unmapped, in the kernel, misaligned or huge, in sequences that create, derive, map,
 // revoke and delete. A worker that the kernel kills (a bad call number, task_exit, or its own random
 // unmap of the page it counts in) is replaced by a new one, until the requested number of calls has
-// been made. Everything is deterministic from the seed (-append "seed=N calls=N"), printed first, so
+// been made. Everything is deterministic from its seed (-append "seed=N calls=N"), printed first, so
 // any failure replays. The kernel checks its capability invariants every few calls (capcheck=N on
 // the command line) and, when the root exits, that every frame came back.
 #include <cstdint>

@@ -1,4 +1,4 @@
-// Devices for user-space drivers (issue 10): the IrqControl authority, device frames (board MMIO
+// Devices for user-space drivers (docs/syscalls.md): the IrqControl authority, device frames (board MMIO
 // only, mapped as Device memory, never in the channel window, never executable), interrupt handlers
 // (only lines the board gives user space; one per line), and a real interrupt-driven receive: this
 // program takes the console UART, enables its receive interrupt, sleeps on the handler's

@@ -10,7 +10,7 @@
 // under QEMU, -icount: without it QEMU leaves INST_RETIRED at 0).
 #include <cstdint>
 
-#include "user/bench/pmu.hpp"
+#include "user/lib/pmu.hpp"
 #include "user/lib/check.hpp"
 #include "user/lib/task.hpp"
 

@@ -9,7 +9,7 @@
 
 #include "bramble/ipc/spsc_ring.hpp"
 #include "user/channel/startup.hpp"
-#include "user/components/message.hpp"
+#include "user/protocol/message.hpp"
 
 namespace bramble::components {
 

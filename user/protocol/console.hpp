@@ -1,4 +1,4 @@
-// The serial console (issue 10): the shapes of its four channels, which grant is which on the
+// The serial console (docs/console.md): the shapes of its four channels, which grant is which on the
 // startup pages, and the protocol between the console component and the root task.
 //
 //   uart (driver)  --rx-->   console   --requests-->  root

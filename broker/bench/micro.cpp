@@ -2,7 +2,7 @@
 // at the same and at a lower priority), and yield-to-yield context switches.
 #include <cstdint>
 
-#include "user/bench/bench.hpp"
+#include "broker/bench/bench.hpp"
 #include "user/runtime/print.hpp"
 
 namespace bramble::bench {

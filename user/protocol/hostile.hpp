@@ -10,7 +10,7 @@
 
 #include "bramble/ipc/layout.hpp"
 #include "bramble/ipc/record_ring.hpp"
-#include "user/components/message.hpp"
+#include "user/protocol/message.hpp"
 
 namespace bramble::components {
 

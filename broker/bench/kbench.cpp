@@ -1,4 +1,4 @@
-// kbench: the kernel performance suite (issue 8, docs/PERFORMANCE.md). Run as the root task:
+// kbench: the kernel performance suite (docs/PERFORMANCE.md). Run as the root task:
 //   qemu-system-aarch64 ... -icount shift=0,align=off,sleep=off -append "test=user:kbench pmu=el0 iters=N"
 // It measures the null system call, notification ping-pong across address spaces, yield-to-yield
 // context switches, channel streaming and channel setup, each over repeated iterations, and prints one
@@ -6,7 +6,7 @@
 // their Role). Exits 0 when every benchmark ran and every check it makes passed.
 #include <cstdint>
 
-#include "user/bench/bench.hpp"
+#include "broker/bench/bench.hpp"
 #include "user/runtime/print.hpp"
 
 namespace bramble::bench {

@@ -8,9 +8,9 @@
 #include <cstdint>
 
 #include "bramble/ipc/channel.hpp"
-#include "user/bench/pmu.hpp"
 #include "user/channel/kernel_notifier.hpp"
 #include "user/channel/startup.hpp"
+#include "user/lib/pmu.hpp"
 #include "user/lib/task.hpp"
 
 namespace bramble::bench {

@@ -6,9 +6,9 @@
 #include <new>
 #include <span>
 
+#include "broker/bench/bench.hpp"
 #include "broker/channel_broker.hpp"
-#include "broker/root/syscall_ops.hpp"
-#include "user/bench/bench.hpp"
+#include "broker/syscall_ops.hpp"
 #include "user/channel/establish.hpp"
 #include "user/runtime/print.hpp"
 

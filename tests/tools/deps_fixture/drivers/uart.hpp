@@ -1,0 +1,3 @@
+// drivers: a driver includes the board.
+#pragma once
+#include "board.hpp"

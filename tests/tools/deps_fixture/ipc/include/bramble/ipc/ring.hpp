@@ -1,0 +1,3 @@
+// ipc-alone: the IPC library includes the kernel ABI.
+#pragma once
+#include "kernel/abi/errors.hpp"

@@ -1,0 +1,2 @@
+// kernel-down: the kernel includes user space.
+#include "user/lib/sys.hpp"
