@@ -1,0 +1,3 @@
+// Fixture: arch deciding policy itself (the arch-reports-up rule).
+#include "kernel/trap.hpp"
+#include "kernel/sched.hpp"
