@@ -34,7 +34,15 @@ struct Reply {
 Reply ok(std::uint64_t r1 = 0, std::uint64_t r2 = 0, std::uint64_t r3 = 0) { return Reply{abi::kSuccess, {r1, r2, r3}, false}; }
 Reply fail(Error e) { return Reply{static_cast<std::uint64_t>(e), {0, 0, 0}, false}; }
 Reply deferred() { return Reply{abi::kSuccess, {0, 0, 0}, true}; }
-template <typename T> Reply fail_or(const cap::Result<T>& r) { return fail(r.error()); }
+Reply done(const cap::Result<void>& r) { return r.ok() ? ok() : fail(r.error()); }
+// The value of a Result, or, on error, a return of the failed Reply from the enclosing handler (as
+// BRAMBLE_TRY does for Results; a GNU statement expression).
+#define REPLY_TRY(expr)                                                                              \
+  __extension__({                                                                                  \
+    auto _reply_try = (expr);                                                                      \
+    if (!_reply_try.ok()) return fail(_reply_try.error());                                         \
+    std::move(_reply_try).value();                                                                 \
+  })
 
 constexpr std::uint64_t kMaxAllocation = abi::kPageSize << mm::FrameAllocator::kMaxOrder; // 4 MiB
 constexpr std::uint64_t kMaxTaskSlots = 4096;
@@ -103,13 +111,12 @@ std::uint64_t slot_of(const Task& self, const cap::Capability* cap) { return sel
 // not obeyed (kernel/log.hpp), so no task can print a line that passes for the kernel's or another
 // task's.
 Reply debug_write(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
-  auto a = cap::decode_debug_write(call, caller);
-  if (!a.ok()) return fail_or(a);
+  const auto a = REPLY_TRY(cap::decode_debug_write(call, caller));
   char chunk[256];
   std::uint64_t written = 0;
-  while (written < a->length) {
-    const std::uint64_t n = a->length - written < sizeof chunk ? a->length - written : sizeof chunk;
-    const std::size_t missing = copy_from_user(chunk, reinterpret_cast<const void*>(a->buffer + written), n);
+  while (written < a.length) {
+    const std::uint64_t n = a.length - written < sizeof chunk ? a.length - written : sizeof chunk;
+    const std::size_t missing = copy_from_user(chunk, reinterpret_cast<const void*>(a.buffer + written), n);
     kwrite_task(&self, self.name, chunk, n - missing);
     written += n - missing;
     if (missing != 0) break; // an unmapped part: a short count
@@ -118,52 +125,41 @@ Reply debug_write(Task& self, const cap::SyscallArgs& call, cap::Caller caller) 
 }
 
 Reply memory_allocate(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
-  auto a = cap::decode_memory_allocate(call, caller);
-  if (!a.ok()) return fail_or(a);
-  auto frame = kobj::Frame::create(*a->quota, a->size);
-  if (!frame.ok()) return fail_or(frame);
-  cap::invoke_install(cap::InstallOp{a->destination, *frame, a->memory});
-  return ok(slot_of(self, a->destination));
+  const auto a = REPLY_TRY(cap::decode_memory_allocate(call, caller));
+  const auto frame = REPLY_TRY(kobj::Frame::create(*a.quota, a.size));
+  cap::invoke_install(cap::InstallOp{a.destination, frame, a.memory});
+  return ok(slot_of(self, a.destination));
 }
 
 Reply memory_map(Task& self, const cap::SyscallArgs& call, cap::Caller caller, bool into) {
-  auto a = into ? cap::decode_memory_map_into(call, caller) : cap::decode_memory_map(call, caller);
-  if (!a.ok()) return fail_or(a);
-  Task& target = a->task != nullptr ? static_cast<Task&>(*a->task) : self; // alive: decode checked
-  auto r = kobj::map_frame(target, *a->frame_cap, a->vaddr, a->perms);
-  return r.ok() ? ok() : fail_or(r);
+  const auto a = REPLY_TRY(into ? cap::decode_memory_map_into(call, caller) : cap::decode_memory_map(call, caller));
+  Task& target = a.task != nullptr ? static_cast<Task&>(*a.task) : self; // alive: decode checked
+  return done(kobj::map_frame(target, *a.frame_cap, a.vaddr, a.perms));
 }
 
 Reply memory_unmap(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
-  auto a = cap::decode_memory_unmap(call, caller);
-  if (!a.ok()) return fail_or(a);
-  auto r = kobj::unmap_at(self, a->vaddr);
-  return r.ok() ? ok() : fail_or(r);
+  const auto a = REPLY_TRY(cap::decode_memory_unmap(call, caller));
+  return done(kobj::unmap_at(self, a.vaddr));
 }
 
 Reply memory_info(const cap::SyscallArgs& call, cap::Caller caller) {
-  auto a = cap::decode_memory_info(call, caller);
-  if (!a.ok()) return fail_or(a);
+  (void)REPLY_TRY(cap::decode_memory_info(call, caller)); // the answer is kernel-wide: only the right matters
   const mm::FrameAllocator& frames = kmem::frames();
   return ok(frames.total_frames(), frames.free_frames(), kmem::kernel_frames());
 }
 
 Reply memory_split(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
-  auto a = cap::decode_memory_split(call, caller);
-  if (!a.ok()) return fail_or(a);
-  auto quota = kobj::SubQuota::create(*a->parent, a->bytes);
-  if (!quota.ok()) return fail_or(quota);
-  cap::invoke_install(cap::InstallOp{a->destination, *quota, a->memory});
-  return ok(slot_of(self, a->destination));
+  const auto a = REPLY_TRY(cap::decode_memory_split(call, caller));
+  const auto quota = REPLY_TRY(kobj::SubQuota::create(*a.parent, a.bytes));
+  cap::invoke_install(cap::InstallOp{a.destination, quota, a.memory});
+  return ok(slot_of(self, a.destination));
 }
 
 Reply notification_create(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
-  auto a = cap::decode_notification_create(call, caller);
-  if (!a.ok()) return fail_or(a);
-  auto n = kobj::Notification::create(*a->quota);
-  if (!n.ok()) return fail_or(n);
-  cap::invoke_install(cap::InstallOp{a->destination, *n, a->memory});
-  return ok(slot_of(self, a->destination));
+  const auto a = REPLY_TRY(cap::decode_notification_create(call, caller));
+  const auto n = REPLY_TRY(kobj::Notification::create(*a.quota));
+  cap::invoke_install(cap::InstallOp{a.destination, n, a.memory});
+  return ok(slot_of(self, a.destination));
 }
 
 kobj::Notification& notification_of(const cap::NotificationArgs& a) {
@@ -171,16 +167,14 @@ kobj::Notification& notification_of(const cap::NotificationArgs& a) {
 }
 
 Reply signal(const cap::SyscallArgs& call, cap::Caller caller) {
-  auto a = cap::decode_signal(call, caller);
-  if (!a.ok()) return fail_or(a);
-  notification_of(*a).signal(a->signal_bits);
+  const auto a = REPLY_TRY(cap::decode_signal(call, caller));
+  notification_of(a).signal(a.signal_bits);
   return ok();
 }
 
 Reply wait(Task& self, const cap::SyscallArgs& call, cap::Caller caller, bool block) {
-  auto a = cap::decode_wait(call, caller);
-  if (!a.ok()) return fail_or(a);
-  kobj::Notification& n = notification_of(*a);
+  const auto a = REPLY_TRY(cap::decode_wait(call, caller));
+  kobj::Notification& n = notification_of(a);
   if (!block) return ok(n.poll());
   const std::uint64_t word = n.wait_or_enqueue(self);
   if (word != 0) return ok(word);
@@ -188,60 +182,53 @@ Reply wait(Task& self, const cap::SyscallArgs& call, cap::Caller caller, bool bl
   return deferred();
 }
 
-template <typename Op> Reply derive(cap::Result<Op> op) {
-  if (!op.ok()) return fail_or(op);
-  cap::invoke_derive(*op);
+template <typename Op> Reply derive(cap::Result<Op> decoded) {
+  const auto op = REPLY_TRY(decoded);
+  cap::invoke_derive(op);
   return ok();
 }
 
 Reply cap_info(const cap::SyscallArgs& call, cap::Caller caller) {
-  auto a = cap::decode_cap_info(call, caller);
-  if (!a.ok()) return fail_or(a);
-  const cap::CapInfo info = cap::cap_info(**a);
+  const auto a = REPLY_TRY(cap::decode_cap_info(call, caller));
+  const cap::CapInfo info = cap::cap_info(*a);
   return ok(info.kind, info.fact0, info.fact1);
 }
 
 Reply shmem_register(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
-  auto a = cap::decode_shmem_register(call, caller);
-  if (!a.ok()) return fail_or(a);
+  const auto a = REPLY_TRY(cap::decode_shmem_register(call, caller));
   // The entry is the registering task's to pay for: its names are bounded by its own quota.
-  auto r = kobj::registry().publish(a->name, *a->frame, *a->notification, *self.quota);
-  return r.ok() ? ok() : fail_or(r);
+  return done(kobj::registry().publish(a.name, *a.frame, *a.notification, *self.quota));
 }
 
 Reply shmem_query(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
-  auto a = cap::decode_shmem_query(call, caller);
-  if (!a.ok()) return fail_or(a);
-  auto r = kobj::registry().lookup(a->name, *a->frame_destination, *a->notification_destination);
-  if (!r.ok()) return fail_or(r);
-  return ok(slot_of(self, a->frame_destination), slot_of(self, a->notification_destination));
+  const auto a = REPLY_TRY(cap::decode_shmem_query(call, caller));
+  if (auto r = kobj::registry().lookup(a.name, *a.frame_destination, *a.notification_destination); !r.ok()) {
+    return fail(r.error());
+  }
+  return ok(slot_of(self, a.frame_destination), slot_of(self, a.notification_destination));
 }
 
 Reply task_create(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
-  auto a = cap::decode_task_create(call, caller);
-  if (!a.ok()) return fail_or(a);
-  const loader::EmbeddedProgram& program = loader::embedded_programs()[a->image];
-  const kobj::TaskSpec spec{program.name, program.data, program.size, a->slots, a->priority,
-                            a->quota,     a->fault_notification};
-  auto task = kobj::create_task(spec);
-  if (!task.ok()) return fail_or(task);
-  cap::invoke_install(cap::InstallOp{a->destination, *task, a->memory});
-  return ok(slot_of(self, a->destination));
+  const auto a = REPLY_TRY(cap::decode_task_create(call, caller));
+  const loader::EmbeddedProgram& program = loader::embedded_programs()[a.image];
+  const kobj::TaskSpec spec{program.name, program.data, program.size, a.slots, a.priority,
+                            a.quota,     a.fault_notification};
+  const auto task = REPLY_TRY(kobj::create_task(spec));
+  cap::invoke_install(cap::InstallOp{a.destination, task, a.memory});
+  return ok(slot_of(self, a.destination));
 }
 
 Reply task_start(const cap::SyscallArgs& call, cap::Caller caller) {
-  auto a = cap::decode_task_start(call, caller);
-  if (!a.ok()) return fail_or(a);
-  Task& task = static_cast<Task&>(*a->task);
+  const auto a = REPLY_TRY(cap::decode_task_start(call, caller));
+  Task& task = static_cast<Task&>(*a.task);
   if (task.state != abi::TaskState::Created) return fail(Error::InvalidState);
-  kobj::start_task(task, a->argument);
+  kobj::start_task(task, a.argument);
   return ok();
 }
 
 Reply task_status(const cap::SyscallArgs& call, cap::Caller caller) {
-  auto a = cap::decode_task_status(call, caller);
-  if (!a.ok()) return fail_or(a);
-  const Task& task = static_cast<const Task&>(**a);
+  const auto a = REPLY_TRY(cap::decode_task_status(call, caller));
+  const Task& task = static_cast<const Task&>(*a);
   if (task.state == abi::TaskState::Running) {
     return ok(static_cast<std::uint64_t>(task.state), 0, task.waiting_on != nullptr ? 1 : 0);
   }
@@ -249,35 +236,29 @@ Reply task_status(const cap::SyscallArgs& call, cap::Caller caller) {
 }
 
 Reply task_info(const cap::SyscallArgs& call, cap::Caller caller) {
-  auto a = cap::decode_task_info(call, caller);
-  if (!a.ok()) return fail_or(a);
-  const Task& task = static_cast<const Task&>(**a);
+  const auto a = REPLY_TRY(cap::decode_task_info(call, caller));
+  const Task& task = static_cast<const Task&>(*a);
   return ok(static_cast<std::uint64_t>(task.state), task.priority(), sched::cpu_time(task));
 }
 
 Reply irq_handler_create(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
-  auto a = cap::decode_irq_handler_create(call, caller);
-  if (!a.ok()) return fail_or(a);
-  auto h = kobj::create_irq_handler(a->line, *a->notification);
-  if (!h.ok()) return fail_or(h);
-  cap::invoke_install(cap::InstallOp{a->destination, *h});
-  return ok(slot_of(self, a->destination));
+  const auto a = REPLY_TRY(cap::decode_irq_handler_create(call, caller));
+  const auto h = REPLY_TRY(kobj::create_irq_handler(a.line, *a.notification));
+  cap::invoke_install(cap::InstallOp{a.destination, h});
+  return ok(slot_of(self, a.destination));
 }
 
 Reply irq_ack(const cap::SyscallArgs& call, cap::Caller caller) {
-  auto a = cap::decode_irq_ack(call, caller);
-  if (!a.ok()) return fail_or(a);
-  cap::object_cast<kobj::IrqHandler>(*a)->acknowledge();
+  const auto a = REPLY_TRY(cap::decode_irq_ack(call, caller));
+  cap::object_cast<kobj::IrqHandler>(a)->acknowledge();
   return ok();
 }
 
 Reply device_frame_create(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
-  auto a = cap::decode_device_frame_create(call, caller);
-  if (!a.ok()) return fail_or(a);
-  auto frame = kobj::create_device_frame(a->device);
-  if (!frame.ok()) return fail_or(frame);
-  cap::invoke_install(cap::InstallOp{a->destination, *frame});
-  return ok(slot_of(self, a->destination));
+  const auto a = REPLY_TRY(cap::decode_device_frame_create(call, caller));
+  const auto frame = REPLY_TRY(kobj::create_device_frame(a.device));
+  cap::invoke_install(cap::InstallOp{a.destination, frame});
+  return ok(slot_of(self, a.destination));
 }
 
 Reply dispatch(Syscall number, Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
@@ -300,21 +281,18 @@ Reply dispatch(Syscall number, Task& self, const cap::SyscallArgs& call, cap::Ca
   case Syscall::cap_mint: return derive(cap::decode_cap_mint(call, caller));
   case Syscall::cap_insert_into: return derive(cap::decode_cap_insert_into(call, caller));
   case Syscall::cap_move: {
-    auto op = cap::decode_cap_move(call, caller);
-    if (!op.ok()) return fail_or(op);
-    cap::invoke_move(*op);
+    const auto op = REPLY_TRY(cap::decode_cap_move(call, caller));
+    cap::invoke_move(op);
     return ok();
   }
   case Syscall::cap_delete: {
-    auto op = cap::decode_cap_delete(call, caller);
-    if (!op.ok()) return fail_or(op);
-    cap::invoke_delete(*op);
+    const auto op = REPLY_TRY(cap::decode_cap_delete(call, caller));
+    cap::invoke_delete(op);
     return ok();
   }
   case Syscall::cap_revoke: {
-    auto op = cap::decode_cap_revoke(call, caller);
-    if (!op.ok()) return fail_or(op);
-    return ok(cap::invoke_revoke(*op));
+    const auto op = REPLY_TRY(cap::decode_cap_revoke(call, caller));
+    return ok(cap::invoke_revoke(op));
   }
   case Syscall::cap_info: return cap_info(call, caller);
   case Syscall::shmem_register: return shmem_register(self, call, caller);
