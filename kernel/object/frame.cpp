@@ -8,6 +8,7 @@
 #include "kernel/object/pool.hpp"
 #include "kernel/object/records.hpp"
 #include "kernel/task/task.hpp"
+#include "lib/align.hpp"
 
 namespace bramble::kobj {
 namespace {
@@ -107,7 +108,7 @@ cap::Result<void> map_frame(Task& task, cap::Capability& cap, std::uint64_t vadd
   auto* frame = cap::object_cast<Frame>(cap.object());
   if (frame == nullptr) return err(Error::WrongType);
   if (record_of(cap) != nullptr) return err(Error::AlreadyMapped);
-  const std::uint64_t size = mm::align_up(frame->size(), abi::kPageSize);
+  const std::uint64_t size = align_up(frame->size(), abi::kPageSize);
   const bool in_window = vaddr >= mm::kChannelWindowBase && vaddr < mm::kChannelWindowEnd;
   if (in_window && (perms & abi::kMapExecute) != 0) return err(Error::InvalidPermissions);
   if (frame->device() && in_window) return err(Error::InvalidAddress); // rings are Normal memory
