@@ -19,6 +19,7 @@
 #include "kernel/test/scenarios.hpp"
 #include "kernel/timer.hpp"
 #include "kernel/version.hpp"
+#include "lib/cmdline.hpp"
 
 extern "C" std::uint32_t boot_entry_el; // boot/start.S
 
@@ -73,10 +74,9 @@ constexpr std::uint32_t kSchedulerHz = 100;
 
 // Starts the root task and the scheduler; the kernel from here on only runs on exceptions.
 [[noreturn]] void start_user_space(const char* program, const BootInfo& info) {
-  char interval[16];
+  char interval[24];
   if (test::option("capcheck", interval, sizeof interval)) {
-    std::uint64_t n = 0;
-    for (const char* p = interval; *p >= '0' && *p <= '9'; ++p) n = n * 10 + static_cast<std::uint64_t>(*p - '0');
+    const std::uint64_t n = cmdline::decimal(interval, 0);
     syscall::set_invariant_check_interval(n);
     kprintf("kernel: checking capability invariants every %llu system calls\n", static_cast<unsigned long long>(n));
   }
