@@ -13,6 +13,9 @@
 namespace bramble::kobj {
 namespace {
 
+static_assert(mm::kChannelWindowBase == abi::kChannelWindowBase && mm::kChannelWindowSize == abi::kChannelWindowSize,
+              "mm enforces the channel window the ABI promises");
+
 using abi::Error;
 
 // Device frames only (Frame::create_device); RAM frames are records charged to their quota.
