@@ -45,7 +45,6 @@ set(_ld ${PROJECT_SOURCE_DIR}/boot/kernel.ld)
 target_link_options(kernel PRIVATE -nostdlib -static -T ${_ld} -Wl,--build-id=none -Wl,-z,max-page-size=4096
   -Wl,--gc-sections -Wl,-Map=${CMAKE_BINARY_DIR}/kernel.map)
 if(BRAMBLE_TOOLCHAIN STREQUAL "gcc")
-  target_link_options(kernel PRIVATE -Wl,--no-warn-rwx-segments)
   target_link_libraries(kernel PRIVATE gcc)
 else()
   target_link_options(kernel PRIVATE -fuse-ld=lld)
