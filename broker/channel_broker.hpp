@@ -28,8 +28,10 @@
 
 namespace bramble::broker {
 
-inline constexpr std::uint64_t kWindowBase = ipc::kChannelWindowBase;
-inline constexpr std::uint64_t kWindowSize = 0x1000'0000; // [0x9000_0000, 0xA000_0000)
+inline constexpr std::uint64_t kWindowBase = abi::kChannelWindowBase;
+inline constexpr std::uint64_t kWindowSize = abi::kChannelWindowSize;
+static_assert(ipc::kChannelWindowBase == abi::kChannelWindowBase,
+              "components look for channels where the kernel puts them");
 inline constexpr std::uint64_t kWindowStride = 0x80'0000; // 8 MiB
 inline constexpr std::uint32_t kMaxWindows = static_cast<std::uint32_t>(kWindowSize / kWindowStride);
 inline constexpr std::size_t kMaxComponents = 16;

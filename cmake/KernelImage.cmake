@@ -2,7 +2,9 @@
 # which is what the Pi firmware, U-Boot `booti` and QEMU -kernel load at 0x80000).
 add_executable(kernel)
 set_target_properties(kernel PROPERTIES OUTPUT_NAME kernel.elf SUFFIX "")
-target_include_directories(kernel PRIVATE ${PROJECT_SOURCE_DIR})
+target_include_directories(kernel PRIVATE ${PROJECT_SOURCE_DIR} ${CMAKE_BINARY_DIR}/generated)
+# The banner's version comes from project(VERSION) (the one place it is written).
+configure_file(${PROJECT_SOURCE_DIR}/kernel/version.hpp.in ${CMAKE_BINARY_DIR}/generated/kernel/version.hpp @ONLY)
 target_link_libraries(kernel PRIVATE bramble_board bramble_kernel_core bramble_mm bramble_fdt bramble_cap bramble_loader
   bramble_warnings)
 # Assembly is not C++: drop the C++-only warnings there.
@@ -45,7 +47,6 @@ set(_ld ${PROJECT_SOURCE_DIR}/boot/kernel.ld)
 target_link_options(kernel PRIVATE -nostdlib -static -T ${_ld} -Wl,--build-id=none -Wl,-z,max-page-size=4096
   -Wl,--gc-sections -Wl,-Map=${CMAKE_BINARY_DIR}/kernel.map)
 if(BRAMBLE_TOOLCHAIN STREQUAL "gcc")
-  target_link_options(kernel PRIVATE -Wl,--no-warn-rwx-segments)
   target_link_libraries(kernel PRIVATE gcc)
 else()
   target_link_options(kernel PRIVATE -fuse-ld=lld)

@@ -7,6 +7,7 @@
 #include "kernel/arch/aarch64/semihosting.hpp"
 #include "kernel/boot_info.hpp"
 #include "kernel/console.hpp"
+#include "kernel/fdt/fdt.hpp"
 #include "kernel/irq.hpp"
 #include "kernel/log.hpp"
 #include "kernel/loader/embedded.hpp"
@@ -19,25 +20,21 @@
 #include "kernel/test/scenarios.hpp"
 #include "kernel/timer.hpp"
 #include "kernel/version.hpp"
+#include "lib/cmdline.hpp"
 
 extern "C" std::uint32_t boot_entry_el; // boot/start.S
 
 namespace bramble {
 namespace {
 
-// A DTB starts with the big-endian magic 0xd00dfeed and its total size (Devicetree Specification
-// v0.4, 5.2). Only addresses inside the RAM the early page tables map are read: the loader may leave
-// anything in x0 (QEMU leaves 0x100 without -dtb).
+// The DTB's size from its header (fdt::header_total_size reads the magic and totalsize). Only
+// addresses inside the RAM the early page tables map are read: the loader may leave anything in x0
+// (QEMU leaves 0x100 without -dtb).
 std::uint32_t probe_dtb_size(std::uintptr_t address) {
   if (address == 0 || address % 8 != 0 || address + 8 > BOARD_EARLY_RAM_END) return 0;
-  const auto* bytes = arch::phys_to_virt<const volatile std::uint8_t>(address);
-  auto be32 = [&](unsigned offset) {
-    return (static_cast<std::uint32_t>(bytes[offset]) << 24) | (static_cast<std::uint32_t>(bytes[offset + 1]) << 16) |
-           (static_cast<std::uint32_t>(bytes[offset + 2]) << 8) | static_cast<std::uint32_t>(bytes[offset + 3]);
-  };
-  if (be32(0) != 0xd00dfeed) return 0;
-  const std::uint32_t size = be32(4);
-  return size >= 40 && size <= 0x20'0000 ? size : 0; // header size .. 2 MiB
+  const auto size = fdt::header_total_size(arch::phys_to_virt<const void>(address));
+  if (!size.ok()) return 0;
+  return *size >= fdt::kHeaderSize && *size <= 0x20'0000 ? static_cast<std::uint32_t>(*size) : 0; // .. 2 MiB
 }
 
 void print_banner(const BootInfo& info) {
@@ -73,10 +70,9 @@ constexpr std::uint32_t kSchedulerHz = 100;
 
 // Starts the root task and the scheduler; the kernel from here on only runs on exceptions.
 [[noreturn]] void start_user_space(const char* program, const BootInfo& info) {
-  char interval[16];
+  char interval[24];
   if (test::option("capcheck", interval, sizeof interval)) {
-    std::uint64_t n = 0;
-    for (const char* p = interval; *p >= '0' && *p <= '9'; ++p) n = n * 10 + static_cast<std::uint64_t>(*p - '0');
+    const std::uint64_t n = cmdline::decimal(interval, 0);
     syscall::set_invariant_check_interval(n);
     kprintf("kernel: checking capability invariants every %llu system calls\n", static_cast<unsigned long long>(n));
   }

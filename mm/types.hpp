@@ -6,6 +6,7 @@
 // linear map, or, in host tests, a heap arena pretending to be RAM at some physical base).
 #pragma once
 
+#include "lib/align.hpp"
 #include "lib/ktl.hpp"
 #include "lib/result.hpp"
 
@@ -63,15 +64,10 @@ struct PhysWindow {
   }
 };
 
-[[nodiscard]] constexpr bool is_aligned(ktl::uint64_t value, ktl::uint64_t alignment) {
-  return (value & (alignment - 1)) == 0;
-}
-[[nodiscard]] constexpr ktl::uint64_t align_up(ktl::uint64_t value, ktl::uint64_t alignment) {
-  return (value + alignment - 1) & ~(alignment - 1);
-}
-[[nodiscard]] constexpr ktl::uint64_t align_down(ktl::uint64_t value, ktl::uint64_t alignment) {
-  return value & ~(alignment - 1);
-}
+// The rounding helpers live in lib/align.hpp (user programs round too); mm:: names them for its callers.
+using bramble::align_down;
+using bramble::align_up;
+using bramble::is_aligned;
 
 // Zeroes `bytes` (a multiple of 8) at an 8-aligned address. The compiler may turn the loop into a
 // memset call, which the kernel runtime provides (lib/memory_functions.cpp, docs/platform.md).

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "broker/bench/bench.hpp"
+#include "lib/cmdline.hpp"
 #include "user/runtime/print.hpp"
 
 namespace bramble::bench {
@@ -14,24 +15,6 @@ namespace {
 
 constexpr const char* kProgram = "kbench";
 constexpr std::uint64_t kDefaultIterations = 1000;
-
-// The value of `key=` on the kernel command line, or `fallback`.
-std::uint64_t option(const char* line, const char* key, std::uint64_t fallback) {
-  for (const char* p = line; *p != '\0'; ++p) {
-    if (p != line && p[-1] != ' ') continue;
-    const char* k = key;
-    const char* q = p;
-    while (*k != '\0' && *q == *k) {
-      ++k;
-      ++q;
-    }
-    if (*k != '\0' || *q != '=') continue;
-    std::uint64_t v = 0;
-    for (++q; *q >= '0' && *q <= '9'; ++q) v = v * 10 + static_cast<std::uint64_t>(*q - '0');
-    return v;
-  }
-  return fallback;
-}
 
 } // namespace
 
@@ -107,7 +90,7 @@ int main(const void* startup) {
     user::print("kbench: no boot info or no image\n");
     return 1;
   }
-  b.iterations = option(b.root.boot->command_line, "iters", kDefaultIterations);
+  b.iterations = cmdline::CommandLine(b.root.boot->command_line).number("iters", kDefaultIterations);
   if (b.iterations == 0) b.iterations = 1;
   if (b.iterations > kMaxSamples) b.iterations = kMaxSamples;
   b.next_badge = 1;

@@ -7,6 +7,7 @@
 
 #include "broker/root/root.hpp"
 #include "broker/system_manifest.hpp"
+#include "lib/cmdline.hpp"
 #include "user/lib/sys.hpp"
 #include "user/lib/task.hpp"
 #include "user/runtime/print.hpp"
@@ -16,29 +17,6 @@ using namespace bramble;
 namespace {
 
 static_assert(broker::kWindowStride == user::channel::kWindowStride, "one channel-window rule");
-
-// The value of `key=` in the command line ("" when absent), copied into out.
-void option(const char* line, const char* key, char* out, std::size_t size) {
-  out[0] = '\0';
-  for (const char* p = line; *p != '\0'; ++p) {
-    if (p != line && p[-1] != ' ') continue;
-    std::size_t k = 0;
-    while (key[k] != '\0' && p[k] == key[k]) ++k;
-    if (key[k] != '\0' || p[k] != '=') continue;
-    const char* v = p + k + 1;
-    std::size_t i = 0;
-    for (; v[i] != '\0' && v[i] != ' ' && i + 1 < size; ++i) out[i] = v[i];
-    out[i] = '\0';
-    return;
-  }
-}
-
-std::uint64_t number(const char* s, std::uint64_t fallback) {
-  if (*s == '\0') return fallback;
-  std::uint64_t v = 0;
-  for (; *s >= '0' && *s <= '9'; ++s) v = v * 10 + static_cast<std::uint64_t>(*s - '0');
-  return v;
-}
 
 broker::Policy g_policy{broker::kSystemComponents, broker::kSystemRules};
 
@@ -52,15 +30,12 @@ int main(const void* startup) {
     return 1;
   }
   const abi::BootInfo& boot = *r.boot;
-  char command[sizeof boot.command_line + 1] = {};
-  for (std::size_t i = 0; i < sizeof boot.command_line; ++i) command[i] = boot.command_line[i];
+  const cmdline::CommandLine command(boot.command_line);
   char scenario[32];
-  char count[24];
   char test[8];
-  option(command, "scenario", scenario, sizeof scenario);
-  option(command, "messages", count, sizeof count);
-  option(command, "test", test, sizeof test);
-  const std::uint64_t messages = number(count, 1'000'000);
+  command.value("scenario", scenario);
+  command.value("test", test);
+  const std::uint64_t messages = command.number("messages", 1'000'000);
   if (scenario[0] == '\0') {
     scenario[0] = 'd', scenario[1] = 'e', scenario[2] = 'm', scenario[3] = 'o', scenario[4] = '\0';
   }
@@ -82,7 +57,8 @@ int main(const void* startup) {
   else if (user::task::same_string(scenario, "hostile-producer")) ok = root::run_hostile_producer(system);
   else if (user::task::same_string(scenario, "hostile-consumer")) ok = root::run_hostile_consumer(system);
   else if (user::task::same_string(scenario, "hostile-header")) ok = root::run_hostile_header(system);
-  else if (user::task::same_string(scenario, "stress")) ok = root::run_stress(system, number(count, 10'000'000));
+  else if (user::task::same_string(scenario, "stress"))
+    ok = root::run_stress(system, command.number("messages", 10'000'000));
   else user::print("root: unknown scenario '%s' (demo layout unauthorized no-registry kill oom hostile-producer "
                    "hostile-consumer hostile-header stress)\n", scenario);
   user::print("root: scenario '%s' %s\n", scenario, ok ? "passed" : "FAILED");

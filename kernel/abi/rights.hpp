@@ -11,6 +11,14 @@ namespace bramble::abi {
 // Page size of every user mapping (4 KiB granule, ARM ARM D8.2 "Translation granule").
 inline constexpr std::uint64_t kPageSize = 4096;
 
+// The channel window of every user address space: memory_map places frames here as Normal,
+// never-executable memory at the same address in every space, so rings shared across spaces keep
+// their ordering. mm/address_space.hpp (which the kernel enforces) and ipc/config.hpp (where
+// components look for a channel) cannot include this header; kernel/object/frame.cpp and
+// broker/channel_broker.hpp check at compile time that they agree with it.
+inline constexpr std::uint64_t kChannelWindowBase = 0x9000'0000;
+inline constexpr std::uint64_t kChannelWindowSize = 0x1000'0000; // 256 MiB
+
 // Slot 0 of every capability table is the null slot: it never holds a capability and cannot be
 // written, so 0 can mean "no capability" in optional arguments. Usable slots are 1 .. size-1.
 inline constexpr std::uint64_t kNullSlot = 0;

@@ -14,13 +14,15 @@
 // null slot (rights.hpp). A call that creates a capability in the caller's table puts it in the
 // lowest free slot and returns that slot.
 //
-// User-space header: plain C++, no kernel includes, only <cstdint>.
+// User-space header: plain C++, no kernel includes, only <cstdint> and lib/align.hpp (itself only
+// <cstdint>), so the charges below round exactly as the kernel does.
 #pragma once
 
 #include <cstdint>
 
 #include "kernel/abi/errors.hpp"
 #include "kernel/abi/rights.hpp"
+#include "lib/align.hpp"
 
 namespace bramble::abi {
 
@@ -210,7 +212,7 @@ inline constexpr std::uint64_t kMaxPriority = 31;
 // (the frame allocator hands out blocks of 2^n pages, and the quota pays for the block). A component
 // sizing a sub-quota (memory_split) for the frames it will allocate adds these up.
 [[nodiscard]] constexpr std::uint64_t allocation_charge(std::uint64_t size) {
-  const std::uint64_t pages = (size + kPageSize - 1) / kPageSize;
+  const std::uint64_t pages = div_round_up(size, kPageSize);
   std::uint64_t block = 1;
   while (block < pages) block <<= 1;
   return block * kPageSize;
@@ -225,7 +227,7 @@ inline constexpr std::uint64_t kMaxPriority = 31;
 // made at once adds record_charge(N).
 inline constexpr std::uint64_t kRecordsPerObjectPage = 15;
 [[nodiscard]] constexpr std::uint64_t record_charge(std::uint64_t records) {
-  return (records + kRecordsPerObjectPage - 1) / kRecordsPerObjectPage * kPageSize;
+  return div_round_up(records, kRecordsPerObjectPage) * kPageSize;
 }
 // What task_create charges besides the table, the image and the page tables: the task's record (one
 // page: saved registers, FP state, scheduling) and its stack.

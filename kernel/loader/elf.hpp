@@ -10,6 +10,7 @@
 // Freestanding: no heap, no exceptions; the result is a fixed-size value.
 #pragma once
 
+#include "lib/align.hpp"
 #include "lib/ktl.hpp"
 #include "lib/result.hpp"
 
@@ -64,8 +65,8 @@ struct Segment {
   SegmentFlags flags;
 
   // The page-aligned virtual range the segment occupies.
-  [[nodiscard]] constexpr ktl::uint64_t page_start() const { return vaddr & ~(kPageSize - 1); }
-  [[nodiscard]] constexpr ktl::uint64_t page_end() const { return (vaddr + memsz + kPageSize - 1) & ~(kPageSize - 1); }
+  [[nodiscard]] constexpr ktl::uint64_t page_start() const { return align_down(vaddr, kPageSize); }
+  [[nodiscard]] constexpr ktl::uint64_t page_end() const { return align_up(vaddr + memsz, kPageSize); }
 };
 
 // Where user mappings may go: [base, top). Both must be page-aligned; the kernel passes its user

@@ -2,6 +2,7 @@
 
 #include "kernel/arch/aarch64/memory_layout.hpp"
 #include "kernel/fdt/fdt.hpp"
+#include "lib/align.hpp"
 #include "lib/lazy.hpp"
 #include "kernel/log.hpp"
 #include "kernel/panic.hpp"
@@ -206,7 +207,7 @@ const Layout& layout() { return g.layout; }
 std::uint64_t kernel_frames() {
   // The image is 4 KiB-aligned at both ends (kernel.ld); the bookkeeping starts on a page and the
   // allocator never hands out its partly used last page, which therefore counts whole.
-  const auto pages = [](const PhysRange& r) { return (r.size + 0xfff) >> 12; };
+  const auto pages = [](const PhysRange& r) { return div_round_up(r.size, mm::kPageSize); };
   return pages(g.layout.kernel_image) + pages(allocator().metadata());
 }
 mm::FrameAllocator& frames() { return allocator(); }

@@ -8,9 +8,13 @@
 #include "kernel/object/pool.hpp"
 #include "kernel/object/records.hpp"
 #include "kernel/task/task.hpp"
+#include "lib/align.hpp"
 
 namespace bramble::kobj {
 namespace {
+
+static_assert(mm::kChannelWindowBase == abi::kChannelWindowBase && mm::kChannelWindowSize == abi::kChannelWindowSize,
+              "mm enforces the channel window the ABI promises");
 
 using abi::Error;
 
@@ -105,7 +109,7 @@ void Frame::on_last_capability_deleted() {
 
 cap::Result<void> map_frame(Task& task, cap::Capability& cap, std::uint64_t vaddr, abi::MapPerms perms) {
   const auto& frame = static_cast<const Frame&>(*cap.object()); // decode checked the type
-  const std::uint64_t size = mm::align_up(frame.size(), abi::kPageSize);
+  const std::uint64_t size = align_up(frame.size(), abi::kPageSize);
   const bool in_window = vaddr >= mm::kChannelWindowBase && vaddr < mm::kChannelWindowEnd;
   Mapping* m = BRAMBLE_TRY(make_record<Mapping>(*task.quota));
   mm::AddressSpace& space = task.space();

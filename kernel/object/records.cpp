@@ -2,6 +2,7 @@
 
 #include "kernel/arch/aarch64/memory_layout.hpp"
 #include "kernel/mem/memory.hpp"
+#include "lib/align.hpp"
 #include "lib/memory.hpp"
 
 namespace bramble::kobj {
@@ -27,7 +28,7 @@ std::size_t g_records = 0;
 PageHeader* first_page(const cap::MemoryQuota& quota) { return static_cast<PageHeader*>(quota.object_pages()); }
 
 PageHeader* page_of(const void* record) {
-  return reinterpret_cast<PageHeader*>(reinterpret_cast<std::uintptr_t>(record) & ~(abi::kPageSize - 1));
+  return reinterpret_cast<PageHeader*>(align_down(reinterpret_cast<std::uintptr_t>(record), abi::kPageSize));
 }
 
 cap::Result<PageHeader*> new_page(cap::MemoryQuota& quota) {

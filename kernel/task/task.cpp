@@ -11,6 +11,7 @@
 #include "kernel/object/notification.hpp"
 #include "kernel/task/root.hpp"
 #include "kernel/task/scheduler.hpp"
+#include "lib/align.hpp"
 #include "lib/memory.hpp"
 
 namespace bramble::kobj {
@@ -23,7 +24,7 @@ std::size_t g_task_count = 0;
 Task* g_reap_first = nullptr;
 
 unsigned order_for_bytes(std::uint64_t bytes) {
-  const std::uint64_t pages = (bytes + abi::kPageSize - 1) / abi::kPageSize;
+  const std::uint64_t pages = div_round_up(bytes, abi::kPageSize);
   return static_cast<unsigned>(std::bit_width(std::bit_ceil(pages < 1 ? 1 : pages)) - 1);
 }
 

@@ -39,7 +39,7 @@ TEST_CASE("one range: bookkeeping carved from its start, everything else free, c
   Arena arena(0x4000'0000, 8 * kMiB);
   FrameAllocator fa = make(arena, {{0x4000'0000, 8 * kMiB}});
   const std::uint64_t frames = 8 * kMiB / kPageSize;
-  const std::uint64_t meta_frames = (frames * sizeof(FrameAllocator::FrameInfo) + kPageSize - 1) / kPageSize;
+  const std::uint64_t meta_frames = bramble::div_round_up(frames * sizeof(FrameAllocator::FrameInfo), kPageSize);
   CHECK(fa.metadata() == PhysRange{0x4000'0000, meta_frames * kPageSize});
   CHECK(fa.total_frames() == frames - meta_frames);
   CHECK(fa.free_frames() == fa.total_frames());

@@ -8,6 +8,7 @@
 // the command line) and, when the root exits, that every frame came back.
 #include <cstdint>
 
+#include "lib/cmdline.hpp"
 #include "user/lib/sys.hpp"
 #include "user/lib/task.hpp"
 #include "user/runtime/print.hpp"
@@ -51,22 +52,6 @@ struct Random {
   Word below(Word n) { return n == 0 ? 0 : next() % n; }
   bool one_in(Word n) { return below(n) == 0; }
 };
-
-Word parse_option(const char* line, const char* key, Word fallback) {
-  for (const char* p = line; *p != '\0'; ++p) {
-    const char* k = key;
-    const char* q = p;
-    while (*k != '\0' && *q == *k) {
-      ++k;
-      ++q;
-    }
-    if (*k != '\0' || *q != '=' || (p != line && p[-1] != ' ')) continue;
-    Word value = 0;
-    for (++q; *q >= '0' && *q <= '9'; ++q) value = value * 10 + static_cast<Word>(*q - '0');
-    return value;
-  }
-  return fallback;
-}
 
 // ---- the worker -----------------------------------------------------------------------------------
 
@@ -284,8 +269,9 @@ void one_call(Random& r, Word image) {
 int run_root(const void* startup) {
   task::Root root{};
   if (!task::read_root(startup, "syscall_fuzz", root)) return 90;
-  const Word seed = parse_option(root.boot->command_line, "seed", 1);
-  const Word calls = parse_option(root.boot->command_line, "calls", 100000);
+  const cmdline::CommandLine command(root.boot->command_line);
+  const Word seed = command.number("seed", 1);
+  const Word calls = command.number("calls", 100000);
   print("syscall_fuzz: seed %llu, %llu calls\n", static_cast<unsigned long long>(seed),
         static_cast<unsigned long long>(calls));
 

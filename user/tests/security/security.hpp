@@ -9,6 +9,7 @@
 
 #include <cstdint>
 
+#include "lib/align.hpp"
 #include "user/lib/check.hpp"
 #include "user/lib/task.hpp"
 #include "user/runtime/print.hpp"
@@ -96,7 +97,7 @@ inline constexpr Word kArena = 0x2000'0000;
 inline constexpr Word kFreshBase = Word{1} << 32;
 inline constexpr Word kFreshTop = abi::kUserStackTop - (Word{1} << 30); // a GiB below the stack's table
 
-[[nodiscard]] constexpr Word page_round(Word bytes) { return (bytes + kPage - 1) & ~(kPage - 1); }
+[[nodiscard]] constexpr Word page_round(Word bytes) { return bramble::align_up(bytes, kPage); }
 [[nodiscard]] constexpr Word status(Error e) { return static_cast<Word>(e); }
 
 // `what` was refused with `want`: one attack line, one check.
