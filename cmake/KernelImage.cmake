@@ -16,7 +16,8 @@ target_sources(kernel PRIVATE
   ${PROJECT_SOURCE_DIR}/kernel/console.cpp
   ${PROJECT_SOURCE_DIR}/kernel/irq.cpp
   ${PROJECT_SOURCE_DIR}/kernel/timer.cpp
-  ${PROJECT_SOURCE_DIR}/kernel/test/harness.cpp
+  ${PROJECT_SOURCE_DIR}/kernel/cmdline.cpp
+  ${PROJECT_SOURCE_DIR}/kernel/halt.cpp
   ${PROJECT_SOURCE_DIR}/kernel/test/scenarios.cpp
   ${PROJECT_SOURCE_DIR}/kernel/test/mm_scenarios.cpp
   ${PROJECT_SOURCE_DIR}/kernel/mem/memory.cpp

@@ -11,7 +11,7 @@
 #include "kernel/task/scheduler.hpp"
 #include "kernel/task/task.hpp"
 #include "kernel/log.hpp"
-#include "kernel/test/harness.hpp"
+#include "kernel/halt.hpp"
 
 extern "C" char exception_vectors[];
 struct ExceptionTableEntry {
@@ -132,5 +132,5 @@ extern "C" void exception_dispatch(bramble::arch::ExceptionFrame* frame, std::ui
   console::set_quiet(false);
   arch::print_exception_report(*frame, index);
   kprintf("*** system halted\n");
-  test::finish(test::ExitCode::Panic);
+  halt::finish(halt::ExitCode::Panic);
 }

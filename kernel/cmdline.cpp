@@ -1,19 +1,17 @@
-#include "kernel/test/harness.hpp"
+#include "kernel/cmdline.hpp"
 
-#include "kernel/arch/aarch64/cpu.hpp"
 #include "kernel/arch/aarch64/semihosting.hpp"
-#include "kernel/console.hpp"
 
-namespace bramble::test {
+namespace bramble::cmdline {
 namespace {
 char g_command_line[256];
 }
 
-void load_command_line() {
+void load() {
   if (!semihosting::command_line(g_command_line, sizeof g_command_line)) g_command_line[0] = '\0';
 }
 
-const char* command_line() { return g_command_line; }
+const char* text() { return g_command_line; }
 
 bool option(const char* key, char* buffer, unsigned size) {
   if (size == 0) return false;
@@ -36,10 +34,4 @@ bool option(const char* key, char* buffer, unsigned size) {
   return false;
 }
 
-void finish(ExitCode code) {
-  console::flush();
-  semihosting::exit(static_cast<std::uint32_t>(code));
-  arch::halt();
-}
-
-} // namespace bramble::test
+} // namespace bramble::cmdline
