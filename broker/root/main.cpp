@@ -1,5 +1,6 @@
 // The root task: the kernel starts it with x0 = the BootInfo page. It runs the ChannelBroker over
-// system calls and one scenario ("scenario=<name>" on the kernel command line; the demo by default).
+// system calls and one scenario ("scenario=<name>" on the kernel command line; the demo by default;
+// which others exist depends on the image, see run_scenario in root.hpp).
 // Under a test (-append "test=user:root ...") it exits with 0 when every check held, and the kernel
 // reports that as the verdict; in a normal boot it starts the serial console when the demo is done
 // and serves it (console.cpp).
@@ -33,19 +34,19 @@ void option(const char* line, const char* key, char* out, std::size_t size) {
   }
 }
 
-std::uint64_t number(const char* s, std::uint64_t fallback) {
+broker::Policy g_policy{broker::kSystemComponents, broker::kSystemRules};
+
+} // namespace
+
+std::uint64_t root::number(const char* s, std::uint64_t fallback) {
   if (*s == '\0') return fallback;
   std::uint64_t v = 0;
   for (; *s >= '0' && *s <= '9'; ++s) v = v * 10 + static_cast<std::uint64_t>(*s - '0');
   return v;
 }
 
-broker::Policy g_policy{broker::kSystemComponents, broker::kSystemRules};
-
-} // namespace
-
 int main(const void* startup) {
-  if (reinterpret_cast<std::uintptr_t>(startup) == root::kFillerRole) return root::run_filler();
+  if (int code = 0; root::run_role(startup, code)) return code;
   user::task::Root r{};
   if (!user::task::read_root(startup, "root", r)) {
     user::print("root: no BootInfo\n");
@@ -60,7 +61,6 @@ int main(const void* startup) {
   option(command, "scenario", scenario, sizeof scenario);
   option(command, "messages", count, sizeof count);
   option(command, "test", test, sizeof test);
-  const std::uint64_t messages = number(count, 1'000'000);
   if (scenario[0] == '\0') {
     scenario[0] = 'd', scenario[1] = 'e', scenario[2] = 'm', scenario[3] = 'o', scenario[4] = '\0';
   }
@@ -72,19 +72,7 @@ int main(const void* startup) {
               boot.board, scenario, static_cast<unsigned long long>(g_policy.components().size()),
               static_cast<unsigned long long>(g_policy.rules().size()));
 
-  bool ok = false;
-  if (user::task::same_string(scenario, "demo")) ok = root::run_demo(system, messages);
-  else if (user::task::same_string(scenario, "layout")) ok = root::run_layout(system);
-  else if (user::task::same_string(scenario, "unauthorized")) ok = root::run_unauthorized(system);
-  else if (user::task::same_string(scenario, "no-registry")) ok = root::run_no_registry(system);
-  else if (user::task::same_string(scenario, "kill")) ok = root::run_kill(system, messages);
-  else if (user::task::same_string(scenario, "oom")) ok = root::run_oom(system);
-  else if (user::task::same_string(scenario, "hostile-producer")) ok = root::run_hostile_producer(system);
-  else if (user::task::same_string(scenario, "hostile-consumer")) ok = root::run_hostile_consumer(system);
-  else if (user::task::same_string(scenario, "hostile-header")) ok = root::run_hostile_header(system);
-  else if (user::task::same_string(scenario, "stress")) ok = root::run_stress(system, number(count, 10'000'000));
-  else user::print("root: unknown scenario '%s' (demo layout unauthorized no-registry kill oom hostile-producer "
-                   "hostile-consumer hostile-header stress)\n", scenario);
+  const bool ok = root::run_scenario(system, scenario, count);
   user::print("root: scenario '%s' %s\n", scenario, ok ? "passed" : "FAILED");
 
   if (test[0] != '\0') {
