@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the seed corpus of every fuzz target into tests/fuzz/corpus/<target>/.
+"""Writes the corpus of seed inputs of every fuzz target into tests/fuzz/corpus/<target>/.
 
 The seeds are small, valid-looking starting points in each target's input format (described at the
 top of each *_fuzz.cpp): libFuzzer mutates from there, so the seeds decide how quickly it reaches

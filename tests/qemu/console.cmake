@@ -1,4 +1,4 @@
-# The serial console (issue 10): a normal boot (no semihosting, as on a Pi) runs the demo, then the
+# The serial console: a normal boot (no semihosting, as on a Pi) runs the demo, then the
 # UART driver and the console take the UART; these tests type commands into the serial port the way a
 # person would (a pause before each line, so lower-priority tasks run in between) and check the
 # answers. QEMU is stopped once every expected line has appeared. docs/console.md describes the pieces.

@@ -1,4 +1,4 @@
-# Robustness (issue 9): the EL0 system-call fuzzer on both boards. Deterministic from its seed (printed
+# Robustness: the EL0 system-call fuzzer on both boards. Deterministic from its seed (printed
 # first; replay any failure with the same -append). The kernel checks its capability invariants every
 # 997 calls (a violation panics: exit 3), and the run fails if any frame was not given back.
 # A longer soak: make -f Makefile.qemu soak [SEED=n CALLS=n].

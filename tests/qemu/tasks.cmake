@@ -17,7 +17,7 @@ foreach(board rpi4 rpi3)
   endforeach()
 endforeach()
 
-# Devices for user-space drivers (issue 10): device frames, interrupt handlers, and a real
+# Devices for user-space drivers: device frames, interrupt handlers, and a real
 # interrupt-driven receive on the console UART while the kernel console is quiet.
 foreach(board rpi4 rpi3)
   bramble_qemu_test(task.devices.${board} BUILD ${board} SCENARIO user:devices TIMEOUT 60
