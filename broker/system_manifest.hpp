@@ -15,7 +15,7 @@ inline constexpr ComponentSpec kSystemComponents[] = {
     {"camera", "producer", 10, 64},  // 2
     {"display", "consumer", 10, 64}, // 3
     {"intruder", "consumer", 10, 64}, // 4: in the manifest, but allowed no channel at all
-    // Robustness scenarios (broker/root/robustness.cpp): hostile peers of the demo components, and a
+    // Robustness scenarios (broker/root/test/robustness.cpp): hostile peers of the demo components, and a
     // stress pair sharing its priority with a task that never gives the CPU up.
     {"mallory-tx", "hostile_producer", 10, 64}, // 5
     {"mallory-rx", "hostile_consumer", 10, 64}, // 6

@@ -1,59 +1,25 @@
-# The kernel image for BRAMBLE_BOARD: kernel.elf, and kernel8.img (the ELF stripped to a raw binary,
-# which is what the Pi firmware, U-Boot `booti` and QEMU -kernel load at 0x80000).
-add_executable(kernel)
-set_target_properties(kernel PROPERTIES OUTPUT_NAME kernel.elf SUFFIX "")
-target_include_directories(kernel PRIVATE ${PROJECT_SOURCE_DIR} ${CMAKE_BINARY_DIR}/generated)
-# The banner's version comes from project(VERSION) (the one place it is written).
-configure_file(${PROJECT_SOURCE_DIR}/kernel/version.hpp.in ${CMAKE_BINARY_DIR}/generated/kernel/version.hpp @ONLY)
-target_link_libraries(kernel PRIVATE bramble_board bramble_kernel_core bramble_mm bramble_fdt bramble_cap bramble_loader
-  bramble_warnings)
-# Assembly is not C++: drop the C++-only warnings there.
-target_compile_options(kernel PRIVATE $<$<COMPILE_LANGUAGE:ASM>:-Wno-pedantic>)
-
-add_subdirectory(${PROJECT_SOURCE_DIR}/boot ${CMAKE_BINARY_DIR}/boot)
-target_sources(kernel PRIVATE
-  ${PROJECT_SOURCE_DIR}/kernel/main.cpp
-  ${PROJECT_SOURCE_DIR}/kernel/log.cpp
-  ${PROJECT_SOURCE_DIR}/kernel/panic.cpp
-  ${PROJECT_SOURCE_DIR}/kernel/console.cpp
-  ${PROJECT_SOURCE_DIR}/kernel/irq.cpp
-  ${PROJECT_SOURCE_DIR}/kernel/timer.cpp
-  ${PROJECT_SOURCE_DIR}/kernel/test/harness.cpp
-  ${PROJECT_SOURCE_DIR}/kernel/test/scenarios.cpp
-  ${PROJECT_SOURCE_DIR}/kernel/test/mm_scenarios.cpp
-  ${PROJECT_SOURCE_DIR}/kernel/mem/memory.cpp
-  ${PROJECT_SOURCE_DIR}/kernel/trap.cpp
-  ${PROJECT_SOURCE_DIR}/kernel/platform.cpp
-  ${PROJECT_SOURCE_DIR}/kernel/object/records.cpp
-  ${PROJECT_SOURCE_DIR}/kernel/object/quota.cpp
-  ${PROJECT_SOURCE_DIR}/kernel/object/frame.cpp
-  ${PROJECT_SOURCE_DIR}/kernel/object/notification.cpp
-  ${PROJECT_SOURCE_DIR}/kernel/object/registry.cpp
-  ${PROJECT_SOURCE_DIR}/kernel/object/device.cpp
-  ${PROJECT_SOURCE_DIR}/kernel/task/task.cpp
-  ${PROJECT_SOURCE_DIR}/kernel/task/scheduler.cpp
-  ${PROJECT_SOURCE_DIR}/kernel/task/root.cpp
-  ${PROJECT_SOURCE_DIR}/kernel/task/context.S
-  ${PROJECT_SOURCE_DIR}/kernel/syscall/syscall.cpp
-  ${PROJECT_SOURCE_DIR}/kernel/arch/aarch64/mmu_switch.S
-  ${PROJECT_SOURCE_DIR}/kernel/arch/aarch64/uaccess.S
-  ${PROJECT_SOURCE_DIR}/kernel/arch/aarch64/vectors.S
-  ${PROJECT_SOURCE_DIR}/kernel/arch/aarch64/exceptions.cpp
-  ${PROJECT_SOURCE_DIR}/kernel/arch/aarch64/semihosting.cpp
-  ${PROJECT_SOURCE_DIR}/kernel/arch/aarch64/pmu.cpp
-  ${PROJECT_SOURCE_DIR}/kernel/arch/aarch64/semihosting_trap.S)
-
-set(_ld ${PROJECT_SOURCE_DIR}/boot/kernel.ld)
-target_link_options(kernel PRIVATE -nostdlib -static -T ${_ld} -Wl,--build-id=none -Wl,-z,max-page-size=4096
-  -Wl,--gc-sections -Wl,-Map=${CMAKE_BINARY_DIR}/kernel.map)
-if(BRAMBLE_TOOLCHAIN STREQUAL "gcc")
-  target_link_libraries(kernel PRIVATE gcc)
-else()
-  target_link_options(kernel PRIVATE -fuse-ld=lld)
-endif()
-set_target_properties(kernel PROPERTIES LINK_DEPENDS ${_ld})
-
-add_custom_command(TARGET kernel POST_BUILD
-  COMMAND ${CMAKE_OBJCOPY} -O binary $<TARGET_FILE:kernel> ${CMAKE_BINARY_DIR}/kernel8.img
-  BYPRODUCTS ${CMAKE_BINARY_DIR}/kernel8.img
-  COMMENT "kernel8.img for ${BRAMBLE_BOARD}")
+# bramble_kernel_image(<target> IMAGE <file> LIBS <targets...> [PROGRAMS <names...>])
+#   A bootable kernel: <target> links the libraries into <target's OUTPUT_NAME>.elf (boot/'s linker
+#   script comes with bramble_boot), embeds the named user programs (bramble_embed_user_programs), and
+#   writes <build>/<file>, the ELF stripped to a raw binary: what the Pi firmware, U-Boot `booti` and
+#   QEMU -kernel load at 0x80000. The target's own name is also the ELF's: <target>.elf.
+function(bramble_kernel_image target)
+  cmake_parse_arguments(ARG "" "IMAGE" "LIBS;PROGRAMS" ${ARGN})
+  if(NOT ARG_IMAGE)
+    message(FATAL_ERROR "bramble_kernel_image(${target}): IMAGE <file> is required")
+  endif()
+  add_executable(${target})
+  set_target_properties(${target} PROPERTIES OUTPUT_NAME ${target}.elf SUFFIX "")
+  target_link_libraries(${target} PRIVATE ${ARG_LIBS} bramble_warnings)
+  target_link_options(${target} PRIVATE -Wl,-Map=${CMAKE_BINARY_DIR}/${target}.map)
+  if(BRAMBLE_TOOLCHAIN STREQUAL "gcc")
+    target_link_libraries(${target} PRIVATE gcc)
+  else()
+    target_link_options(${target} PRIVATE -fuse-ld=lld)
+  endif()
+  add_custom_command(TARGET ${target} POST_BUILD
+    COMMAND ${CMAKE_OBJCOPY} -O binary $<TARGET_FILE:${target}> ${CMAKE_BINARY_DIR}/${ARG_IMAGE}
+    BYPRODUCTS ${CMAKE_BINARY_DIR}/${ARG_IMAGE}
+    COMMENT "${ARG_IMAGE} for ${BRAMBLE_BOARD}")
+  bramble_embed_user_programs(${target} ${ARG_PROGRAMS})
+endfunction()

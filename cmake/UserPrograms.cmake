@@ -1,17 +1,20 @@
 # Build glue for Bramble user programs (cross builds only).
 #
 #   bramble_user_directory()
-#       In a directory that defines user programs (user/, later broker/): drops the kernel-only
+#       In a directory that defines user programs (user/, broker/): drops the kernel-only
 #       -mgeneral-regs-only from this directory's C/C++ flags. User code may use FP/SIMD (the kernel
-#       saves that state per task); everything else in cmake/KernelFlags.cmake still applies.
-#   bramble_user_program(<name> SOURCES <files...> [LIBS <targets...>])
+#       saves that state per task); everything else bramble_apply_kernel_flags() set still applies.
+#   bramble_user_program(<name> SOURCES <files...> [LIBS <targets...>] [EMBED_AS <embedded name>])
 #       A static, freestanding AArch64 ELF linked with user/runtime/user.ld at 0x0040_0000. The
 #       target is user_<name>; the file is <build>/user/bin/<name>.elf, and <name>.stripped.elf
-#       the same without symbols (what the kernel embeds).
+#       the same without symbols (what a kernel image embeds). EMBED_AS gives the name the kernel
+#       finds it by, when two programs play the same part in different images (the production and
+#       the test root task are both "root"). Every program is recorded in the global property
+#       BRAMBLE_USER_PROGRAMS; which image carries which is the top-level CMakeLists.txt's choice.
 #   bramble_embed_user_programs(<kernel target> <name>...)
 #       Puts the programs' ELF files into the kernel image's .rodata and a table {name, data, size}
-#       beside them that kernel/loader/embedded.hpp reads (embedded_programs()). Call it once, with
-#       no names for an empty table.
+#       beside them that kernel/loader/embedded.hpp reads (embedded_programs()). Call it once per
+#       image, with no names for an empty table.
 
 macro(bramble_user_directory)
   foreach(_bramble_lang C CXX)
@@ -20,7 +23,7 @@ macro(bramble_user_directory)
 endmacro()
 
 function(bramble_user_program name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "" "EMBED_AS" "SOURCES;LIBS" ${ARGN})
   if(NOT CMAKE_CROSSCOMPILING)
     message(FATAL_ERROR "bramble_user_program(${name}): user programs exist only in the cross (rpi*) builds")
   endif()
@@ -39,10 +42,9 @@ function(bramble_user_program name)
     LINK_DEPENDS ${ld})
   target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR})
   target_link_libraries(${target} PRIVATE bramble_user_runtime bramble_warnings ${ARG_LIBS})
-  # Same link discipline as the kernel (docs/platform.md): no build-id note, 4 KiB pages so segments can
-  # be 4 KiB-aligned in the file as well as in memory.
-  target_link_options(${target} PRIVATE -nostdlib -static -T ${ld} -Wl,--build-id=none
-    -Wl,-z,max-page-size=4096 -Wl,--gc-sections -Wl,-Map=${CMAKE_BINARY_DIR}/user/bin/${name}.map)
+  # Same link discipline as the kernel (cmake/KernelFlags.cmake).
+  bramble_freestanding_link_flags(link_flags LINKER_SCRIPT ${ld})
+  target_link_options(${target} PRIVATE ${link_flags} -Wl,-Map=${CMAKE_BINARY_DIR}/user/bin/${name}.map)
   # The kernel embeds a copy without symbols and debug information (a third of the size or less);
   # <name>.elf keeps them for gdb.
   add_custom_command(TARGET ${target} POST_BUILD
@@ -55,7 +57,10 @@ function(bramble_user_program name)
   else()
     target_link_options(${target} PRIVATE -fuse-ld=lld)
   endif()
-  # Every program is linked into the kernel (the top level embeds this list).
+  if(NOT ARG_EMBED_AS)
+    set(ARG_EMBED_AS ${name})
+  endif()
+  set_target_properties(${target} PROPERTIES BRAMBLE_EMBED_NAME ${ARG_EMBED_AS})
   set_property(GLOBAL APPEND PROPERTY BRAMBLE_USER_PROGRAMS ${name})
 endfunction()
 
@@ -65,16 +70,22 @@ function(bramble_embed_user_programs kernel_target)
   set(table "")
   set(elves "")
   set(targets "")
+  set(embed_names "")
   list(LENGTH ARGN count)
   foreach(name IN LISTS ARGN)
     if(NOT TARGET user_${name})
       message(FATAL_ERROR "bramble_embed_user_programs: no user program '${name}' (bramble_user_program)")
     endif()
     string(MAKE_C_IDENTIFIER "${name}" id)
+    get_target_property(embed_name user_${name} BRAMBLE_EMBED_NAME)
+    if(embed_name IN_LIST embed_names)
+      message(FATAL_ERROR "bramble_embed_user_programs(${kernel_target}): two programs embedded as '${embed_name}'")
+    endif()
+    list(APPEND embed_names ${embed_name})
     set(elf ${CMAKE_BINARY_DIR}/user/bin/${name}.stripped.elf)
     # 16-byte alignment is plenty: the loader reads the blob byte by byte and copies it into frames.
     string(APPEND asm "    .balign 16\nbramble_user_${id}_start:\n    .incbin \"${elf}\"\nbramble_user_${id}_end:\n")
-    string(APPEND asm "bramble_user_${id}_name:\n    .asciz \"${name}\"\n")
+    string(APPEND asm "bramble_user_${id}_name:\n    .asciz \"${embed_name}\"\n")
     # One entry per program, laid out as EmbeddedProgram {name, data, size} (static_asserts in
     # kernel/loader/embedded.hpp pin the layout).
     string(APPEND table "    .quad bramble_user_${id}_name, bramble_user_${id}_start, "
@@ -88,12 +99,13 @@ function(bramble_embed_user_programs kernel_target)
                     "    .globl bramble_embedded_program_count\n    .type bramble_embedded_program_count, %object\n"
                     "bramble_embedded_program_count:\n    .quad ${count}\n"
                     "    .size bramble_embedded_program_count, 8\n")
-  set(generated ${CMAKE_BINARY_DIR}/generated/embedded_programs.S)
+  set(generated ${CMAKE_BINARY_DIR}/generated/${kernel_target}_programs.S)
   # file(CONFIGURE) rewrites the file only when its text changes, so reconfiguring rebuilds nothing.
   file(CONFIGURE OUTPUT ${generated} CONTENT "${asm}" @ONLY)
   target_sources(${kernel_target} PRIVATE ${generated})
   # .incbin is invisible to the compiler's dependency scan: rebuild the table when a program changes.
-  set_source_files_properties(${generated} TARGET_DIRECTORY ${kernel_target} PROPERTIES OBJECT_DEPENDS "${elves}")
+  # (Called in the directory that made the kernel target, so the property reaches its compile line.)
+  set_source_files_properties(${generated} PROPERTIES OBJECT_DEPENDS "${elves}")
   if(targets)
     add_dependencies(${kernel_target} ${targets})
   endif()

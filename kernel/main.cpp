@@ -6,6 +6,7 @@
 #include "kernel/arch/aarch64/pmu.hpp"
 #include "kernel/arch/aarch64/semihosting.hpp"
 #include "kernel/boot_info.hpp"
+#include "kernel/cmdline.hpp"
 #include "kernel/console.hpp"
 #include "kernel/fdt/fdt.hpp"
 #include "kernel/irq.hpp"
@@ -16,8 +17,7 @@
 #include "kernel/task/root.hpp"
 #include "kernel/task/scheduler.hpp"
 #include "kernel/panic.hpp"
-#include "kernel/test/harness.hpp"
-#include "kernel/test/scenarios.hpp"
+#include "kernel/scenario.hpp"
 #include "kernel/timer.hpp"
 #include "kernel/version.hpp"
 #include "lib/cmdline.hpp"
@@ -71,7 +71,7 @@ constexpr std::uint32_t kSchedulerHz = 100;
 // Starts the root task and the scheduler; the kernel from here on only runs on exceptions.
 [[noreturn]] void start_user_space(const char* program, const BootInfo& info) {
   char interval[24];
-  if (test::option("capcheck", interval, sizeof interval)) {
+  if (cmdline::option("capcheck", interval, sizeof interval)) {
     const std::uint64_t n = cmdline::decimal(interval, 0);
     syscall::set_invariant_check_interval(n);
     kprintf("kernel: checking capability invariants every %llu system calls\n", static_cast<unsigned long long>(n));
@@ -92,9 +92,9 @@ extern "C" void kernel_main(std::uintptr_t dtb_address) {
   // Components time their own work with CNTVCT_EL0 (BootInfo.timer_frequency ticks per second).
   arch::allow_el0_virtual_count();
   semihosting::probe();
-  test::load_command_line();
+  cmdline::load();
   char pmu_option[8];
-  if (test::option("pmu", pmu_option, sizeof pmu_option) && pmu_option[0] == 'e') {
+  if (cmdline::option("pmu", pmu_option, sizeof pmu_option) && pmu_option[0] == 'e') {
     pmu::start_counters(); // as early as the command line is known: boot cost is measured from here
     pmu::allow_el0_access();
   }
@@ -111,12 +111,12 @@ extern "C" void kernel_main(std::uintptr_t dtb_address) {
   irq::init();
 
   char scenario[32];
-  if (test::option("test", scenario, sizeof scenario)) {
+  if (cmdline::option("test", scenario, sizeof scenario)) {
     // "user:<program>": run an EL0 program as the root task; its exit code is the verdict.
     if (scenario[0] == 'u' && scenario[1] == 's' && scenario[2] == 'e' && scenario[3] == 'r' && scenario[4] == ':') {
       start_user_space(scenario + 5, info);
     }
-    test::run_scenario(scenario, info);
+    scenario::run(scenario, info);
   }
   if (loader::find_embedded_program("root") != nullptr) start_user_space("root", info);
   idle_demo();

@@ -3,9 +3,9 @@
 #include <cstdarg>
 
 #include "kernel/console.hpp"
+#include "kernel/halt.hpp"
 #include "lib/format.hpp"
 #include "kernel/log.hpp"
-#include "kernel/test/harness.hpp"
 
 namespace bramble {
 
@@ -17,7 +17,7 @@ void panic(const char* fmt, ...) {
   va_end(args);
   console::set_quiet(false);
   kprintf("\n*** KERNEL PANIC: %s\n*** system halted\n", message);
-  test::finish(test::ExitCode::Panic);
+  halt::finish(halt::ExitCode::Panic);
 }
 
 } // namespace bramble

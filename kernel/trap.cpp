@@ -6,7 +6,7 @@
 #include "kernel/syscall/syscall.hpp"
 #include "kernel/task/scheduler.hpp"
 #include "kernel/task/task.hpp"
-#include "kernel/test/harness.hpp"
+#include "kernel/halt.hpp"
 
 namespace bramble::trap {
 
@@ -36,7 +36,7 @@ void user_fault(arch::ExceptionFrame& frame, abi::FaultReason reason, const char
 
 void kernel_fault() {
   kprintf("*** system halted\n");
-  test::finish(test::ExitCode::Panic);
+  halt::finish(halt::ExitCode::Panic);
 }
 
 } // namespace bramble::trap

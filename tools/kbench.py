@@ -2,7 +2,7 @@
 """Runs Bramble's kernel benchmark (broker/bench, the EL0 program `kbench`) under QEMU on raspi4b and
 raspi3b with deterministic instruction counting, and prints one table (or CSV lines).
 
-Each board boots its kernel8.img with
+Each board boots its test image (kernel8-test.img, which carries kbench) with
     -icount shift=0,align=off,sleep=off -semihosting -append "test=user:kbench pmu=el0 iters=N"
 so PMCCNTR_EL0 and INST_RETIRED count exactly and identically run to run (docs/PERFORMANCE.md says
 what such figures mean). The program prints `kbench row benchmark,implementation,metric,median,min,max,unit,n`
@@ -32,7 +32,7 @@ BOOT = re.compile(r"^kernel: root task ready after (\d+) instructions \((\d+) cy
 
 
 def run_board(args, board):
-    image = f"{args.build_root}/{board}/kernel8.img"
+    image = f"{args.build_root}/{board}/kernel8-test.img"
     cmd = [args.qemu, "-M", MACHINES[board], "-kernel", image, "-display", "none", "-monitor", "none",
            "-serial", "stdio", "-semihosting", "-icount", "shift=0,align=off,sleep=off",
            "-append", f"test=user:kbench pmu=el0 iters={args.iters}"]

@@ -1,5 +1,6 @@
 // The root task: the kernel starts it with x0 = the BootInfo page. It runs the ChannelBroker over
-// system calls and one scenario ("scenario=<name>" on the kernel command line; the demo by default).
+// system calls and one scenario ("scenario=<name>" on the kernel command line; the demo by default;
+// which others exist depends on the image, see run_scenario in root.hpp).
 // Under a test (-append "test=user:root ...") it exits with 0 when every check held, and the kernel
 // reports that as the verdict; in a normal boot it starts the serial console when the demo is done
 // and serves it (console.cpp).
@@ -22,8 +23,11 @@ broker::Policy g_policy{broker::kSystemComponents, broker::kSystemRules};
 
 } // namespace
 
+// A decimal count from the command line, or `fallback` (lib/cmdline.hpp's rules: digits only).
+std::uint64_t root::number(const char* s, std::uint64_t fallback) { return cmdline::decimal(s, 24, fallback); }
+
 int main(const void* startup) {
-  if (reinterpret_cast<std::uintptr_t>(startup) == root::kFillerRole) return root::run_filler();
+  if (int code = 0; root::run_role(startup, code)) return code;
   user::task::Root r{};
   if (!user::task::read_root(startup, "root", r)) {
     user::print("root: no BootInfo\n");
@@ -33,9 +37,10 @@ int main(const void* startup) {
   const cmdline::CommandLine command(boot.command_line);
   char scenario[32];
   char test[8];
+  char count[24];
   command.value("scenario", scenario);
+  command.value("messages", count);
   command.value("test", test);
-  const std::uint64_t messages = command.number("messages", 1'000'000);
   if (scenario[0] == '\0') {
     scenario[0] = 'd', scenario[1] = 'e', scenario[2] = 'm', scenario[3] = 'o', scenario[4] = '\0';
   }
@@ -47,20 +52,7 @@ int main(const void* startup) {
               boot.board, scenario, static_cast<unsigned long long>(g_policy.components().size()),
               static_cast<unsigned long long>(g_policy.rules().size()));
 
-  bool ok = false;
-  if (user::task::same_string(scenario, "demo")) ok = root::run_demo(system, messages);
-  else if (user::task::same_string(scenario, "layout")) ok = root::run_layout(system);
-  else if (user::task::same_string(scenario, "unauthorized")) ok = root::run_unauthorized(system);
-  else if (user::task::same_string(scenario, "no-registry")) ok = root::run_no_registry(system);
-  else if (user::task::same_string(scenario, "kill")) ok = root::run_kill(system, messages);
-  else if (user::task::same_string(scenario, "oom")) ok = root::run_oom(system);
-  else if (user::task::same_string(scenario, "hostile-producer")) ok = root::run_hostile_producer(system);
-  else if (user::task::same_string(scenario, "hostile-consumer")) ok = root::run_hostile_consumer(system);
-  else if (user::task::same_string(scenario, "hostile-header")) ok = root::run_hostile_header(system);
-  else if (user::task::same_string(scenario, "stress"))
-    ok = root::run_stress(system, command.number("messages", 10'000'000));
-  else user::print("root: unknown scenario '%s' (demo layout unauthorized no-registry kill oom hostile-producer "
-                   "hostile-consumer hostile-header stress)\n", scenario);
+  const bool ok = root::run_scenario(system, scenario, count);
   user::print("root: scenario '%s' %s\n", scenario, ok ? "passed" : "FAILED");
 
   if (test[0] != '\0') {

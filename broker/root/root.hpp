@@ -1,10 +1,12 @@
 // The root task: starts the components of the system manifest, has the ChannelBroker set up their
 // channels, follows them until they end, and prints the per-channel results and the audit trail.
-// One program runs several scenarios, chosen by "scenario=<name>" on the kernel command line.
+// One program runs several scenarios, chosen by "scenario=<name>" on the kernel command line (the
+// production build knows the demo alone, see run_scenario).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <span>
 
 #include "broker/channel_broker.hpp"
@@ -132,26 +134,28 @@ bool check(bool ok, const char* what);
 // channels back to their values before).
 bool everything_back(System& s, std::uint64_t memory_before, std::size_t caps_before);
 
-// Scenarios: each returns true when everything it checks held.
+// What the scenarios build on (scenarios.cpp): launches the listed manifest components (the sensor
+// faults after `fault_after` messages when that is not 0), and checks that `messages` went from
+// producer to consumer and both exited with 0.
+bool launch_all(System& s, std::initializer_list<std::size_t> which, std::uint64_t messages,
+                std::uint64_t fault_after = 0);
+bool delivered(System& s, std::size_t producer, std::size_t consumer, std::uint64_t messages);
+
+// The demo: each returns true when everything it checks held.
 bool run_demo(System& s, std::uint64_t messages);
-bool run_layout(System& s);
-bool run_unauthorized(System& s);
-bool run_no_registry(System& s);
-bool run_kill(System& s, std::uint64_t messages);
-bool run_oom(System& s);
-// Robustness (robustness.cpp): hostile peers on either side of both ring kinds, and the stress run.
-bool run_hostile_producer(System& s);
-bool run_hostile_consumer(System& s);
-bool run_hostile_header(System& s);
-bool run_stress(System& s, std::uint64_t messages);
 // The serial console (console.cpp): starts the UART driver, the console and a live stream, then
 // answers the console's requests for ever. Returns only if the set-up failed.
 bool run_console(System& s);
-// The out-of-memory scenario's helper task (this program started with kFillerRole): fills the quota
-// it was given in slot kFillerMemory and reports through kFillerDone.
-inline constexpr std::uint64_t kFillerRole = 0xF111'E500;
-inline constexpr std::uint64_t kFillerMemory = 1;
-inline constexpr std::uint64_t kFillerDone = 2;
-int run_filler();
+
+// Which scenarios this build of the root program knows is a link-time choice: the production image's
+// root links production.cpp (the demo alone); the test image's links broker/root/test/ instead, which
+// adds the test scenarios. run_scenario returns true when the named one ran and passed; `count` is the
+// "messages=" option's text ("" when absent).
+bool run_scenario(System& s, const char* name, const char* count);
+// The program may start copies of itself as helpers, passing a role word instead of the BootInfo
+// page: when `startup` is one, runs that role and returns true with its exit code.
+bool run_role(const void* startup, int& code);
+// The number in s ("" gives fallback).
+std::uint64_t number(const char* s, std::uint64_t fallback);
 
 } // namespace bramble::root

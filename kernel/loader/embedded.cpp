@@ -3,7 +3,8 @@
 #include "kernel/loader/embedded.hpp"
 
 extern "C" {
-// Defined in the generated embedded_programs.S.
+// Defined in the table bramble_embed_user_programs() generates for each image
+// (<build>/generated/<image>_programs.S).
 extern const bramble::loader::EmbeddedProgram bramble_embedded_programs[];
 extern const ktl::uint64_t bramble_embedded_program_count;
 }

@@ -4,6 +4,8 @@
 #include "kernel/arch/aarch64/pmu.hpp"
 #include "kernel/arch/aarch64/semihosting.hpp"
 #include "kernel/cap/cap_ops.hpp"
+#include "kernel/cmdline.hpp"
+#include "kernel/halt.hpp"
 #include "lib/lazy.hpp"
 #include "kernel/loader/embedded.hpp"
 #include "kernel/log.hpp"
@@ -18,7 +20,6 @@
 #include "kernel/abi/syscalls.hpp"
 #include "kernel/task/scheduler.hpp"
 #include "kernel/task/task.hpp"
-#include "kernel/test/harness.hpp"
 #include "kernel/timer.hpp"
 
 namespace bramble::root {
@@ -121,7 +122,7 @@ void create(const char* program, const BootInfo& info) {
     out.size = d.size;
     out.irq = d.irq == drivers::kNoDeviceIrq ? ~std::uint64_t{0} : d.irq;
   }
-  copy_string(boot.command_line, sizeof boot.command_line, test::command_line());
+  copy_string(boot.command_line, sizeof boot.command_line, cmdline::text());
 
   install(root, boot.slot_self, root);
   install(root, boot.slot_memory, quota);
@@ -173,9 +174,9 @@ void check_ended() {
       },
       nullptr);
   if (!semihosting::available()) return;
-  test::ExitCode code = test::ExitCode::Fail;
-  if (state == abi::TaskState::Exited && g_ended.code == 0 && !leak) code = test::ExitCode::Pass;
-  test::finish(code);
+  halt::ExitCode code = halt::ExitCode::Fail;
+  if (state == abi::TaskState::Exited && g_ended.code == 0 && !leak) code = halt::ExitCode::Pass;
+  halt::finish(code);
 }
 
 } // namespace bramble::root

@@ -5,6 +5,7 @@
 #include "kernel/console.hpp"
 #include "kernel/irq.hpp"
 #include "kernel/log.hpp"
+#include "kernel/scenario.hpp"
 #include "kernel/test/harness.hpp"
 #include "kernel/timer.hpp"
 
@@ -130,7 +131,13 @@ constexpr Group kGroups[] = {boot_scenarios, mm_scenarios};
 
 std::span<const Scenario> boot_scenarios() { return kScenarios; }
 
-void run_scenario(const char* name, const BootInfo& info) {
+} // namespace bramble::test
+
+namespace bramble::scenario {
+
+using namespace bramble::test;
+
+void run(const char* name, const BootInfo& info) {
   for (Group group : kGroups) {
     for (const auto& scenario : group()) {
       if (!same(scenario.name, name)) continue;
@@ -148,4 +155,4 @@ void run_scenario(const char* name, const BootInfo& info) {
   finish(ExitCode::UnknownScenario);
 }
 
-} // namespace bramble::test
+} // namespace bramble::scenario

@@ -17,8 +17,4 @@ struct Scenario {
 std::span<const Scenario> boot_scenarios(); // kernel/test/scenarios.cpp
 std::span<const Scenario> mm_scenarios();   // kernel/test/mm_scenarios.cpp
 
-// Runs the named scenario and ends the run with its verdict; an unknown name ends it with
-// ExitCode::UnknownScenario after listing the known ones.
-[[noreturn]] void run_scenario(const char* name, const BootInfo& info);
-
 } // namespace bramble::test

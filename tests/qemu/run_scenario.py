@@ -14,7 +14,7 @@ kernel line (it starts with `kernel:`, anchored or not) is satisfied only by a l
 `kernel:`: no task can fake the kernel's verdict lines.
 
 Example (by hand):
-  tests/qemu/run_scenario.py --machine raspi4b --image build/rpi4/kernel8.img --scenario timer \
+  tests/qemu/run_scenario.py --machine raspi4b --image build/rpi4/kernel8-test.img --scenario timer \
       --expect 'tick 5'
 """
 import argparse

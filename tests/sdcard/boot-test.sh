@@ -3,7 +3,8 @@
 # firmware or reads config.txt, so this script plays the firmware's part and hands QEMU the U-Boot
 # binary and DTB that config.txt names for the board, taken from the card itself. U-Boot then reads
 # uboot.env and boot.scr from the card, loads the board's kernel from it, and starts it with booti; the
-# kernel runs the scenario named by -append (read through semihosting) and ends QEMU with its verdict.
+# kernel runs what -append "test=<scenario>" names (read through semihosting; the production kernel
+# knows "user:root", its root task, which then runs its demo) and ends QEMU with the verdict.
 #
 # Usage: boot-test.sh --image IMG --board rpi4|rpi3 --banner REGEX [--scenario NAME] [--no-dtb]
 #                     [--timeout SECONDS] [--qemu PATH]
@@ -13,7 +14,7 @@
 # kernel printed a line starting with "Bramble" that matches REGEX after U-Boot handed over.
 set -uo pipefail
 
-image='' board='' banner='' scenario=banner dtb=1 limit=60 qemu=qemu-system-aarch64
+image='' board='' banner='' scenario='user:root messages=1000' dtb=1 limit=60 qemu=qemu-system-aarch64
 while [ $# -gt 0 ]; do
   case $1 in
     --image) image=$2; shift ;;

@@ -1,4 +1,4 @@
-// The root task's robustness scenarios (docs/broker.md): hostile peers and the long stress run.
+// The root task's robustness scenarios (test image only): hostile peers and the long stress run.
 //
 // hostile-producer / hostile-consumer: a hostile component (user/components/hostile_*.cpp) exchanges
 // kHonest honest messages with a demo component, then writes garbage into the shared words it may
@@ -9,6 +9,7 @@
 // kernel kills the attacker, the broker tells the survivor (Closed), then closes the channel.
 // stress: 10^7 messages through one channel while a task of the same priority burns the CPU.
 #include "broker/root/root.hpp"
+#include "broker/root/test/scenarios.hpp"
 #include "broker/system_manifest.hpp"
 #include "user/lib/sys.hpp"
 #include "user/protocol/exit_codes.hpp"

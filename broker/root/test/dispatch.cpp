@@ -1,0 +1,36 @@
+// The test image's root: the demo and every test scenario, chosen by "scenario=<name>", and the
+// helper roles the scenarios start this program in.
+#include <cstdint>
+
+#include "broker/root/root.hpp"
+#include "broker/root/test/scenarios.hpp"
+#include "user/lib/task.hpp"
+#include "user/runtime/print.hpp"
+
+namespace bramble::root {
+
+bool run_scenario(System& s, const char* name, const char* count) {
+  using user::task::same_string;
+  const std::uint64_t messages = number(count, 1'000'000);
+  if (same_string(name, "demo")) return run_demo(s, messages);
+  if (same_string(name, "layout")) return run_layout(s);
+  if (same_string(name, "unauthorized")) return run_unauthorized(s);
+  if (same_string(name, "no-registry")) return run_no_registry(s);
+  if (same_string(name, "kill")) return run_kill(s, messages);
+  if (same_string(name, "oom")) return run_oom(s);
+  if (same_string(name, "hostile-producer")) return run_hostile_producer(s);
+  if (same_string(name, "hostile-consumer")) return run_hostile_consumer(s);
+  if (same_string(name, "hostile-header")) return run_hostile_header(s);
+  if (same_string(name, "stress")) return run_stress(s, number(count, 10'000'000));
+  user::print("root: unknown scenario '%s' (demo layout unauthorized no-registry kill oom hostile-producer "
+              "hostile-consumer hostile-header stress)\n", name);
+  return false;
+}
+
+bool run_role(const void* startup, int& code) {
+  if (reinterpret_cast<std::uintptr_t>(startup) != kFillerRole) return false;
+  code = run_filler();
+  return true;
+}
+
+} // namespace bramble::root

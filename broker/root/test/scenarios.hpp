@@ -1,0 +1,28 @@
+// The root task's test scenarios, built into the test image's root program only (broker/root/test/).
+// Each returns true when everything it checks held.
+#pragma once
+
+#include <cstdint>
+
+#include "broker/root/root.hpp"
+
+namespace bramble::root {
+
+bool run_layout(System& s);
+bool run_unauthorized(System& s);
+bool run_no_registry(System& s);
+bool run_kill(System& s, std::uint64_t messages);
+bool run_oom(System& s);
+// Robustness (robustness.cpp): hostile peers on either side of both ring kinds, and the stress run.
+bool run_hostile_producer(System& s);
+bool run_hostile_consumer(System& s);
+bool run_hostile_header(System& s);
+bool run_stress(System& s, std::uint64_t messages);
+// The out-of-memory scenario's helper task (this program started with kFillerRole): fills the quota
+// it was given in slot kFillerMemory and reports through kFillerDone.
+inline constexpr std::uint64_t kFillerRole = 0xF111'E500;
+inline constexpr std::uint64_t kFillerMemory = 1;
+inline constexpr std::uint64_t kFillerDone = 2;
+int run_filler();
+
+} // namespace bramble::root
