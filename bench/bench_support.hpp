@@ -78,14 +78,15 @@ struct Figure {
 inline void print_table(const std::vector<Figure>& figures) {
   std::printf("%-11s %-22s %10s %10s %10s  %s\n", "benchmark", "implementation", "median", "min", "max", "unit");
   for (const Figure& f : figures)
-    std::printf("%-11s %-22s %10.1f %10.1f %10.1f  %s\n", f.benchmark.c_str(), f.implementation.c_str(),
-                f.stats.median, f.stats.min, f.stats.max, f.unit.c_str());
+    std::printf("%-11s %-22s %10.1f %10.1f %10.1f  %s\n", f.benchmark.c_str(), f.implementation.c_str(), f.stats.median,
+                f.stats.min, f.stats.max, f.unit.c_str());
 }
 
 inline void print_csv(const std::vector<Figure>& figures) {
   std::printf("benchmark,implementation,metric,value,unit\n");
   for (const Figure& f : figures) {
-    std::printf("%s,%s,median,%.3f,%s\n", f.benchmark.c_str(), f.implementation.c_str(), f.stats.median, f.unit.c_str());
+    std::printf("%s,%s,median,%.3f,%s\n", f.benchmark.c_str(), f.implementation.c_str(), f.stats.median,
+                f.unit.c_str());
     std::printf("%s,%s,min,%.3f,%s\n", f.benchmark.c_str(), f.implementation.c_str(), f.stats.min, f.unit.c_str());
     std::printf("%s,%s,max,%.3f,%s\n", f.benchmark.c_str(), f.implementation.c_str(), f.stats.max, f.unit.c_str());
   }

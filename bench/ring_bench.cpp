@@ -33,17 +33,18 @@ struct Options {
   bool csv = false;
   bool quick = false;
   int runs = 7;
-  std::string only;                   // run only the cases whose implementation contains this
-  std::uint64_t items = 20'000'000;  // per throughput run
+  std::string only;                    // run only the cases whose implementation contains this
+  std::uint64_t items = 20'000'000;    // per throughput run
   std::uint64_t round_trips = 500'000; // per latency run
 };
 
 // Page-aligned memory standing in for the shared mapping.
 struct Mapping {
-  explicit Mapping(std::size_t n) : bytes(static_cast<unsigned char*>(::operator new(n, std::align_val_t{ipc::kPageSize}))), size(n) {
+  explicit Mapping(std::size_t n)
+      : bytes(static_cast<unsigned char*>(::operator new (n, std::align_val_t{ipc::kPageSize}))), size(n) {
     std::memset(bytes, 0, n);
   }
-  ~Mapping() { ::operator delete(bytes, std::align_val_t{ipc::kPageSize}); }
+  ~Mapping() { ::operator delete (bytes, std::align_val_t{ipc::kPageSize}); }
   Mapping(const Mapping&) = delete;
   Mapping& operator=(const Mapping&) = delete;
   unsigned char* bytes;
@@ -117,11 +118,13 @@ template <typename Q> double element_throughput(const Options& o, bool& pinned) 
   std::uint64_t sum = 0;
   const double ns = bench::timed_pair(
       [&] {
-        for (std::uint64_t i = 0; i < o.items; ++i) q->push(i);
+        for (std::uint64_t i = 0; i < o.items; ++i)
+          q->push(i);
       },
       [&] {
         std::uint64_t s = 0;
-        for (std::uint64_t i = 0; i < o.items; ++i) s += q->pop();
+        for (std::uint64_t i = 0; i < o.items; ++i)
+          s += q->pop();
         sum = s;
       },
       pinned);
@@ -141,7 +144,8 @@ double batch_throughput(const Options& o, bool& pinned) {
           const std::uint64_t left = o.items - next;
           auto w = q->tx.reserve(left < kBatch ? static_cast<std::size_t>(left) : kBatch);
           if (!w.ok()) continue;
-          for (std::uint64_t& slot : *w) slot = next++;
+          for (std::uint64_t& slot : *w)
+            slot = next++;
           if (!q->tx.commit(w->size()).ok()) die("commit failed");
         }
       },
@@ -150,7 +154,8 @@ double batch_throughput(const Options& o, bool& pinned) {
         while (got < o.items) {
           auto r = q->rx.peek(kBatch);
           if (!r.ok()) continue;
-          for (std::uint64_t v : *r) s += v;
+          for (std::uint64_t v : *r)
+            s += v;
           got += r->size();
           if (!q->rx.release(r->size()).ok()) die("release failed");
         }
@@ -176,7 +181,8 @@ template <typename Q> double round_trip(const Options& o, bool& pinned) {
         }
       },
       [&] {
-        for (std::uint64_t i = 0; i < o.round_trips; ++i) ba->push(ab->pop());
+        for (std::uint64_t i = 0; i < o.round_trips; ++i)
+          ba->push(ab->pop());
       },
       pinned);
   if (!ok) die("latency: wrong echo");
@@ -212,10 +218,14 @@ Options parse(int argc, char** argv) {
   Options o;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--csv") o.csv = true;
-    else if (a == "--quick") o.quick = true;
-    else if (a == "--runs" && i + 1 < argc) o.runs = std::atoi(argv[++i]);
-    else if (a == "--only" && i + 1 < argc) o.only = argv[++i];
+    if (a == "--csv")
+      o.csv = true;
+    else if (a == "--quick")
+      o.quick = true;
+    else if (a == "--runs" && i + 1 < argc)
+      o.runs = std::atoi(argv[++i]);
+    else if (a == "--only" && i + 1 < argc)
+      o.only = argv[++i];
     else {
       std::fprintf(stderr, "usage: ring_bench [--csv] [--quick] [--runs N] [--only NAME]\n");
       std::exit(2);
@@ -290,7 +300,8 @@ int main(int argc, char** argv) {
     std::printf("ring_bench: %d run(s), %llu items per throughput run, %llu round trips per latency run, "
                 "ring of %zu slots, threads %s\n\n",
                 o.runs, static_cast<unsigned long long>(o.items), static_cast<unsigned long long>(o.round_trips),
-                kCapacity, all_pinned ? "pinned to CPUs 1 (producer/initiator) and 0" : "NOT pinned (fewer than 2 CPUs?)");
+                kCapacity,
+                all_pinned ? "pinned to CPUs 1 (producer/initiator) and 0" : "NOT pinned (fewer than 2 CPUs?)");
     bench::print_table(figures);
     std::printf("\ntargets: element >= 1.0x best peer: %s (%.2fx); batch >= 1.5x best peer: %s (%.2fx); "
                 "latency <= 1.2x raw ping-pong: %s (%.2fx)\n",

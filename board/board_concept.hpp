@@ -36,11 +36,12 @@ concept BoardType = requires(std::uintptr_t mmio_offset) {
   { B::kTimerIrq } -> std::convertible_to<std::uint32_t>;
   { B::kUartIrq } -> std::convertible_to<std::uint32_t>;
   // What user-space drivers may have; kConsoleDevice indexes the console UART among them.
-  { std::span<const drivers::DeviceRange>(B::kDevices) };
+  {std::span<const drivers::DeviceRange>(B::kDevices)};
   { B::kConsoleDevice } -> std::convertible_to<std::size_t>;
   // The interrupt controller type and how to place it in the kernel's address space.
   typename B::IrqController;
   { B::make_irq_controller(mmio_offset) } -> std::same_as<typename B::IrqController>;
-} && (B::kDeviceWindowStart < B::kDeviceWindowEnd) && (B::kConsoleDevice < std::size(B::kDevices));
+}
+&&(B::kDeviceWindowStart < B::kDeviceWindowEnd) && (B::kConsoleDevice < std::size(B::kDevices));
 
 } // namespace bramble::board

@@ -27,7 +27,8 @@ const AuditRecord& AuditLog::at(std::size_t i) const {
 
 std::size_t AuditLog::count(AuditEvent e) const {
   std::size_t n = 0;
-  for (std::size_t i = 0; i < size(); ++i) n += at(i).event == e ? 1u : 0u;
+  for (std::size_t i = 0; i < size(); ++i)
+    n += at(i).event == e ? 1u : 0u;
   return n;
 }
 

@@ -13,11 +13,11 @@ namespace bramble::broker {
 
 enum class AuditEvent : std::uint8_t {
   Established = 1,
-  Refused = 2,      // the policy said no; detail = PolicyError
-  Failed = 3,       // a kernel call failed; step = which, detail = abi::Error; everything was undone
-  Closed = 4,       // close_channel: both sides unmapped, capabilities revoked, memory freed
-  PeerEnded = 5,    // one party ended: the channel was marked closed and the survivor woken
-  Granted = 6,      // self-service: a registry capability was minted for a component
+  Refused = 2,   // the policy said no; detail = PolicyError
+  Failed = 3,    // a kernel call failed; step = which, detail = abi::Error; everything was undone
+  Closed = 4,    // close_channel: both sides unmapped, capabilities revoked, memory freed
+  PeerEnded = 5, // one party ended: the channel was marked closed and the survivor woken
+  Granted = 6,   // self-service: a registry capability was minted for a component
 };
 
 [[nodiscard]] const char* audit_event_name(AuditEvent e);
@@ -27,12 +27,12 @@ struct AuditRecord {
   std::uint64_t time;
   AuditEvent event;
   SetupMode mode;
-  std::uint8_t step;   // Failed: the step that failed (SetupStep)
-  std::uint8_t detail; // Refused: PolicyError; Failed: abi::Error
-  std::uint32_t channel; // channel id, or kNoChannel
+  std::uint8_t step;      // Failed: the step that failed (SetupStep)
+  std::uint8_t detail;    // Refused: PolicyError; Failed: abi::Error
+  std::uint32_t channel;  // channel id, or kNoChannel
   std::uint16_t producer; // manifest indices
   std::uint16_t consumer;
-  std::uint64_t bytes;  // ring size asked for / set up
+  std::uint64_t bytes; // ring size asked for / set up
 };
 
 inline constexpr std::uint32_t kNoChannel = 0xffff'ffff;

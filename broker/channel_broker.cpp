@@ -47,7 +47,8 @@ const ChannelRecord* ChannelBroker::channel(std::uint32_t id) const {
 
 std::size_t ChannelBroker::active_channels() const {
   std::size_t n = 0;
-  for (const ChannelRecord& c : channels_) n += c.state != ChannelState::Free ? 1u : 0u;
+  for (const ChannelRecord& c : channels_)
+    n += c.state != ChannelState::Free ? 1u : 0u;
   return n;
 }
 
@@ -64,8 +65,8 @@ std::uint64_t ChannelBroker::header_vaddr(const ChannelRecord& c) const {
 }
 
 void ChannelBroker::log(AuditEvent e, const ChannelRecord& c, SetupStep step, std::uint8_t detail) {
-  audit_.record(AuditRecord{0, ops_.now(), e, c.mode, static_cast<std::uint8_t>(step), detail, c.id,
-                            c.party[kProducer], c.party[kConsumer], c.bytes});
+  audit_.record(AuditRecord{0, ops_.now(), e, c.mode, static_cast<std::uint8_t>(step), detail, c.id, c.party[kProducer],
+                            c.party[kConsumer], c.bytes});
 }
 
 Result<ChannelRecord*, BrokerError> ChannelBroker::begin(std::size_t producer, std::size_t consumer, SetupMode mode,
@@ -124,12 +125,16 @@ void ChannelBroker::drop(Slot& slot, bool revoke_first) {
 // deleted (removing that mapping), then the frames (freeing the memory; the broker's header mapping
 // goes with the header frame).
 void ChannelBroker::release(ChannelRecord& c) {
-  for (Slot& g : c.grants) drop(g, true);
-  for (int n = 1; n >= 0; --n) drop(c.notify[n], true);
+  for (Slot& g : c.grants)
+    drop(g, true);
+  for (int n = 1; n >= 0; --n)
+    drop(c.notify[n], true);
   for (int side = kConsumer; side >= kProducer; --side) {
-    for (int p = static_cast<int>(kParts) - 1; p >= 0; --p) drop(c.copies[side][p], false);
+    for (int p = static_cast<int>(kParts) - 1; p >= 0; --p)
+      drop(c.copies[side][p], false);
   }
-  for (int p = static_cast<int>(kParts) - 1; p >= 0; --p) drop(c.frames[p], false);
+  for (int p = static_cast<int>(kParts) - 1; p >= 0; --p)
+    drop(c.frames[p], false);
   for (int side = kProducer; side <= kConsumer; ++side) {
     Component& comp = components_[c.party[side]];
     comp.windows &= ~(std::uint32_t{1} << c.window[side]);
@@ -150,9 +155,9 @@ Unexpected<BrokerError> ChannelBroker::fail(ChannelRecord& c, SetupStep step, Ke
 }
 
 Result<Established, BrokerError> ChannelBroker::establish_channel_centralized(std::size_t producer,
-                                                                             std::size_t consumer,
-                                                                             const ipc::RingSpec& spec,
-                                                                             Wakeup to_consumer) {
+                                                                              std::size_t consumer,
+                                                                              const ipc::RingSpec& spec,
+                                                                              Wakeup to_consumer) {
   ChannelRecord* cp = BRAMBLE_TRY(begin(producer, consumer, SetupMode::Centralized, spec));
   ChannelRecord& c = *cp;
   c.state = ChannelState::Active; // owned from here on: every failure below goes through fail()
@@ -193,8 +198,8 @@ Result<Established, BrokerError> ChannelBroker::establish_channel_centralized(st
   // 4. One notification per direction ("to consumer" possibly a badged child of the consumer's own).
   for (Slot& n : c.notify) {
     const bool shared = &n == &c.notify[0] && to_consumer.notification != 0;
-    auto made = shared ? ops_.cap_mint(to_consumer.notification,
-                                       abi::kRightSignal | abi::kRightWait | abi::kRightGrant, to_consumer.badge)
+    auto made = shared ? ops_.cap_mint(to_consumer.notification, abi::kRightSignal | abi::kRightWait | abi::kRightGrant,
+                                       to_consumer.badge)
                        : ops_.notification_create();
     if (!made.ok()) return fail(c, SetupStep::CreateNotifications, made.error());
     n = *made;
@@ -308,7 +313,8 @@ void ChannelBroker::component_ended(std::size_t index) {
       if (c.party[side] != index || !c.alive[side]) continue;
       c.alive[side] = false;
       // Its mappings went with its address space; the copies they were made through are bookkeeping.
-      for (Slot& s : c.copies[side]) drop(s, false);
+      for (Slot& s : c.copies[side])
+        drop(s, false);
       if (c.alive[1 - side]) {
         tell_both(c);
         c.state = ChannelState::PeerGone;

@@ -52,15 +52,15 @@ enum class BrokerError : std::uint8_t {
 // The kernel calls of a centralized setup, in order (audit records name the one that failed).
 enum class SetupStep : std::uint8_t {
   None = 0,
-  AllocateFrames = 1,    // header, producer page, consumer page, data
-  MapBroker = 2,         // the header page into the broker, writable
+  AllocateFrames = 1, // header, producer page, consumer page, data
+  MapBroker = 2,      // the header page into the broker, writable
   WriteHeader = 3,
-  MapProducer = 4,       // mint + memory_map_into, four parts
+  MapProducer = 4, // mint + memory_map_into, four parts
   MapConsumer = 5,
   CreateNotifications = 6,
-  InstallProducer = 7,   // cap_insert_into: Signal on "to consumer", Wait on "to producer"
+  InstallProducer = 7, // cap_insert_into: Signal on "to consumer", Wait on "to producer"
   InstallConsumer = 8,
-  GrantRegistry = 9,     // self-service: the badged registry capabilities and the producer's sub-quota
+  GrantRegistry = 9, // self-service: the badged registry capabilities and the producer's sub-quota
 };
 [[nodiscard]] const char* setup_step_name(SetupStep s);
 
@@ -105,11 +105,11 @@ struct Established {
 
 struct SelfServiceGrant {
   std::uint32_t id;
-  std::uint64_t name;             // the channel's registry name (part 0); parts are name + 1..3
-  Slot producer_registry;         // slots in the components' tables
+  std::uint64_t name;     // the channel's registry name (part 0); parts are name + 1..3
+  Slot producer_registry; // slots in the components' tables
   Slot producer_memory;
   Slot consumer_registry;
-  std::uint32_t producer_window;  // k for each side
+  std::uint32_t producer_window; // k for each side
   std::uint32_t consumer_window;
 };
 
@@ -125,12 +125,12 @@ struct ChannelRecord {
   ipc::RingSpec spec{};
   std::uint64_t bytes = 0;
   // Broker-side capabilities (0 = none).
-  Slot frames[kParts] = {};       // the originals: deleting them frees the memory
-  Slot copies[2][kParts] = {};    // one per mapping in a component
-  Slot notify[2] = {};            // [0] "to consumer", [1] "to producer"
-  Slot grants[3] = {};            // self-service: registry (producer, consumer), the producer's sub-quota
-  Slot task_slots[2][2] = {};     // where the notifications went in each component
-  Slot saved_next_slot[2] = {};   // the components' next free slot before setup (for rollback)
+  Slot frames[kParts] = {};     // the originals: deleting them frees the memory
+  Slot copies[2][kParts] = {};  // one per mapping in a component
+  Slot notify[2] = {};          // [0] "to consumer", [1] "to producer"
+  Slot grants[3] = {};          // self-service: registry (producer, consumer), the producer's sub-quota
+  Slot task_slots[2][2] = {};   // where the notifications went in each component
+  Slot saved_next_slot[2] = {}; // the components' next free slot before setup (for rollback)
 };
 
 class ChannelBroker {
@@ -147,9 +147,10 @@ public:
   [[nodiscard]] Result<void, BrokerError> add_component(std::size_t index, Slot task, Slot first_free_slot = 1,
                                                         std::uint32_t reserved_windows = 0);
 
-  [[nodiscard]] Result<Established, BrokerError> establish_channel_centralized(std::size_t producer, std::size_t consumer,
-                                                                              const ipc::RingSpec& spec,
-                                                                              Wakeup to_consumer = {});
+  [[nodiscard]] Result<Established, BrokerError> establish_channel_centralized(std::size_t producer,
+                                                                               std::size_t consumer,
+                                                                               const ipc::RingSpec& spec,
+                                                                               Wakeup to_consumer = {});
   // Self-service: checks the policy and gives both components what they need to build the channel
   // themselves (user/channel/establish.hpp).
   [[nodiscard]] Result<SelfServiceGrant, BrokerError> grant_self_service(std::size_t producer, std::size_t consumer,
@@ -176,7 +177,7 @@ private:
     bool alive = false;
     Slot task = 0;
     Slot next_slot = 1;
-    std::uint32_t windows = 0; // bit k: window k in use
+    std::uint32_t windows = 0;  // bit k: window k in use
     std::uint32_t reserved = 0; // windows never handed out
   };
 
@@ -185,7 +186,8 @@ private:
   [[nodiscard]] static std::uint32_t lowest_free_window(std::uint32_t used);
   [[nodiscard]] std::uint64_t header_vaddr(const ChannelRecord& c) const;
   void log(AuditEvent e, const ChannelRecord& c, SetupStep step = SetupStep::None, std::uint8_t detail = 0);
-  Unexpected<BrokerError> fail(ChannelRecord& c, SetupStep step, KernelError e, BrokerError result = BrokerError::Kernel);
+  Unexpected<BrokerError> fail(ChannelRecord& c, SetupStep step, KernelError e,
+                               BrokerError result = BrokerError::Kernel);
   void release(ChannelRecord& c);
   void tell_both(ChannelRecord& c);
   void drop(Slot& slot, bool revoke_first);

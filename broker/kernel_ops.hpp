@@ -34,7 +34,8 @@ public:
   // Maps a frame into the broker itself / into a task the broker holds. The mapping belongs to `frame`:
   // deleting that capability removes it.
   [[nodiscard]] virtual KResult<void> memory_map(Slot frame, std::uint64_t vaddr, abi::MapPerms perms) = 0;
-  [[nodiscard]] virtual KResult<void> memory_map_into(Slot task, Slot frame, std::uint64_t vaddr, abi::MapPerms perms) = 0;
+  [[nodiscard]] virtual KResult<void> memory_map_into(Slot task, Slot frame, std::uint64_t vaddr,
+                                                      abi::MapPerms perms) = 0;
   [[nodiscard]] virtual KResult<void> memory_unmap(std::uint64_t vaddr) = 0;
   // A child of `source` with `rights` (a subset) and `badge` (0: keep), in a free slot.
   [[nodiscard]] virtual KResult<Slot> cap_mint(Slot source, abi::Rights rights, abi::Badge badge) = 0;

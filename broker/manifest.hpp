@@ -20,8 +20,8 @@ enum class SetupMode : std::uint8_t {
 }
 
 struct ComponentSpec {
-  const char* name;   // unique; what the audit trail prints
-  const char* image;  // embedded program (BootInfo.images[].name)
+  const char* name;  // unique; what the audit trail prints
+  const char* image; // embedded program (BootInfo.images[].name)
   std::uint8_t priority;
   std::uint16_t slots; // capability-table size
 };

@@ -13,8 +13,12 @@ class SyscallOps final : public KernelOps {
 public:
   explicit SyscallOps(Slot memory) : memory_(memory) {}
 
-  KResult<Slot> memory_allocate(std::uint64_t size) override { return slot_of(sys(user::sys::memory_allocate(memory_, size))); }
-  KResult<Slot> memory_split(std::uint64_t bytes) override { return slot_of(sys(user::sys::memory_split(memory_, bytes))); }
+  KResult<Slot> memory_allocate(std::uint64_t size) override {
+    return slot_of(sys(user::sys::memory_allocate(memory_, size)));
+  }
+  KResult<Slot> memory_split(std::uint64_t bytes) override {
+    return slot_of(sys(user::sys::memory_split(memory_, bytes)));
+  }
   KResult<void> memory_map(Slot frame, std::uint64_t vaddr, abi::MapPerms perms) override {
     return done(sys(user::sys::memory_map(frame, vaddr, perms)));
   }

@@ -10,10 +10,10 @@
 namespace bramble::broker {
 
 inline constexpr ComponentSpec kSystemComponents[] = {
-    {"sensor", "producer", 10, 64},  // 0
-    {"logger", "consumer", 10, 64},  // 1
-    {"camera", "producer", 10, 64},  // 2
-    {"display", "consumer", 10, 64}, // 3
+    {"sensor", "producer", 10, 64},   // 0
+    {"logger", "consumer", 10, 64},   // 1
+    {"camera", "producer", 10, 64},   // 2
+    {"display", "consumer", 10, 64},  // 3
     {"intruder", "consumer", 10, 64}, // 4: in the manifest, but allowed no channel at all
     // Robustness scenarios (broker/root/test/robustness.cpp): hostile peers of the demo components, and a
     // stress pair sharing its priority with a task that never gives the CPU up.

@@ -14,26 +14,26 @@
 namespace bramble::drivers {
 
 struct Bcm2836LocalRegisters {
-  std::uint32_t control;             // 0x00
-  std::uint32_t rsvd0;               // 0x04
-  std::uint32_t core_timer_prescaler;// 0x08
-  std::uint32_t gpu_routing;         // 0x0C GPU interrupts routing
-  std::uint32_t rsvd1[12];           // 0x10-0x3C
-  std::uint32_t core_timer_control[4]; // 0x40-0x4C core n timers interrupt control
+  std::uint32_t control;                 // 0x00
+  std::uint32_t rsvd0;                   // 0x04
+  std::uint32_t core_timer_prescaler;    // 0x08
+  std::uint32_t gpu_routing;             // 0x0C GPU interrupts routing
+  std::uint32_t rsvd1[12];               // 0x10-0x3C
+  std::uint32_t core_timer_control[4];   // 0x40-0x4C core n timers interrupt control
   std::uint32_t core_mailbox_control[4]; // 0x50-0x5C
-  std::uint32_t core_irq_source[4];  // 0x60-0x6C
+  std::uint32_t core_irq_source[4];      // 0x60-0x6C
 };
 static_assert(offsetof(Bcm2836LocalRegisters, core_timer_control) == 0x40);
 static_assert(offsetof(Bcm2836LocalRegisters, core_irq_source) == 0x60);
 
 struct ArmctrlRegisters {
-  std::uint32_t basic_pending;  // 0x00
-  std::uint32_t pending[2];     // 0x04-0x08 IRQ pending 1, 2
-  std::uint32_t fiq_control;    // 0x0C
-  std::uint32_t enable[2];      // 0x10-0x14 enable IRQs 1, 2
-  std::uint32_t enable_basic;   // 0x18
-  std::uint32_t disable[2];     // 0x1C-0x20 disable IRQs 1, 2
-  std::uint32_t disable_basic;  // 0x24
+  std::uint32_t basic_pending; // 0x00
+  std::uint32_t pending[2];    // 0x04-0x08 IRQ pending 1, 2
+  std::uint32_t fiq_control;   // 0x0C
+  std::uint32_t enable[2];     // 0x10-0x14 enable IRQs 1, 2
+  std::uint32_t enable_basic;  // 0x18
+  std::uint32_t disable[2];    // 0x1C-0x20 disable IRQs 1, 2
+  std::uint32_t disable_basic; // 0x24
 };
 static_assert(offsetof(ArmctrlRegisters, enable) == 0x10);
 static_assert(offsetof(ArmctrlRegisters, disable) == 0x1C);
@@ -42,7 +42,7 @@ static_assert(sizeof(ArmctrlRegisters) == 0x28);
 namespace bcm2836 {
 inline constexpr std::uint32_t kLocalLines = 32;
 inline constexpr std::uint32_t kArmctrlLines = 64;
-inline constexpr std::uint32_t kGpuSourceBit = 8;   // core IRQ source: an armctrl interrupt pends
+inline constexpr std::uint32_t kGpuSourceBit = 8;     // core IRQ source: an armctrl interrupt pends
 inline constexpr std::uint32_t kTimerLinesMask = 0xF; // sources 0-3 are the four CPU timers
 } // namespace bcm2836
 

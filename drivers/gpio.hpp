@@ -10,18 +10,18 @@
 namespace bramble::drivers {
 
 struct GpioRegisters {
-  std::uint32_t gpfsel[6];     // 0x00-0x14 function select
-  std::uint32_t rsvd0;         // 0x18
-  std::uint32_t gpset[2];      // 0x1C-0x20
-  std::uint32_t rsvd1;         // 0x24
-  std::uint32_t gpclr[2];      // 0x28-0x2C
-  std::uint32_t rsvd2;         // 0x30
-  std::uint32_t gplev[2];      // 0x34-0x38
-  std::uint32_t rsvd3[22];     // 0x3C-0x90 event detect registers (unused)
-  std::uint32_t gppud;         // 0x94 (BCM2835/7 only)
-  std::uint32_t gppudclk[2];   // 0x98-0x9C (BCM2835/7 only)
-  std::uint32_t rsvd4[17];     // 0xA0-0xE0
-  std::uint32_t pup_pdn[4];    // 0xE4-0xF0 (BCM2711 only)
+  std::uint32_t gpfsel[6];   // 0x00-0x14 function select
+  std::uint32_t rsvd0;       // 0x18
+  std::uint32_t gpset[2];    // 0x1C-0x20
+  std::uint32_t rsvd1;       // 0x24
+  std::uint32_t gpclr[2];    // 0x28-0x2C
+  std::uint32_t rsvd2;       // 0x30
+  std::uint32_t gplev[2];    // 0x34-0x38
+  std::uint32_t rsvd3[22];   // 0x3C-0x90 event detect registers (unused)
+  std::uint32_t gppud;       // 0x94 (BCM2835/7 only)
+  std::uint32_t gppudclk[2]; // 0x98-0x9C (BCM2835/7 only)
+  std::uint32_t rsvd4[17];   // 0xA0-0xE0
+  std::uint32_t pup_pdn[4];  // 0xE4-0xF0 (BCM2711 only)
 };
 static_assert(offsetof(GpioRegisters, gpfsel) == 0x00);
 static_assert(offsetof(GpioRegisters, gpset) == 0x1C);
@@ -80,7 +80,8 @@ public:
 
 private:
   static void delay_cycles(unsigned n) {
-    for (unsigned i = 0; i < n; ++i) asm volatile("" ::: "memory");
+    for (unsigned i = 0; i < n; ++i)
+      asm volatile("" ::: "memory");
   }
 
   RegisterBlock<GpioRegisters, Io> regs_;

@@ -12,8 +12,8 @@ inline constexpr std::uint32_t kNoInterrupt = 0xFFFF'FFFF;
 
 template <typename T>
 concept IrqController = requires(const T c, std::uint32_t line) {
-  c.init();                                          // all lines disabled, controller on
-  { c.enable(line) } -> std::same_as<bool>;          // false: no such line
+  c.init();                                 // all lines disabled, controller on
+  { c.enable(line) } -> std::same_as<bool>; // false: no such line
   { c.disable(line) } -> std::same_as<bool>;
   { c.acknowledge() } -> std::same_as<std::uint32_t>; // highest-priority pending line or kNoInterrupt
   c.end_of_interrupt(line);

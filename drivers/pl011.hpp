@@ -7,21 +7,21 @@
 namespace bramble::drivers {
 
 struct Pl011Registers {
-  std::uint32_t dr;        // 0x000 data
-  std::uint32_t rsrecr;    // 0x004 receive status / error clear
-  std::uint32_t rsvd0[4];  // 0x008-0x014
-  std::uint32_t fr;        // 0x018 flags
-  std::uint32_t rsvd1;     // 0x01C
-  std::uint32_t ilpr;      // 0x020 IrDA low-power counter
-  std::uint32_t ibrd;      // 0x024 integer baud-rate divisor
-  std::uint32_t fbrd;      // 0x028 fractional baud-rate divisor
-  std::uint32_t lcrh;      // 0x02C line control
-  std::uint32_t cr;        // 0x030 control
-  std::uint32_t ifls;      // 0x034 interrupt FIFO level select
-  std::uint32_t imsc;      // 0x038 interrupt mask set/clear
-  std::uint32_t ris;       // 0x03C raw interrupt status
-  std::uint32_t mis;       // 0x040 masked interrupt status
-  std::uint32_t icr;       // 0x044 interrupt clear
+  std::uint32_t dr;       // 0x000 data
+  std::uint32_t rsrecr;   // 0x004 receive status / error clear
+  std::uint32_t rsvd0[4]; // 0x008-0x014
+  std::uint32_t fr;       // 0x018 flags
+  std::uint32_t rsvd1;    // 0x01C
+  std::uint32_t ilpr;     // 0x020 IrDA low-power counter
+  std::uint32_t ibrd;     // 0x024 integer baud-rate divisor
+  std::uint32_t fbrd;     // 0x028 fractional baud-rate divisor
+  std::uint32_t lcrh;     // 0x02C line control
+  std::uint32_t cr;       // 0x030 control
+  std::uint32_t ifls;     // 0x034 interrupt FIFO level select
+  std::uint32_t imsc;     // 0x038 interrupt mask set/clear
+  std::uint32_t ris;      // 0x03C raw interrupt status
+  std::uint32_t mis;      // 0x040 masked interrupt status
+  std::uint32_t icr;      // 0x044 interrupt clear
 };
 static_assert(offsetof(Pl011Registers, fr) == 0x18);
 static_assert(offsetof(Pl011Registers, ibrd) == 0x24);
@@ -30,10 +30,10 @@ static_assert(offsetof(Pl011Registers, icr) == 0x44);
 static_assert(sizeof(Pl011Registers) == 0x48);
 
 namespace pl011 {
-inline constexpr std::uint32_t kFrBusy = 1u << 3;  // FR.BUSY: transmitting
-inline constexpr std::uint32_t kFrRxfe = 1u << 4;  // FR.RXFE: receive FIFO empty
-inline constexpr std::uint32_t kFrTxff = 1u << 5;  // FR.TXFF: transmit FIFO full
-inline constexpr std::uint32_t kLcrhFen = 1u << 4; // LCRH.FEN: FIFOs enabled
+inline constexpr std::uint32_t kFrBusy = 1u << 3;    // FR.BUSY: transmitting
+inline constexpr std::uint32_t kFrRxfe = 1u << 4;    // FR.RXFE: receive FIFO empty
+inline constexpr std::uint32_t kFrTxff = 1u << 5;    // FR.TXFF: transmit FIFO full
+inline constexpr std::uint32_t kLcrhFen = 1u << 4;   // LCRH.FEN: FIFOs enabled
 inline constexpr std::uint32_t kLcrhWlen8 = 3u << 5; // LCRH.WLEN = 0b11: 8 data bits
 inline constexpr std::uint32_t kCrUarten = 1u << 0;
 inline constexpr std::uint32_t kCrTxe = 1u << 8;

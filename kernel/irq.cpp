@@ -23,7 +23,8 @@ std::uint64_t g_unexpected = 0;
 
 void init() {
   g_controller.init();
-  for (auto& slot : g_slots) slot = Slot{};
+  for (auto& slot : g_slots)
+    slot = Slot{};
 }
 
 bool attach(std::uint32_t line, Handler handler, void* context) {

@@ -95,7 +95,8 @@ void kwrite(const char* text, std::size_t length) { kernel_text(text, length); }
 
 void kputs(const char* text) {
   std::size_t n = 0;
-  while (text[n]) ++n;
+  while (text[n])
+    ++n;
   kernel_text(text, n);
 }
 

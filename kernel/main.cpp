@@ -10,14 +10,14 @@
 #include "kernel/console.hpp"
 #include "kernel/fdt/fdt.hpp"
 #include "kernel/irq.hpp"
-#include "kernel/log.hpp"
 #include "kernel/loader/embedded.hpp"
+#include "kernel/log.hpp"
 #include "kernel/mem/memory.hpp"
+#include "kernel/panic.hpp"
+#include "kernel/scenario.hpp"
 #include "kernel/syscall/syscall.hpp"
 #include "kernel/task/root.hpp"
 #include "kernel/task/scheduler.hpp"
-#include "kernel/panic.hpp"
-#include "kernel/scenario.hpp"
 #include "kernel/timer.hpp"
 #include "kernel/version.hpp"
 #include "lib/cmdline.hpp"
@@ -38,9 +38,8 @@ std::uint32_t probe_dtb_size(std::uintptr_t address) {
 }
 
 void print_banner(const BootInfo& info) {
-  kprintf("Bramble %s on %s (%s): running at EL%u (entered at EL%u), timer %llu Hz, ", kVersion,
-          board::Board::kName, board::Board::kDescription, info.el, info.entry_el,
-          static_cast<unsigned long long>(info.timer_hz));
+  kprintf("Bramble %s on %s (%s): running at EL%u (entered at EL%u), timer %llu Hz, ", kVersion, board::Board::kName,
+          board::Board::kDescription, info.el, info.entry_el, static_cast<unsigned long long>(info.timer_hz));
   if (info.dtb_size != 0) {
     kprintf("DTB at 0x%lx (%u bytes)\n", static_cast<unsigned long>(info.dtb_address), info.dtb_size);
   } else {

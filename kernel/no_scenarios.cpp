@@ -7,8 +7,7 @@
 namespace bramble::scenario {
 
 void run(const char* name, const BootInfo&) {
-  kprintf("test: unknown scenario '%s'; known: none (the scenarios are in the test image, kernel8-test.img)\n",
-          name);
+  kprintf("test: unknown scenario '%s'; known: none (the scenarios are in the test image, kernel8-test.img)\n", name);
   halt::finish(halt::ExitCode::UnknownScenario);
 }
 

@@ -4,8 +4,8 @@
 
 #include "kernel/console.hpp"
 #include "kernel/halt.hpp"
-#include "lib/format.hpp"
 #include "kernel/log.hpp"
+#include "lib/format.hpp"
 
 namespace bramble {
 

@@ -10,10 +10,10 @@ namespace bramble::timer {
 bool start(std::uint32_t hz);
 void stop();
 
-[[nodiscard]] std::uint64_t ticks();      // interrupts handled since start
-[[nodiscard]] std::uint64_t frequency();  // CNTFRQ_EL0
-[[nodiscard]] std::uint64_t counter();    // CNTPCT_EL0
-[[nodiscard]] std::uint64_t period();     // counter ticks per tick
+[[nodiscard]] std::uint64_t ticks();     // interrupts handled since start
+[[nodiscard]] std::uint64_t frequency(); // CNTFRQ_EL0
+[[nodiscard]] std::uint64_t counter();   // CNTPCT_EL0
+[[nodiscard]] std::uint64_t period();    // counter ticks per tick
 
 // Called on every tick (after the count is updated), from interrupt context; null for none.
 using TickHook = void (*)(std::uint64_t tick);

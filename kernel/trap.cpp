@@ -1,17 +1,18 @@
 #include "kernel/trap.hpp"
 
 #include "kernel/console.hpp"
+#include "kernel/halt.hpp"
 #include "kernel/irq.hpp"
 #include "kernel/log.hpp"
 #include "kernel/syscall/syscall.hpp"
 #include "kernel/task/scheduler.hpp"
 #include "kernel/task/task.hpp"
-#include "kernel/halt.hpp"
 
 namespace bramble::trap {
 
 void system_call(arch::ExceptionFrame& frame) {
-  if (kobj::Task* task = sched::current(); task != nullptr) [[likely]] syscall::handle(frame, *task);
+  if (kobj::Task* task = sched::current(); task != nullptr) [[likely]]
+    syscall::handle(frame, *task);
   sched::exit_to_user(frame);
 }
 

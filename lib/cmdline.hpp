@@ -53,7 +53,8 @@ public:
     std::size_t at = 0;
     if (!find(key, at)) return false;
     std::size_t n = 0;
-    for (; at < capacity_ && !ends_word(text_[at]) && n + 1 < size; ++at) out[n++] = text_[at];
+    for (; at < capacity_ && !ends_word(text_[at]) && n + 1 < size; ++at)
+      out[n++] = text_[at];
     if (size != 0) out[n] = '\0';
     return true;
   }
@@ -79,14 +80,17 @@ private:
     if (key == nullptr || key[0] == '\0') return false;
     std::size_t i = 0;
     while (i < capacity_ && text_[i] != '\0') {
-      while (i < capacity_ && is_space(text_[i])) ++i;
+      while (i < capacity_ && is_space(text_[i]))
+        ++i;
       std::size_t k = 0;
-      while (key[k] != '\0' && i + k < capacity_ && text_[i + k] == key[k]) ++k;
+      while (key[k] != '\0' && i + k < capacity_ && text_[i + k] == key[k])
+        ++k;
       if (key[k] == '\0' && i + k < capacity_ && text_[i + k] == '=') {
         at = i + k + 1;
         return true;
       }
-      while (i < capacity_ && !ends_word(text_[i])) ++i; // skip the rest of this word
+      while (i < capacity_ && !ends_word(text_[i]))
+        ++i; // skip the rest of this word
     }
     return false;
   }

@@ -13,7 +13,8 @@ public:
     ++length_;
   }
   void repeat(char c, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) put(c);
+    for (std::size_t i = 0; i < n; ++i)
+      put(c);
   }
   std::size_t finish() {
     if (size_ > 0) buffer_[length_ < size_ ? length_ : size_ - 1] = '\0';
@@ -36,7 +37,8 @@ enum class Length { Int, Char, Short, Long, LongLong, Size, Ptrdiff, Max };
 
 void emit_padded(Output& out, const Spec& spec, const char* prefix, const char* digits, std::size_t ndigits) {
   std::size_t nprefix = 0;
-  while (prefix[nprefix]) ++nprefix;
+  while (prefix[nprefix])
+    ++nprefix;
   // Precision gives the minimum number of digits; with a precision the '0' flag is ignored (C17 7.21.6.1).
   const std::size_t precision = spec.precision < 0 ? 0 : static_cast<std::size_t>(spec.precision);
   const std::size_t zeros_for_precision = precision > ndigits ? precision - ndigits : 0;
@@ -45,10 +47,12 @@ void emit_padded(Output& out, const Spec& spec, const char* prefix, const char* 
   const std::size_t pad = width > body ? width - body : 0;
   const bool zero_pad = spec.zero && !spec.left && spec.precision < 0;
   if (!spec.left && !zero_pad) out.repeat(' ', pad);
-  for (std::size_t i = 0; i < nprefix; ++i) out.put(prefix[i]);
+  for (std::size_t i = 0; i < nprefix; ++i)
+    out.put(prefix[i]);
   if (zero_pad) out.repeat('0', pad);
   out.repeat('0', zeros_for_precision);
-  for (std::size_t i = 0; i < ndigits; ++i) out.put(digits[i]);
+  for (std::size_t i = 0; i < ndigits; ++i)
+    out.put(digits[i]);
   if (spec.left) out.repeat(' ', pad);
 }
 
@@ -65,10 +69,12 @@ void emit_unsigned(Output& out, const Spec& spec, std::uint64_t value, unsigned 
     } while (value);
   }
   char reversed[24];
-  for (std::size_t i = 0; i < n; ++i) reversed[i] = digits[n - 1 - i];
+  for (std::size_t i = 0; i < n; ++i)
+    reversed[i] = digits[n - 1 - i];
   char prefix[4] = {};
   std::size_t p = 0;
-  for (const char* s = sign_prefix; *s; ++s) prefix[p++] = *s;
+  for (const char* s = sign_prefix; *s; ++s)
+    prefix[p++] = *s;
   if (spec.alt && base == 16 && n > 0 && !(n == 1 && reversed[0] == '0')) {
     prefix[p++] = '0';
     prefix[p++] = upper ? 'X' : 'x';
@@ -123,12 +129,18 @@ std::size_t vformat(char* buffer, std::size_t size, const char* fmt, va_list ap)
     const char* start = f++;
     Spec spec;
     for (;; ++f) {
-      if (*f == '-') spec.left = true;
-      else if (*f == '0') spec.zero = true;
-      else if (*f == '+') spec.plus = true;
-      else if (*f == ' ') spec.space = true;
-      else if (*f == '#') spec.alt = true;
-      else break;
+      if (*f == '-')
+        spec.left = true;
+      else if (*f == '0')
+        spec.zero = true;
+      else if (*f == '+')
+        spec.plus = true;
+      else if (*f == ' ')
+        spec.space = true;
+      else if (*f == '#')
+        spec.alt = true;
+      else
+        break;
     }
     if (*f == '*') {
       spec.width = va_arg(args, int);
@@ -138,7 +150,8 @@ std::size_t vformat(char* buffer, std::size_t size, const char* fmt, va_list ap)
       }
       ++f;
     } else {
-      while (*f >= '0' && *f <= '9') spec.width = spec.width * 10 + (*f++ - '0');
+      while (*f >= '0' && *f <= '9')
+        spec.width = spec.width * 10 + (*f++ - '0');
     }
     if (*f == '.') {
       ++f;
@@ -147,7 +160,8 @@ std::size_t vformat(char* buffer, std::size_t size, const char* fmt, va_list ap)
         spec.precision = va_arg(args, int);
         ++f;
       } else {
-        while (*f >= '0' && *f <= '9') spec.precision = spec.precision * 10 + (*f++ - '0');
+        while (*f >= '0' && *f <= '9')
+          spec.precision = spec.precision * 10 + (*f++ - '0');
       }
     }
     Length length = Length::Int;
@@ -195,14 +209,16 @@ std::size_t vformat(char* buffer, std::size_t size, const char* fmt, va_list ap)
       const char* s = va_arg(args, const char*);
       if (s == nullptr) s = "(null)";
       std::size_t n = 0;
-      while (s[n] && (spec.precision < 0 || n < static_cast<std::size_t>(spec.precision))) ++n;
+      while (s[n] && (spec.precision < 0 || n < static_cast<std::size_t>(spec.precision)))
+        ++n;
       emit_padded(out, Spec{spec.left, false, false, false, false, spec.width, -1}, "", s, n);
       break;
     }
     case '%': out.put('%'); break;
     default:
       // Unknown or unsupported: copy the directive through as written.
-      for (const char* s = start; s <= f && *s; ++s) out.put(*s);
+      for (const char* s = start; s <= f && *s; ++s)
+        out.put(*s);
       if (!*f) {
         va_end(args);
         return out.finish();

@@ -19,12 +19,12 @@
 #include <utility>
 
 namespace ktl {
+using std::int32_t;
+using std::int64_t;
 using std::size_t;
-using std::uint8_t;
 using std::uint16_t;
 using std::uint32_t;
 using std::uint64_t;
+using std::uint8_t;
 using std::uintptr_t;
-using std::int32_t;
-using std::int64_t;
 } // namespace ktl

@@ -32,11 +32,13 @@ inline void copy_forward(void* dst, const void* src, std::size_t n) {
   auto* d = static_cast<unsigned char*>(dst);
   const auto* s = static_cast<const unsigned char*>(src);
   if (detail::co_aligned(d, s)) {
-    for (; n != 0 && !detail::word_aligned(d); --n) *d++ = *s++;
+    for (; n != 0 && !detail::word_aligned(d); --n)
+      *d++ = *s++;
     for (; n >= sizeof(detail::Word); n -= sizeof(detail::Word), d += sizeof(detail::Word), s += sizeof(detail::Word))
       *detail::word_at(d) = *detail::word_at(s);
   }
-  while (n--) *d++ = *s++;
+  while (n--)
+    *d++ = *s++;
 }
 
 inline void move(void* dst, const void* src, std::size_t n) {
@@ -46,15 +48,19 @@ inline void move(void* dst, const void* src, std::size_t n) {
     copy_forward(d, s, n);
     return;
   }
-  while (n--) d[n] = s[n]; // the destination starts above the source: copy from the end
+  while (n--)
+    d[n] = s[n]; // the destination starts above the source: copy from the end
 }
 
 inline void fill(void* dst, unsigned char value, std::size_t n) {
   auto* d = static_cast<unsigned char*>(dst);
-  for (; n != 0 && !detail::word_aligned(d); --n) *d++ = value;
+  for (; n != 0 && !detail::word_aligned(d); --n)
+    *d++ = value;
   const detail::Word pattern = detail::Word{value} * 0x0101'0101'0101'0101u;
-  for (; n >= sizeof(detail::Word); n -= sizeof(detail::Word), d += sizeof(detail::Word)) *detail::word_at(d) = pattern;
-  while (n--) *d++ = value;
+  for (; n >= sizeof(detail::Word); n -= sizeof(detail::Word), d += sizeof(detail::Word))
+    *detail::word_at(d) = pattern;
+  while (n--)
+    *d++ = value;
 }
 
 inline int compare(const void* a, const void* b, std::size_t n) {

@@ -21,7 +21,8 @@ void* memset(void* dst, int value, std::size_t n) {
 int memcmp(const void* a, const void* b, std::size_t n) { return bramble::mem::compare(a, b, n); }
 std::size_t strlen(const char* s) {
   std::size_t n = 0;
-  while (s[n] != '\0') ++n;
+  while (s[n] != '\0')
+    ++n;
   return n;
 }
 

@@ -8,9 +8,7 @@
 
 namespace bramble {
 
-template <typename E> struct Unexpected {
-  E error;
-};
+template <typename E> struct Unexpected { E error; };
 
 // err(e) makes the error side of any Result with error type E.
 template <typename E> constexpr Unexpected<E> err(E e) { return Unexpected<E>{e}; }
@@ -22,15 +20,19 @@ public:
   constexpr Result(T value) : ok_(true) { new (&storage_.value) T(std::move(value)); }
   constexpr Result(Unexpected<E> e) : ok_(false) { storage_.error = e.error; }
   constexpr Result(const Result& o) : ok_(o.ok_) {
-    if (ok_) new (&storage_.value) T(o.storage_.value);
-    else storage_.error = o.storage_.error;
+    if (ok_)
+      new (&storage_.value) T(o.storage_.value);
+    else
+      storage_.error = o.storage_.error;
   }
   constexpr Result& operator=(const Result& o) {
     if (this != &o) {
       destroy();
       ok_ = o.ok_;
-      if (ok_) new (&storage_.value) T(o.storage_.value);
-      else storage_.error = o.storage_.error;
+      if (ok_)
+        new (&storage_.value) T(o.storage_.value);
+      else
+        storage_.error = o.storage_.error;
     }
     return *this;
   }
@@ -79,15 +81,15 @@ private:
 
 // TRY(expr): evaluate a Result; on error return the error from the enclosing function, else yield the
 // value. Uses a GNU statement expression (GCC and clang), as SerenityOS's TRY does.
-#define BRAMBLE_TRY(expr)                                                                          \
-  __extension__({                                                                                             \
-    auto _bramble_try_result = (expr);                                                             \
-    if (!_bramble_try_result.ok()) return ::bramble::err(_bramble_try_result.error());             \
-    std::move(_bramble_try_result).value();                                                        \
+#define BRAMBLE_TRY(expr)                                                                                              \
+  __extension__({                                                                                                      \
+    auto _bramble_try_result = (expr);                                                                                 \
+    if (!_bramble_try_result.ok()) return ::bramble::err(_bramble_try_result.error());                                 \
+    std::move(_bramble_try_result).value();                                                                            \
   })
 // TRY_VOID(expr): the same for Result<void, E>.
-#define BRAMBLE_TRY_VOID(expr)                                                                     \
-  do {                                                                                             \
-    auto _bramble_try_result = (expr);                                                             \
-    if (!_bramble_try_result.ok()) return ::bramble::err(_bramble_try_result.error());             \
+#define BRAMBLE_TRY_VOID(expr)                                                                                         \
+  do {                                                                                                                 \
+    auto _bramble_try_result = (expr);                                                                                 \
+    if (!_bramble_try_result.ok()) return ::bramble::err(_bramble_try_result.error());                                 \
   } while (0)

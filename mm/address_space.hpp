@@ -24,8 +24,8 @@ inline constexpr VirtAddr kChannelWindowEnd = kChannelWindowBase + kChannelWindo
 class AddressSpace {
 public:
   // `kernel_reserved` must outlive the space (a static table in the kernel).
-  [[nodiscard]] static Result<AddressSpace, MmError> create(AsidAllocator& asids, TableAllocator& tables,
-                                                            TlbOps& tlb, PhysWindow window,
+  [[nodiscard]] static Result<AddressSpace, MmError> create(AsidAllocator& asids, TableAllocator& tables, TlbOps& tlb,
+                                                            PhysWindow window,
                                                             std::span<const PhysRange> kernel_reserved);
 
   // Maps outside the channel window. perms.user must be set.

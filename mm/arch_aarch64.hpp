@@ -21,15 +21,18 @@ public:
     const ktl::uintptr_t line = dcache_line_size();
     ktl::uintptr_t at = reinterpret_cast<ktl::uintptr_t>(table) & ~(line - 1);
     const ktl::uintptr_t end = reinterpret_cast<ktl::uintptr_t>(table) + bytes;
-    for (; at < end; at += line) asm volatile("dc cvac, %0" ::"r"(at) : "memory");
+    for (; at < end; at += line)
+      asm volatile("dc cvac, %0" ::"r"(at) : "memory");
     // Complete the stores and cleans before any later TLBI or table-walk-dependent access.
     asm volatile("dsb ishst" ::: "memory");
   }
 
   void invalidate_va(VirtAddr va, ktl::uint16_t asid, bool last_level) override {
     const ktl::uint64_t operand = (ktl::uint64_t{asid} << 48) | ((va >> 12) & 0x0000'0FFF'FFFF'FFFF);
-    if (last_level) asm volatile("tlbi vale1is, %0" ::"r"(operand) : "memory");
-    else asm volatile("tlbi vae1is, %0" ::"r"(operand) : "memory");
+    if (last_level)
+      asm volatile("tlbi vale1is, %0" ::"r"(operand) : "memory");
+    else
+      asm volatile("tlbi vae1is, %0" ::"r"(operand) : "memory");
   }
 
   void invalidate_asid(ktl::uint16_t asid) override {
@@ -51,9 +54,7 @@ private:
 
 // Switch the user address space: the ASID in the value keeps other spaces' TLB entries apart, so no
 // TLB flush (D8.15 "Translation Lookaside Buffers", ASIDs).
-inline void write_ttbr0_el1(ktl::uint64_t value) {
-  asm volatile("msr ttbr0_el1, %0\n\tisb" ::"r"(value) : "memory");
-}
+inline void write_ttbr0_el1(ktl::uint64_t value) { asm volatile("msr ttbr0_el1, %0\n\tisb" ::"r"(value) : "memory"); }
 
 } // namespace bramble::mm
 

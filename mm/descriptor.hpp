@@ -25,23 +25,23 @@ inline constexpr unsigned kVaBits = 39;
 inline constexpr ktl::uint64_t kHalfSize = ktl::uint64_t{1} << kVaBits;
 inline constexpr VirtAddr kKernelHalfBase = ~ktl::uint64_t{0} << kVaBits; // 0xFFFF_FF80_0000_0000
 inline constexpr ktl::uint64_t kEntriesPerTable = 512;
-inline constexpr ktl::uint64_t kL1Shift = 30; // VA[38:30] indexes level 1
-inline constexpr ktl::uint64_t kL2Shift = 21; // VA[29:21] indexes level 2
-inline constexpr ktl::uint64_t kL3Shift = 12; // VA[20:12] indexes level 3
+inline constexpr ktl::uint64_t kL1Shift = 30;           // VA[38:30] indexes level 1
+inline constexpr ktl::uint64_t kL2Shift = 21;           // VA[29:21] indexes level 2
+inline constexpr ktl::uint64_t kL3Shift = 12;           // VA[20:12] indexes level 3
 inline constexpr ktl::uint64_t kOutputAddressBits = 48; // OA[47:0], no FEAT_LPA
 
 // --- Memory types: MAIR_EL1 attribute indices and encodings (D8.6, MAIR_EL1 in D19.2) ----------------
 enum class MemType : ktl::uint8_t {
-  Normal = 0,            // Attr0 = 0xFF: Normal, inner+outer write-back non-transient, read+write allocate
-  NormalNonCacheable = 1,// Attr1 = 0x44: Normal, inner+outer non-cacheable
-  Device = 2,            // Attr2 = 0x04: Device-nGnRE (MMIO)
+  Normal = 0,             // Attr0 = 0xFF: Normal, inner+outer write-back non-transient, read+write allocate
+  NormalNonCacheable = 1, // Attr1 = 0x44: Normal, inner+outer non-cacheable
+  Device = 2,             // Attr2 = 0x04: Device-nGnRE (MMIO)
 };
 inline constexpr ktl::uint64_t kMairNormalWriteBack = 0xFF;
 inline constexpr ktl::uint64_t kMairNormalNonCacheable = 0x44;
 inline constexpr ktl::uint64_t kMairDeviceNgnre = 0x04;
 // MAIR_EL1.Attr<n> is bits [8n+7:8n].
-inline constexpr ktl::uint64_t kMairEl1 = (kMairNormalWriteBack << 0) | (kMairNormalNonCacheable << 8) |
-                                          (kMairDeviceNgnre << 16);
+inline constexpr ktl::uint64_t kMairEl1 =
+    (kMairNormalWriteBack << 0) | (kMairNormalNonCacheable << 8) | (kMairDeviceNgnre << 16);
 static_assert(kMairEl1 == 0x0000'0000'0004'44FF);
 
 // --- TCR_EL1 for this layout (D19.2 TCR_EL1) ----------------------------------------------------------
@@ -110,8 +110,8 @@ enum class LeafLevel : ktl::uint8_t { Block2M, Page4K };
 
 // The leaf descriptor for pa with these permissions and memory type. `global` leaves nG clear (kernel
 // half); user-half mappings are non-global so they are ASID-tagged.
-[[nodiscard]] inline Result<ktl::uint64_t, MmError> encode_leaf(PhysAddr pa, Perms perms, MemType type,
-                                                                    LeafLevel level, bool global) {
+[[nodiscard]] inline Result<ktl::uint64_t, MmError> encode_leaf(PhysAddr pa, Perms perms, MemType type, LeafLevel level,
+                                                                bool global) {
   if (!perms.read) return err(MmError::InvalidPermissions);
   if (perms.write && perms.execute) return err(MmError::WriteExecute);
   // Instruction fetch from Device memory is never wanted (speculative fetches could touch MMIO, ARM
@@ -152,8 +152,7 @@ struct DecodedLeaf {
   perms.write = (d & desc::kApReadOnly) == 0;
   perms.user = (d & desc::kApEl0) != 0;
   perms.execute = perms.user ? (d & desc::kUxn) == 0 : (d & desc::kPxn) == 0;
-  return DecodedLeaf{d & mask, perms,
-                     static_cast<MemType>((d & desc::kAttrIndxMask) >> desc::kAttrIndxShift),
+  return DecodedLeaf{d & mask, perms, static_cast<MemType>((d & desc::kAttrIndxMask) >> desc::kAttrIndxShift),
                      (d & desc::kNg) == 0};
 }
 

@@ -61,11 +61,11 @@ bool overlaps_any(PhysAddr base, ktl::uint64_t size, std::span<const PhysRange> 
 } // namespace
 
 Result<FrameAllocator, MmError> FrameAllocator::create(std::span<const PhysRange> ram,
-                                                       std::span<const PhysRange> reserved,
-                                                       PhysWindow window) {
+                                                       std::span<const PhysRange> reserved, PhysWindow window) {
   FrameAllocator fa;
   fa.window_ = window;
-  for (auto& head : fa.free_head_) head = kNone;
+  for (auto& head : fa.free_head_)
+    head = kNone;
 
   // 1. Regions: RAM ranges clipped inward to whole frames.
   ktl::uint64_t frames = 0;
@@ -96,7 +96,8 @@ Result<FrameAllocator, MmError> FrameAllocator::create(std::span<const PhysRange
     if (!placed || candidate < best) best = candidate;
     placed = true;
   };
-  for (ktl::size_t i = 0; i < fa.region_count_; ++i) consider(fa.regions_[i].first_pfn << kPageShift);
+  for (ktl::size_t i = 0; i < fa.region_count_; ++i)
+    consider(fa.regions_[i].first_pfn << kPageShift);
   for (const PhysRange& r : reserved) {
     const Clipped c = clip_outward(r);
     if (c.end_pfn < (ktl::uint64_t{1} << (64 - kPageShift))) consider(c.end_pfn << kPageShift);
@@ -159,8 +160,10 @@ void FrameAllocator::push_free(ktl::uint32_t index, unsigned order) {
 
 void FrameAllocator::unlink_free(ktl::uint32_t index, unsigned order) {
   FrameInfo& f = info(index);
-  if (f.prev != kNone) info(f.prev).next = f.next;
-  else free_head_[order] = f.next;
+  if (f.prev != kNone)
+    info(f.prev).next = f.next;
+  else
+    free_head_[order] = f.next;
   if (f.next != kNone) info(f.next).prev = f.prev;
   f.next = f.prev = kNone;
   --free_count_[order];
@@ -183,7 +186,8 @@ void FrameAllocator::add_free_run(const Region& region, ktl::uint64_t pfn, ktl::
 Result<PhysAddr, MmError> FrameAllocator::allocate(unsigned order) {
   if (order > kMaxOrder) return err(MmError::InvalidOrder);
   unsigned k = order;
-  while (k <= kMaxOrder && free_head_[k] == kNone) ++k;
+  while (k <= kMaxOrder && free_head_[k] == kNone)
+    ++k;
   if (k > kMaxOrder) return err(MmError::OutOfMemory);
   const ktl::uint32_t index = free_head_[k];
   unlink_free(index, k);
@@ -218,13 +222,10 @@ Result<void, MmError> FrameAllocator::free(PhysAddr block, unsigned order) {
   case kUsedHead:
     if (info(index).order != order) return err(MmError::WrongOrder);
     break;
-  case kUsedTail:
-    return err(MmError::WrongOrder); // the middle of a larger allocated block
+  case kUsedTail: return err(MmError::WrongOrder); // the middle of a larger allocated block
   case kFreeHead:
-  case kFreeTail:
-    return err(MmError::DoubleFree);
-  default:
-    return err(MmError::NotOwned);
+  case kFreeTail: return err(MmError::DoubleFree);
+  default: return err(MmError::NotOwned);
   }
   mark(index, order, kFreeTail, kFreeTail);
   free_frames_ += frames;
@@ -249,8 +250,6 @@ Result<void, MmError> FrameAllocator::free(PhysAddr block, unsigned order) {
   return {};
 }
 
-ktl::uint64_t FrameAllocator::free_blocks(unsigned order) const {
-  return order <= kMaxOrder ? free_count_[order] : 0;
-}
+ktl::uint64_t FrameAllocator::free_blocks(unsigned order) const { return order <= kMaxOrder ? free_count_[order] : 0; }
 
 } // namespace bramble::mm

@@ -21,7 +21,7 @@ namespace bramble::mm {
 
 class FrameAllocator {
 public:
-  static constexpr unsigned kMaxOrder = 10;    // 4 MiB: covers 2 MiB blocks (order 9) with room
+  static constexpr unsigned kMaxOrder = 10;     // 4 MiB: covers 2 MiB blocks (order 9) with room
   static constexpr ktl::size_t kMaxRegions = 8; // distinct RAM ranges (the Pi 4 has 2-3)
 
   // Per-frame bookkeeping (12 bytes: 0.3% of RAM).
@@ -35,8 +35,7 @@ public:
   // `ram`: usable RAM ranges (any order, must not overlap; clipped inward to 4 KiB boundaries).
   // `reserved`: ranges never to hand out (clipped outward to 4 KiB); may lie partly outside RAM.
   [[nodiscard]] static Result<FrameAllocator, MmError> create(std::span<const PhysRange> ram,
-                                                              std::span<const PhysRange> reserved,
-                                                              PhysWindow window);
+                                                              std::span<const PhysRange> reserved, PhysWindow window);
 
   // 2^order contiguous, zeroed frames.
   [[nodiscard]] Result<PhysAddr, MmError> allocate(unsigned order);

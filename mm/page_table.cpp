@@ -290,8 +290,10 @@ Result<Translation, MmError> PageTable::translate(VirtAddr va) const {
 void PageTable::destroy() {
   if (root_ == 0) return;
   // Walk caches may hold pointers into these tables: invalidate before the frames can be reused.
-  if (half_ == Half::Kernel) tlb_->invalidate_all();
-  else tlb_->invalidate_asid(asid_);
+  if (half_ == Half::Kernel)
+    tlb_->invalidate_all();
+  else
+    tlb_->invalidate_asid(asid_);
   tlb_->sync();
   ktl::uint64_t* l1 = table(root_);
   for (ktl::uint64_t i = 0; i < kEntriesPerTable; ++i) {

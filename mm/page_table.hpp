@@ -63,10 +63,10 @@ private:
   // The entry covering one offset (va minus the half's base), at the lowest level that exists.
   struct Leaf {
     ktl::uint64_t* slot;
-    unsigned level;        // 1, 2 or 3
+    unsigned level; // 1, 2 or 3
     ktl::uint64_t desc;
-    ktl::uint64_t offset;  // first offset the entry covers
-    ktl::uint64_t size;    // bytes it covers
+    ktl::uint64_t offset; // first offset the entry covers
+    ktl::uint64_t size;   // bytes it covers
   };
 
   PageTable() = default;

@@ -1,9 +1,9 @@
 // Vocabulary shared by the memory-management code: addresses, ranges, the error enum, and how the
 // code reaches physical memory.
 //
-// mm/ depends on nothing but lib/ (the shared freestanding library): RAM ranges, reserved ranges and device windows arrive as
-// parameters, and physical memory is reached through a PhysWindow the caller provides (the kernel's
-// linear map, or, in host tests, a heap arena pretending to be RAM at some physical base).
+// mm/ depends on nothing but lib/ (the shared freestanding library): RAM ranges, reserved ranges and device windows
+// arrive as parameters, and physical memory is reached through a PhysWindow the caller provides (the kernel's linear
+// map, or, in host tests, a heap arena pretending to be RAM at some physical base).
 #pragma once
 
 #include "lib/align.hpp"
@@ -21,22 +21,22 @@ inline constexpr ktl::uint64_t kBlockShift = 21;
 inline constexpr ktl::uint64_t kBlockSize = ktl::uint64_t{1} << kBlockShift; // level-2 block, 2 MiB
 
 enum class MmError : ktl::uint8_t {
-  OutOfMemory,      // no free block of the order asked for (or no frame for a translation table)
-  InvalidOrder,     // order above FrameAllocator::kMaxOrder
-  Misaligned,       // an address or size not aligned to what the operation needs
-  NotOwned,         // a frame the allocator does not manage (outside RAM, reserved, its own metadata)
-  DoubleFree,       // a frame that is already free
-  WrongOrder,       // freeing a block with an order other than the one it was allocated with
-  TooManyRanges,    // more RAM ranges than FrameAllocator::kMaxRegions
-  NoRoomForMetadata,// no free stretch of RAM can hold the allocator's own bookkeeping
-  OutOfRange,       // a virtual range outside this table's half, or a physical address above 48 bits
-  Overlap,          // part of the range is already mapped
-  NotMapped,        // part of the range is not mapped
-  WriteExecute,     // writable and executable at once (W^X), or executable Device memory
+  OutOfMemory,        // no free block of the order asked for (or no frame for a translation table)
+  InvalidOrder,       // order above FrameAllocator::kMaxOrder
+  Misaligned,         // an address or size not aligned to what the operation needs
+  NotOwned,           // a frame the allocator does not manage (outside RAM, reserved, its own metadata)
+  DoubleFree,         // a frame that is already free
+  WrongOrder,         // freeing a block with an order other than the one it was allocated with
+  TooManyRanges,      // more RAM ranges than FrameAllocator::kMaxRegions
+  NoRoomForMetadata,  // no free stretch of RAM can hold the allocator's own bookkeeping
+  OutOfRange,         // a virtual range outside this table's half, or a physical address above 48 bits
+  Overlap,            // part of the range is already mapped
+  NotMapped,          // part of the range is not mapped
+  WriteExecute,       // writable and executable at once (W^X), or executable Device memory
   InvalidPermissions, // a combination the table cannot express (not readable, user in the kernel half)
-  Forbidden,        // user mapping of physical memory the kernel keeps for itself, or the channel window
-  NoAsid,           // all ASIDs are in use
-  QuotaExceeded,    // the table allocator refused: the quota that pays for this space's tables is spent
+  Forbidden,          // user mapping of physical memory the kernel keeps for itself, or the channel window
+  NoAsid,             // all ASIDs are in use
+  QuotaExceeded,      // the table allocator refused: the quota that pays for this space's tables is spent
 };
 
 // [base, base + size), in bytes.
@@ -73,7 +73,8 @@ using bramble::is_aligned;
 // memset call, which the kernel runtime provides (lib/memory_functions.cpp, docs/platform.md).
 inline void zero_words(void* dst, ktl::uint64_t bytes) {
   auto* p = static_cast<ktl::uint64_t*>(dst);
-  for (ktl::uint64_t i = 0; i < bytes / 8; ++i) p[i] = 0;
+  for (ktl::uint64_t i = 0; i < bytes / 8; ++i)
+    p[i] = 0;
 }
 
 } // namespace bramble::mm

@@ -5,8 +5,8 @@
 
 #include <cstdint>
 
-#include "board_layout.h"
 #include "board/board_concept.hpp"
+#include "board_layout.h"
 
 #include "drivers/bcm2836_intc.hpp"
 #include "drivers/gpio.hpp"
@@ -33,8 +33,8 @@ struct Rpi3 {
   static constexpr drivers::GpioPullStyle kGpioPullStyle = drivers::GpioPullStyle::Bcm2835Clocked;
 
   // Interrupt lines in Bcm2836InterruptController's numbering (see drivers/bcm2836_intc.hpp).
-  static constexpr std::uint32_t kTimerIrq = 1;        // core-0 source bit 1: nCNTPNSIRQ
-  static constexpr std::uint32_t kUartIrq = 32 + 57;   // armctrl IRQ 57: PL011 UART0
+  static constexpr std::uint32_t kTimerIrq = 1;      // core-0 source bit 1: nCNTPNSIRQ
+  static constexpr std::uint32_t kUartIrq = 32 + 57; // armctrl IRQ 57: PL011 UART0
 
   // RAM assumed when no DTB is passed: the first 948 MiB (the Pi 3 has 1 GiB, minus the GPU's share).
   static constexpr std::uint64_t kDefaultRamBase = 0;

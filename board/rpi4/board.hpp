@@ -5,8 +5,8 @@
 
 #include <cstdint>
 
-#include "board_layout.h"
 #include "board/board_concept.hpp"
+#include "board_layout.h"
 
 #include "drivers/gic400.hpp"
 #include "drivers/gpio.hpp"
@@ -34,8 +34,8 @@ struct Rpi4 {
   static constexpr drivers::GpioPullStyle kGpioPullStyle = drivers::GpioPullStyle::Bcm2711Direct;
 
   // Interrupt lines in the controller's numbering (GIC INTIDs).
-  static constexpr std::uint32_t kTimerIrq = 30;  // PPI 14: EL1 physical timer (non-secure)
-  static constexpr std::uint32_t kUartIrq = 153;  // SPI 121: PL011 UART0
+  static constexpr std::uint32_t kTimerIrq = 30; // PPI 14: EL1 physical timer (non-secure)
+  static constexpr std::uint32_t kUartIrq = 153; // SPI 121: PL011 UART0
 
   // RAM assumed when no DTB is passed: the first 948 MiB below the VideoCore carve-out, which every
   // Pi 4 variant and QEMU's raspi4b (2 GiB) have.

@@ -21,9 +21,9 @@ namespace sys = user::sys;
 // The task_start argument of a peer says what it does. Peers find their notifications in slots 1 (in)
 // and 2 (out) and the shared page at kSharedAddress.
 enum Role : Word {
-  kPingPong = 1,  // wait(in), signal(out), until stop
-  kYielder = 2,   // yield until stop
-  kProducer = 3,  // stream into the channel in Shared::producer (or build it: Shared::self_service)
+  kPingPong = 1, // wait(in), signal(out), until stop
+  kYielder = 2,  // yield until stop
+  kProducer = 3, // stream into the channel in Shared::producer (or build it: Shared::self_service)
   kConsumer = 4,
 };
 inline constexpr Word kIn = 1;
@@ -35,7 +35,7 @@ inline constexpr std::size_t kMaxRounds = 64;
 inline constexpr Word kPeerSlots = 64;
 
 enum class Kind : std::uint64_t { Element = 0, Record = 1 };
-inline constexpr std::size_t kElementSlots = 1024;        // 8 KiB ring of 8-byte items
+inline constexpr std::size_t kElementSlots = 1024; // 8 KiB ring of 8-byte items
 // 256 KiB: ~970 records of 268 bytes (256 + the 12-byte header), so the fill/drain cycle of a single
 // core (4 notifier calls per ring-full) stays under the 0.01 syscalls per message target.
 inline constexpr std::size_t kRecordRingBytes = 256 * 1024;
@@ -56,7 +56,7 @@ struct Shared {
   user::channel::NotifierCounters notes[2]; // producer, consumer: signal/wait calls made
   Counts round[kMaxRounds];                 // producer: one round, both sides and the kernel
   std::uint64_t round_syscalls[kMaxRounds];
-  Counts setup[2];                          // self-service: each side's establish_channel
+  Counts setup[2]; // self-service: each side's establish_channel
   std::uint64_t setup_syscalls[2];
   std::uint64_t received;
   std::uint64_t errors;

@@ -151,7 +151,8 @@ int peer_main(Word role) {
       if (!sys::signal(kOut).ok()) return 3;
     }
   case kYielder:
-    while (s.stop == 0) (void)sys::yield();
+    while (s.stop == 0)
+      (void)sys::yield();
     return 0;
   case kProducer:
   case kConsumer: return stream_peer(role);

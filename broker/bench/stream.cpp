@@ -33,12 +33,15 @@ constexpr broker::ChannelRule kRules[] = {
 };
 const broker::Policy g_policy{kPeers, kRules};
 
-[[nodiscard]] const ipc::RingSpec& spec_of(Kind k) { return k == Kind::Element ? ElementRing::kSpec : RecordRing::kSpec; }
+[[nodiscard]] const ipc::RingSpec& spec_of(Kind k) {
+  return k == Kind::Element ? ElementRing::kSpec : RecordRing::kSpec;
+}
 [[nodiscard]] const char* kind_name(Kind k) { return k == Kind::Element ? "element-8B" : "record-256B"; }
 
 std::uint64_t notifier_calls(const Shared& s) {
   std::uint64_t n = 0;
-  for (const auto& c : s.notes) n += c.signals + c.waits;
+  for (const auto& c : s.notes)
+    n += c.signals + c.waits;
   return n;
 }
 
@@ -94,7 +97,8 @@ int producer_main(Shared& s) {
   if (!tx) return 4;
   return produce(s, *tx, kRecordRingBytes, [](auto& t, std::uint64_t seq) {
     std::uint64_t record[kRecordPayload / 8];
-    for (std::uint64_t& w : record) w = seq;
+    for (std::uint64_t& w : record)
+      w = seq;
     return t.push(std::as_bytes(std::span<const std::uint64_t>(record))).ok();
   });
 }
@@ -212,11 +216,15 @@ void stream_once(Bench& b, Kind kind, broker::SetupMode mode) {
     shape.element_size = spec_of(kind).element_size;
     shape.capacity = spec_of(kind).capacity;
     shape.role = ipc::Role::Producer;
-    s.grant[0] = user::channel::ChannelGrant{user::channel::GrantMode::SelfService, g->producer_window, shape,
-                                             g->producer_registry, g->producer_memory, g->name};
+    s.grant[0] = user::channel::ChannelGrant{user::channel::GrantMode::SelfService,
+                                             g->producer_window,
+                                             shape,
+                                             g->producer_registry,
+                                             g->producer_memory,
+                                             g->name};
     shape.role = ipc::Role::Consumer;
-    s.grant[1] = user::channel::ChannelGrant{user::channel::GrantMode::SelfService, g->consumer_window, shape,
-                                             g->consumer_registry, 0, g->name};
+    s.grant[1] = user::channel::ChannelGrant{
+        user::channel::GrantMode::SelfService, g->consumer_window, shape, g->consumer_registry, 0, g->name};
     s.setup[0] = Counts{d.instructions, grant_calls}; // the broker's part, until the peers overwrite it
   }
   const Counts grant_cost = s.setup[0];

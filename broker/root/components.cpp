@@ -17,7 +17,8 @@ std::uint64_t pages_at(std::size_t i) { return kPagesBase + i * 0x2000; }
 
 void copy_name(char* out, std::size_t size, const char* in) {
   std::size_t i = 0;
-  for (; in[i] != '\0' && i + 1 < size; ++i) out[i] = in[i];
+  for (; in[i] != '\0' && i + 1 < size; ++i)
+    out[i] = in[i];
   out[i] = '\0';
 }
 } // namespace
@@ -37,7 +38,8 @@ bool System::launch(std::size_t index, std::uint64_t messages, std::uint64_t fau
   if (image == user::task::kNoImage || fault_ == 0) return false;
   c.fault = ops_.free_slot();
   if (!sys::cap_mint(fault_, c.fault, abi::kRightSignal, std::uint64_t{1} << index).ok()) return false;
-  const auto task = sys::task_create(boot_.slot_task_create, boot_.slot_memory, image, spec.slots, spec.priority, c.fault);
+  const auto task =
+      sys::task_create(boot_.slot_task_create, boot_.slot_memory, image, spec.slots, spec.priority, c.fault);
   if (!task.ok()) {
     user::print("root: cannot create %s: %s\n", spec.name, kernel_error_name(task.status));
     return false;
@@ -45,8 +47,8 @@ bool System::launch(std::size_t index, std::uint64_t messages, std::uint64_t fau
   c.task = task.r1;
   // Startup page (read-only to the component) and report page (writable), both mapped in the root too.
   const std::uint64_t at = pages_at(index);
-  c.startup_frame = user::task::map_new({&boot_, 0, boot_.slot_memory, 0, 0, 0}, abi::kPageSize, at,
-                                        abi::kMapRead | abi::kMapWrite);
+  c.startup_frame =
+      user::task::map_new({&boot_, 0, boot_.slot_memory, 0, 0, 0}, abi::kPageSize, at, abi::kMapRead | abi::kMapWrite);
   c.report_frame = user::task::map_new({&boot_, 0, boot_.slot_memory, 0, 0, 0}, abi::kPageSize, at + abi::kPageSize,
                                        abi::kMapRead | abi::kMapWrite);
   if (c.startup_frame == 0 || c.report_frame == 0) return false;
@@ -144,8 +146,8 @@ bool System::self_service(std::size_t producer, std::size_t consumer, const ipc:
   shape.element_size = spec.element_size;
   shape.capacity = spec.capacity;
   shape.role = ipc::Role::Producer;
-  p.startup->channels[p.startup->channel_count++] =
-      ch::ChannelGrant{ch::GrantMode::SelfService, g->producer_window, shape, g->producer_registry, g->producer_memory, g->name};
+  p.startup->channels[p.startup->channel_count++] = ch::ChannelGrant{
+      ch::GrantMode::SelfService, g->producer_window, shape, g->producer_registry, g->producer_memory, g->name};
   shape.role = ipc::Role::Consumer;
   c.startup->channels[c.startup->channel_count++] =
       ch::ChannelGrant{ch::GrantMode::SelfService, g->consumer_window, shape, g->consumer_registry, 0, g->name};
@@ -225,7 +227,8 @@ void System::forget(std::size_t index) {
 }
 
 void System::cleanup() {
-  for (std::size_t i = 0; i < kMax; ++i) forget(i);
+  for (std::size_t i = 0; i < kMax; ++i)
+    forget(i);
 }
 
 std::uint64_t System::memory_in_use() const {
@@ -235,7 +238,8 @@ std::uint64_t System::memory_in_use() const {
 
 std::size_t System::caps_in_use() const {
   std::size_t n = 0;
-  for (Slot s = 1; s < boot_.slot_count; ++s) n += sys::cap_info(s).ok() ? 1u : 0u;
+  for (Slot s = 1; s < boot_.slot_count; ++s)
+    n += sys::cap_info(s).ok() ? 1u : 0u;
   return n;
 }
 

@@ -40,7 +40,7 @@ struct RootChannels {
 // (and the mapping made through it) away, which is how the root would take the UART back.
 struct Devices {
   Slot frame = 0;
-  Slot wake = 0;     // the badged copy of the driver's tx notification the interrupt signals
+  Slot wake = 0; // the badged copy of the driver's tx notification the interrupt signals
   Slot handler = 0;
 };
 
@@ -62,9 +62,10 @@ bool give_devices(System& s, std::uint32_t tx_channel, Devices& d) {
   if (!handler.ok()) return false;
   d.handler = handler.r1;
   Component& driver = s.component(kUart);
-  const bool ok = sys::cap_insert_into(driver.task, kDriverFrameSlot, d.frame, abi::kRightRead | abi::kRightWrite,
-                                       abi::kNoBadge).ok() &&
-                  sys::cap_insert_into(driver.task, kDriverIrqSlot, d.handler, abi::kRightControl, abi::kNoBadge).ok();
+  const bool ok =
+      sys::cap_insert_into(driver.task, kDriverFrameSlot, d.frame, abi::kRightRead | abi::kRightWrite, abi::kNoBadge)
+          .ok() &&
+      sys::cap_insert_into(driver.task, kDriverIrqSlot, d.handler, abi::kRightControl, abi::kNoBadge).ok();
   driver.startup->device_frame = kDriverFrameSlot;
   driver.startup->irq_handler = kDriverIrqSlot;
   return ok;
@@ -72,8 +73,10 @@ bool give_devices(System& s, std::uint32_t tx_channel, Devices& d) {
 
 bool set_up(System& s, RootChannels& rc, Devices& d) {
   bool ok = check(s.adopt_root(kRoot), "the root task as a party of the console's channels");
-  for (const std::size_t i : {kUart, kConsole}) ok = check(s.launch(i, 0), "launch the console components") && ok;
-  for (const std::size_t i : {kSensor, kLogger}) ok = check(s.launch(i, kLiveMessages), "launch the live stream") && ok;
+  for (const std::size_t i : {kUart, kConsole})
+    ok = check(s.launch(i, 0), "launch the console components") && ok;
+  for (const std::size_t i : {kSensor, kLogger})
+    ok = check(s.launch(i, kLiveMessages), "launch the live stream") && ok;
   if (!ok) return false;
   // Grant order matters: protocol.hpp says which grant is which on each startup page.
   ok = check(s.centralized(kUart, kConsole, console::kByteSpec), "channel uart -> console") && ok;
@@ -81,7 +84,8 @@ bool set_up(System& s, RootChannels& rc, Devices& d) {
   ok = check(s.centralized(kConsole, kUart, console::kByteSpec, {}, &tx), "channel console -> uart") && ok;
   ok = check(s.centralized(kConsole, kRoot, console::kByteSpec, Wakeup{s.fault_notification(), kRequestBadge},
                            &rc.requests),
-             "channel console -> root") && ok;
+             "channel console -> root") &&
+       ok;
   ok = check(s.centralized(kRoot, kConsole, console::kByteSpec, {}, &rc.replies), "channel root -> console") && ok;
   ok = check(s.centralized(kSensor, kLogger, components::kElementSpec), "live channel sensor -> logger") && ok;
   if (!ok) return false;
@@ -153,8 +157,10 @@ bool run_console(System& s) {
       if (!requests->release().ok()) listening = false;
       ++in.messages;
       in.bytes += n;
-      if (too_long) out.line("root: request longer than %u bytes refused", static_cast<unsigned>(console::kMaxLine));
-      else commands.run(line);
+      if (too_long)
+        out.line("root: request longer than %u bytes refused", static_cast<unsigned>(console::kMaxLine));
+      else
+        commands.run(line);
       out.end();
     }
     in.signals = request_counters.signals;

@@ -5,8 +5,8 @@
 #include <cstddef>
 #include <span>
 
-#include "broker/root/root.hpp"
 #include "bramble/ipc/channel.hpp"
+#include "broker/root/root.hpp"
 #include "user/channel/kernel_notifier.hpp"
 #include "user/protocol/console.hpp"
 

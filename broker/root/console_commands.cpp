@@ -22,13 +22,15 @@ constexpr std::uint64_t kBenchMax = 10'000'000;
 
 // First word of `line` into `word`; returns the rest with leading spaces skipped.
 const char* split(const char* line, char* word, std::size_t size) {
-  while (*line == ' ') ++line;
+  while (*line == ' ')
+    ++line;
   std::size_t n = 0;
   for (; *line != '\0' && *line != ' '; ++line) {
     if (n + 1 < size) word[n++] = *line;
   }
   word[n] = '\0';
-  while (*line == ' ') ++line;
+  while (*line == ' ')
+    ++line;
   return line;
 }
 
@@ -65,13 +67,20 @@ void milliseconds(char* out, std::size_t size, std::uint64_t ticks, std::uint64_
 void Commands::run(const char* line) {
   char word[16];
   const char* rest = split(line, word, sizeof word);
-  if (user::task::same_string(word, "tasks")) tasks();
-  else if (user::task::same_string(word, "channels")) channels();
-  else if (user::task::same_string(word, "audit")) s_.print_audit(out_);
-  else if (user::task::same_string(word, "mem")) mem();
-  else if (user::task::same_string(word, "bench")) bench(rest);
-  else if (user::task::same_string(word, "kill")) kill(rest);
-  else out_.line("root: unknown request '%s'", word);
+  if (user::task::same_string(word, "tasks"))
+    tasks();
+  else if (user::task::same_string(word, "channels"))
+    channels();
+  else if (user::task::same_string(word, "audit"))
+    s_.print_audit(out_);
+  else if (user::task::same_string(word, "mem"))
+    mem();
+  else if (user::task::same_string(word, "bench"))
+    bench(rest);
+  else if (user::task::same_string(word, "kill"))
+    kill(rest);
+  else
+    out_.line("root: unknown request '%s'", word);
 }
 
 void Commands::tasks() {
@@ -84,7 +93,8 @@ void Commands::tasks() {
     if (task == 0) continue;
     const auto info = sys::task_info(task);
     if (!info.ok()) {
-      out_.line("%-10s %-8s (task_info: %s)", names[i].name, state_name(c.state, false), kernel_error_name(info.status));
+      out_.line("%-10s %-8s (task_info: %s)", names[i].name, state_name(c.state, false),
+                kernel_error_name(info.status));
       continue;
     }
     const auto state = static_cast<abi::TaskState>(info.r1);
@@ -138,7 +148,8 @@ void Commands::mem() {
             static_cast<ull>(kernel), static_cast<ull>(kernel * abi::kPageSize >> 10));
   const auto quota = sys::cap_info(s_.boot().slot_memory);
   if (quota.ok()) {
-    out_.line("root quota: %llu KiB in use of %llu KiB", static_cast<ull>(quota.r3 >> 10), static_cast<ull>(quota.r2 >> 10));
+    out_.line("root quota: %llu KiB in use of %llu KiB", static_cast<ull>(quota.r3 >> 10),
+              static_cast<ull>(quota.r2 >> 10));
   }
 }
 
@@ -182,7 +193,8 @@ void Commands::bench(const char* argument) {
             static_cast<ull>(us == 0 ? 0 : cr.bytes * 1000 / us), static_cast<ull>(syscalls),
             static_cast<ull>(cr.messages == 0 ? 0 : syscalls * 1000 / cr.messages), static_cast<ull>(setup),
             static_cast<ull>(cr.errors + pr.errors));
-  const bool clean = p.state == abi::TaskState::Exited && p.code == 0 && c.state == abi::TaskState::Exited && c.code == 0;
+  const bool clean =
+      p.state == abi::TaskState::Exited && p.code == 0 && c.state == abi::TaskState::Exited && c.code == 0;
   s_.forget(kBenchProducer);
   s_.forget(kBenchConsumer);
   out_.line("bench: %s; memory in use %llu bytes before, %llu after", clean ? "both sides exited with 0" : "FAILED",
@@ -226,10 +238,12 @@ void Commands::kill(const char* name) {
     if (r == nullptr) continue;
     const ChannelRecord* rec = s_.broker().channel(ids[k]);
     const std::size_t other = r->producer == i ? r->consumer : r->producer;
-    if (rec == nullptr) out_.line("kill: channel %u (%s -> %s) closed and released", ids[k], names[r->producer].name,
-                                  names[r->consumer].name);
-    else out_.line("kill: channel %u (%s -> %s) closed; %s was woken and sees Closed", ids[k], names[r->producer].name,
-                   names[r->consumer].name, names[other].name);
+    if (rec == nullptr)
+      out_.line("kill: channel %u (%s -> %s) closed and released", ids[k], names[r->producer].name,
+                names[r->consumer].name);
+    else
+      out_.line("kill: channel %u (%s -> %s) closed; %s was woken and sees Closed", ids[k], names[r->producer].name,
+                names[r->consumer].name, names[other].name);
   }
 }
 

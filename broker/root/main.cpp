@@ -64,5 +64,6 @@ int main(const void* startup) {
   (void)root::run_console(system);
   user::print("root: FAIL the console could not start; idle\n");
   const auto idle = user::sys::notification_create(boot.slot_memory);
-  for (;;) (void)user::sys::wait(idle.ok() ? idle.r1 : system.fault_notification());
+  for (;;)
+    (void)user::sys::wait(idle.ok() ? idle.r1 : system.fault_notification());
 }

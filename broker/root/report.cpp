@@ -28,9 +28,11 @@ void ratio(char* out, std::uint64_t n, std::uint64_t d) {
     x /= 10;
   } while (x != 0);
   int o = 0;
-  while (k > 0) out[o++] = w[--k];
+  while (k > 0)
+    out[o++] = w[--k];
   out[o++] = '.';
-  for (char c : digits) out[o++] = c;
+  for (char c : digits)
+    out[o++] = c;
   out[o] = '\0';
 }
 } // namespace
@@ -66,8 +68,8 @@ void System::print_table(Out& out) const {
     char per[32];
     ratio(per, streaming, c.messages);
     out.line("%7u | %-12s | %-7s | %8s -> %-8s | %8llu | %10llu | %6llu | %7llu | %12s | %llu", r.id,
-             broker::mode_name(r.mode), r.kind == ipc::RingKind::Element ? "element" : "record",
-             names[r.producer].name, names[r.consumer].name, static_cast<ull>(c.messages), static_cast<ull>(c.bytes),
+             broker::mode_name(r.mode), r.kind == ipc::RingKind::Element ? "element" : "record", names[r.producer].name,
+             names[r.consumer].name, static_cast<ull>(c.messages), static_cast<ull>(c.bytes),
              static_cast<ull>(c.errors + p.errors), static_cast<ull>(p.signals + c.signals), per,
              static_cast<ull>(p.setup_syscalls + c.setup_syscalls));
   }
@@ -91,13 +93,12 @@ void System::print_audit(Out& out) const {
                broker::audit_event_name(r.event), broker::mode_name(r.mode), p, c, static_cast<ull>(r.bytes),
                broker::policy_error_name(static_cast<broker::PolicyError>(r.detail)));
     } else if (r.event == broker::AuditEvent::Failed) {
-      out.line("audit #%llu t=%s %s %s channel %u %s -> %s %llu bytes: step %s, %s", static_cast<ull>(r.sequence),
-               time, broker::audit_event_name(r.event), broker::mode_name(r.mode), r.channel, p, c,
-               static_cast<ull>(r.bytes), broker::setup_step_name(static_cast<broker::SetupStep>(r.step)),
-               kernel_error_name(r.detail));
+      out.line("audit #%llu t=%s %s %s channel %u %s -> %s %llu bytes: step %s, %s", static_cast<ull>(r.sequence), time,
+               broker::audit_event_name(r.event), broker::mode_name(r.mode), r.channel, p, c, static_cast<ull>(r.bytes),
+               broker::setup_step_name(static_cast<broker::SetupStep>(r.step)), kernel_error_name(r.detail));
     } else {
-      out.line("audit #%llu t=%s %s %s channel %u %s -> %s %llu bytes", static_cast<ull>(r.sequence),
-               time, broker::audit_event_name(r.event), broker::mode_name(r.mode), r.channel, p, c,
+      out.line("audit #%llu t=%s %s %s channel %u %s -> %s %llu bytes", static_cast<ull>(r.sequence), time,
+               broker::audit_event_name(r.event), broker::mode_name(r.mode), r.channel, p, c,
                static_cast<ull>(r.bytes));
     }
   }

@@ -29,9 +29,9 @@ struct Component {
   bool ended = false;
   std::size_t index = 0;
   Slot task = 0;
-  Slot fault = 0;            // the badged fault notification given to task_create
+  Slot fault = 0; // the badged fault notification given to task_create
   Slot startup_frame = 0, report_frame = 0;
-  Slot startup_copy = 0, report_copy = 0; // the component's read-only / writable mappings
+  Slot startup_copy = 0, report_copy = 0;    // the component's read-only / writable mappings
   user::channel::Startup* startup = nullptr; // the root's own mappings of the two pages
   user::channel::Report* report = nullptr;
   abi::TaskState state = abi::TaskState::Created;
@@ -97,7 +97,7 @@ public:
   [[nodiscard]] bool kill(std::size_t index);
   // Deletes one component's task and pages (after it ended).
   void forget(std::size_t index);
-  void cleanup();  // deletes the tasks and their pages (after wait_all)
+  void cleanup(); // deletes the tasks and their pages (after wait_all)
   void print_table(Out& out) const;
   void print_audit(Out& out) const;
   void print_table() const;

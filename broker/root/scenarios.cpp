@@ -14,9 +14,11 @@ namespace sys = user::sys;
 using ull = unsigned long long;
 using namespace broker;
 
-bool launch_all(System& s, std::initializer_list<std::size_t> which, std::uint64_t messages, std::uint64_t fault_after) {
+bool launch_all(System& s, std::initializer_list<std::size_t> which, std::uint64_t messages,
+                std::uint64_t fault_after) {
   bool ok = true;
-  for (std::size_t i : which) ok = check(s.launch(i, messages, i == kSensor ? fault_after : 0), "launch") && ok;
+  for (std::size_t i : which)
+    ok = check(s.launch(i, messages, i == kSensor ? fault_after : 0), "launch") && ok;
   return ok;
 }
 

@@ -15,8 +15,8 @@ namespace fw {
 
 class IrqEvent {
 public:
-  void signal() { word_ = 1; }      // from the interrupt handler
-  void wait() {                     // from thread mode
+  void signal() { word_ = 1; } // from the interrupt handler
+  void wait() {                // from thread mode
     __asm__ volatile("cpsid i" ::: "memory");
     while (word_ == 0) {
       __asm__ volatile("wfi" ::: "memory");

@@ -7,22 +7,26 @@ extern "C" {
 void* memcpy(void* dst, const void* src, std::size_t n) {
   auto* d = static_cast<unsigned char*>(dst);
   const auto* s = static_cast<const unsigned char*>(src);
-  while (n-- != 0) *d++ = *s++;
+  while (n-- != 0)
+    *d++ = *s++;
   return dst;
 }
 void* memmove(void* dst, const void* src, std::size_t n) {
   auto* d = static_cast<unsigned char*>(dst);
   const auto* s = static_cast<const unsigned char*>(src);
   if (d < s) {
-    while (n-- != 0) *d++ = *s++;
+    while (n-- != 0)
+      *d++ = *s++;
   } else {
-    while (n-- != 0) d[n] = s[n];
+    while (n-- != 0)
+      d[n] = s[n];
   }
   return dst;
 }
 void* memset(void* dst, int c, std::size_t n) {
   auto* d = static_cast<unsigned char*>(dst);
-  while (n-- != 0) *d++ = static_cast<unsigned char>(c);
+  while (n-- != 0)
+    *d++ = static_cast<unsigned char>(c);
   return dst;
 }
 }

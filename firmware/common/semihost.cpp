@@ -19,11 +19,13 @@ void write(const char* text) { semihost(kSysWrite0, text); }
 void exit(int code) {
   const std::uint32_t block[2] = {kApplicationExit, static_cast<std::uint32_t>(code)};
   semihost(kSysExitExtended, block);
-  for (;;) __asm__ volatile("wfi");
+  for (;;)
+    __asm__ volatile("wfi");
 }
 
 Line& Line::operator<<(const char* text) {
-  while (*text != '\0' && used_ + 1 < sizeof buffer_) buffer_[used_++] = *text++;
+  while (*text != '\0' && used_ + 1 < sizeof buffer_)
+    buffer_[used_++] = *text++;
   return *this;
 }
 
@@ -34,7 +36,8 @@ Line& Line::dec(std::uint32_t value) {
     digits[n++] = static_cast<char>('0' + value % 10);
     value /= 10;
   } while (value != 0);
-  while (n != 0 && used_ + 1 < sizeof buffer_) buffer_[used_++] = digits[--n];
+  while (n != 0 && used_ + 1 < sizeof buffer_)
+    buffer_[used_++] = digits[--n];
   return *this;
 }
 
@@ -42,7 +45,8 @@ Line& Line::hex(std::uint32_t value) {
   *this << "0x";
   for (int shift = 28; shift >= 0; shift -= 4) {
     const unsigned nibble = (value >> shift) & 0xFU;
-    if (used_ + 1 < sizeof buffer_) buffer_[used_++] = static_cast<char>(nibble < 10 ? '0' + nibble : 'a' + nibble - 10);
+    if (used_ + 1 < sizeof buffer_)
+      buffer_[used_++] = static_cast<char>(nibble < 10 ? '0' + nibble : 'a' + nibble - 10);
   }
   return *this;
 }

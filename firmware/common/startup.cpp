@@ -24,15 +24,31 @@ void NMI_Handler() __attribute__((weak, alias("Unexpected_Handler")));
 }
 
 __attribute__((section(".vectors"), used)) const Handler g_vectors[16] = {
-    __stack_top,   Reset_Handler, NMI_Handler, HardFault_Handler, Unexpected_Handler, Unexpected_Handler,
-    Unexpected_Handler, nullptr, nullptr, nullptr, nullptr, SVC_Handler, Unexpected_Handler, nullptr,
-    PendSV_Handler, SysTick_Handler,
+    __stack_top,
+    Reset_Handler,
+    NMI_Handler,
+    HardFault_Handler,
+    Unexpected_Handler,
+    Unexpected_Handler,
+    Unexpected_Handler,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    SVC_Handler,
+    Unexpected_Handler,
+    nullptr,
+    PendSV_Handler,
+    SysTick_Handler,
 };
 
 extern "C" void Reset_Handler() {
-  for (std::uint32_t *src = __data_load, *dst = __data_start; dst < __data_end;) *dst++ = *src++;
-  for (std::uint32_t* p = __bss_start; p < __bss_end;) *p++ = 0;
-  for (Handler* f = __init_array_start; f < __init_array_end; ++f) (*f)();
+  for (std::uint32_t *src = __data_load, *dst = __data_start; dst < __data_end;)
+    *dst++ = *src++;
+  for (std::uint32_t* p = __bss_start; p < __bss_end;)
+    *p++ = 0;
+  for (Handler* f = __init_array_start; f < __init_array_end; ++f)
+    (*f)();
   fw::exit(main());
 }
 

@@ -58,7 +58,7 @@ public:
       if (value != expected) {
         SysTick::stop();
         Line l;
-        l << name << ": FAIL out of order: expected " ;
+        l << name << ": FAIL out of order: expected ";
         l.dec(expected) << " got ";
         l.dec(value).print();
         return 1;

@@ -62,7 +62,8 @@ ipc::SharedWord<std::uint32_t> done;
   report = r;
   done.store(1, std::memory_order_release);
   SevNotifier{}.signal();
-  for (;;) __asm__ volatile("wfe");
+  for (;;)
+    __asm__ volatile("wfe");
 }
 } // namespace
 
@@ -71,8 +72,8 @@ void __core1_stack_top();
 [[noreturn]] void core1_reset() { core1_main(); }
 // Core 1's vector table: initial SP, reset. VTOR needs 128-byte alignment for up to 32 entries.
 using Handler = void (*)();
-__attribute__((used, aligned(128))) const Handler core1_vectors[4] = {__core1_stack_top, core1_reset, core1_reset,
-                                                                       core1_reset};
+__attribute__((used, aligned(128)))
+const Handler core1_vectors[4] = {__core1_stack_top, core1_reset, core1_reset, core1_reset};
 }
 
 int main() {
@@ -96,7 +97,8 @@ int main() {
       return 1;
     }
   }
-  for (std::uint32_t spins = 0; done.load(std::memory_order_acquire) == 0; ++spins) SevNotifier{}.wait();
+  for (std::uint32_t spins = 0; done.load(std::memory_order_acquire) == 0; ++spins)
+    SevNotifier{}.wait();
   const Report r = report;
   fw::Line l;
   if (r.received != kMessages || r.end_position != kStart + kMessages) {

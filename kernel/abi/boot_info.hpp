@@ -13,10 +13,10 @@
 
 namespace bramble::abi {
 
-inline constexpr std::uint64_t kBootInfoAddress = 0x0020'0000;   // 2 MiB: below programs (4 MiB)
-inline constexpr std::uint64_t kUserStackTop = 0x80'0000'0000;   // the top of the 39-bit user half
+inline constexpr std::uint64_t kBootInfoAddress = 0x0020'0000; // 2 MiB: below programs (4 MiB)
+inline constexpr std::uint64_t kUserStackTop = 0x80'0000'0000; // the top of the 39-bit user half
 inline constexpr std::uint64_t kUserStackSize = 64 * 1024;
-inline constexpr std::uint64_t kProgramBase = 0x0040'0000;       // where user/runtime/user.ld links
+inline constexpr std::uint64_t kProgramBase = 0x0040'0000; // where user/runtime/user.ld links
 
 inline constexpr std::uint64_t kBootInfoMagic = 0x4f46'4e49'544f'4f42; // "BOOTINFO", little endian
 inline constexpr std::uint32_t kBootInfoVersion = 1;
@@ -30,9 +30,9 @@ struct BootImage {
 
 inline constexpr unsigned kMaxBootDevices = 8;
 struct BootDevice {
-  char name[16];       // "uart0", "gpio"
-  std::uint64_t size;  // bytes of MMIO the device frame covers
-  std::uint64_t irq;   // its interrupt line (irq_handler_create), or ~0 when it has none for user space
+  char name[16];      // "uart0", "gpio"
+  std::uint64_t size; // bytes of MMIO the device frame covers
+  std::uint64_t irq;  // its interrupt line (irq_handler_create), or ~0 when it has none for user space
 };
 
 struct BootInfo {
@@ -50,8 +50,8 @@ struct BootInfo {
   std::uint64_t timer_frequency;  // CNTFRQ_EL0, so user space can turn CNTVCT readings into time
   std::uint64_t image_count;
   BootImage images[kMaxBootImages];
-  char board[16];          // "rpi4" or "rpi3"
-  char command_line[256];  // the kernel's command line (QEMU -append, or /chosen/bootargs)
+  char board[16];         // "rpi4" or "rpi3"
+  char command_line[256]; // the kernel's command line (QEMU -append, or /chosen/bootargs)
   // Version 1 ends here; what follows was appended (offsets above never change).
   std::uint64_t slot_irq_control; // IrqControl: the board's devices (interrupt handlers, device frames)
   std::uint64_t device_count;     // device_frame_create's `device` indexes this list
@@ -74,10 +74,10 @@ enum class TaskState : std::uint64_t {
                // fault notification is signalled with kTaskEndedFault)
 };
 enum class FaultReason : std::uint64_t {
-  MemoryAccess = 1,          // data or instruction abort (detail: ESR; FAR is not reported)
-  UndefinedInstruction = 2,  // or any other synchronous exception the kernel does not handle
-  BadSyscall = 3,            // x8 named no system call (detail: the number)
-  Alignment = 4,             // PC or SP alignment fault
+  MemoryAccess = 1,         // data or instruction abort (detail: ESR; FAR is not reported)
+  UndefinedInstruction = 2, // or any other synchronous exception the kernel does not handle
+  BadSyscall = 3,           // x8 named no system call (detail: the number)
+  Alignment = 4,            // PC or SP alignment fault
 };
 
 } // namespace bramble::abi

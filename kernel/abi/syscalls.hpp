@@ -28,35 +28,35 @@ namespace bramble::abi {
 
 // X(name, number, "args", "results"). Numbers are grouped by area with room to grow in each group;
 // 0 is never a call, so a zeroed x8 fails with InvalidSyscall.
-#define BRAMBLE_ABI_SYSCALLS(X)                                                                    \
-  X(debug_write, 1, "buffer, length", "written")                                                   \
-  X(yield, 2, "", "")                                                                              \
-  X(memory_allocate, 16, "memory, size", "frame")                                                  \
-  X(memory_map, 17, "frame, vaddr, perms", "")                                                     \
-  X(memory_map_into, 18, "task, frame, vaddr, perms", "")                                          \
-  X(memory_unmap, 19, "vaddr", "")                                                                 \
-  X(memory_info, 20, "memory", "frames, free_frames, kernel_frames")                               \
-  X(memory_split, 21, "memory, bytes", "memory")                                                   \
-  X(notification_create, 32, "memory", "notification")                                             \
-  X(signal, 33, "notification", "")                                                                \
-  X(wait, 34, "notification", "bits")                                                              \
-  X(poll, 35, "notification", "bits")                                                              \
-  X(cap_copy, 48, "source, destination", "")                                                       \
-  X(cap_mint, 49, "source, destination, rights, badge", "")                                        \
-  X(cap_move, 50, "source, destination", "")                                                       \
-  X(cap_delete, 51, "slot", "")                                                                    \
-  X(cap_revoke, 52, "slot", "")                                                                    \
-  X(cap_insert_into, 53, "task, task_slot, source, rights, badge", "")                             \
-  X(cap_info, 54, "slot", "kind, fact0, fact1")                                                    \
-  X(shmem_register, 64, "registry, name, frame, notification", "")                                 \
-  X(shmem_query, 65, "registry, name", "frame, notification")                                      \
-  X(task_create, 80, "authority, memory, image, slots, priority, fault_notification", "task")       \
-  X(task_start, 81, "task, argument", "")                                                          \
-  X(task_exit, 82, "code", "")                                                                     \
-  X(task_status, 83, "task", "state, code, detail")                                                \
-  X(task_info, 84, "task", "state, priority, cpu_time")                                            \
-  X(irq_handler_create, 96, "irq_control, line, notification", "handler")                          \
-  X(irq_ack, 97, "handler", "")                                                                    \
+#define BRAMBLE_ABI_SYSCALLS(X)                                                                                        \
+  X(debug_write, 1, "buffer, length", "written")                                                                       \
+  X(yield, 2, "", "")                                                                                                  \
+  X(memory_allocate, 16, "memory, size", "frame")                                                                      \
+  X(memory_map, 17, "frame, vaddr, perms", "")                                                                         \
+  X(memory_map_into, 18, "task, frame, vaddr, perms", "")                                                              \
+  X(memory_unmap, 19, "vaddr", "")                                                                                     \
+  X(memory_info, 20, "memory", "frames, free_frames, kernel_frames")                                                   \
+  X(memory_split, 21, "memory, bytes", "memory")                                                                       \
+  X(notification_create, 32, "memory", "notification")                                                                 \
+  X(signal, 33, "notification", "")                                                                                    \
+  X(wait, 34, "notification", "bits")                                                                                  \
+  X(poll, 35, "notification", "bits")                                                                                  \
+  X(cap_copy, 48, "source, destination", "")                                                                           \
+  X(cap_mint, 49, "source, destination, rights, badge", "")                                                            \
+  X(cap_move, 50, "source, destination", "")                                                                           \
+  X(cap_delete, 51, "slot", "")                                                                                        \
+  X(cap_revoke, 52, "slot", "")                                                                                        \
+  X(cap_insert_into, 53, "task, task_slot, source, rights, badge", "")                                                 \
+  X(cap_info, 54, "slot", "kind, fact0, fact1")                                                                        \
+  X(shmem_register, 64, "registry, name, frame, notification", "")                                                     \
+  X(shmem_query, 65, "registry, name", "frame, notification")                                                          \
+  X(task_create, 80, "authority, memory, image, slots, priority, fault_notification", "task")                          \
+  X(task_start, 81, "task, argument", "")                                                                              \
+  X(task_exit, 82, "code", "")                                                                                         \
+  X(task_status, 83, "task", "state, code, detail")                                                                    \
+  X(task_info, 84, "task", "state, priority, cpu_time")                                                                \
+  X(irq_handler_create, 96, "irq_control, line, notification", "handler")                                              \
+  X(irq_ack, 97, "handler", "")                                                                                        \
   X(device_frame_create, 98, "irq_control, device", "frame")
 
 enum class Syscall : std::uint64_t {
@@ -76,8 +76,7 @@ inline constexpr unsigned kMaxSyscallResults = 3;
   constexpr std::uint64_t slot = error_bit(InvalidSlot) | error_bit(EmptySlot);
   constexpr std::uint64_t typed = slot | error_bit(WrongType) | error_bit(InsufficientRights);
   constexpr std::uint64_t map = typed | error_bit(Misaligned) | error_bit(InvalidAddress) |
-                                error_bit(InvalidPermissions) | error_bit(AlreadyMapped) |
-                                error_bit(OutOfMemory);
+                                error_bit(InvalidPermissions) | error_bit(AlreadyMapped) | error_bit(OutOfMemory);
   constexpr std::uint64_t derive = slot | error_bit(SlotOccupied);
   constexpr std::uint64_t mint = derive | error_bit(InvalidRights) | error_bit(InsufficientRights) |
                                  error_bit(AlreadyBadged) | error_bit(InvalidBadge);
@@ -151,7 +150,8 @@ inline constexpr std::uint64_t kSyscallCount = sizeof(kSyscalls) / sizeof(kSysca
 [[nodiscard]] constexpr unsigned count_names(const char* list) {
   if (list[0] == '\0') return 0;
   unsigned n = 1;
-  for (const char* p = list; *p != '\0'; ++p) n += (*p == ',') ? 1u : 0u;
+  for (const char* p = list; *p != '\0'; ++p)
+    n += (*p == ',') ? 1u : 0u;
   return n;
 }
 
@@ -214,7 +214,8 @@ inline constexpr std::uint64_t kMaxPriority = 31;
 [[nodiscard]] constexpr std::uint64_t allocation_charge(std::uint64_t size) {
   const std::uint64_t pages = div_round_up(size, kPageSize);
   std::uint64_t block = 1;
-  while (block < pages) block <<= 1;
+  while (block < pages)
+    block <<= 1;
   return block * kPageSize;
 }
 // Kernel records (a frame's, a notification's, a sub-quota's, a mapping's, a registry entry's) are

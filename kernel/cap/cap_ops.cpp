@@ -4,8 +4,7 @@
 
 namespace bramble::cap {
 
-Result<DeriveOp> decode_derive(Capability& source, Capability& destination, ktl::uint64_t rights,
-                               ktl::uint64_t badge) {
+Result<DeriveOp> decode_derive(Capability& source, Capability& destination, ktl::uint64_t rights, ktl::uint64_t badge) {
   const CapType type = source.type();
   if ((rights & ~ktl::uint64_t{abi::valid_rights(type)}) != 0) return err(Error::InvalidRights);
   const auto narrowed = static_cast<Rights>(rights);

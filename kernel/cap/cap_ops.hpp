@@ -43,8 +43,7 @@ struct MoveOp {
   Capability* source;
   Capability* destination;
 };
-[[nodiscard]] Result<MoveOp> decode_move(CapTable& from, ktl::uint64_t source, CapTable& to,
-                                         ktl::uint64_t destination);
+[[nodiscard]] Result<MoveOp> decode_move(CapTable& from, ktl::uint64_t source, CapTable& to, ktl::uint64_t destination);
 void invoke_move(const MoveOp& op);
 
 struct DeleteOp {

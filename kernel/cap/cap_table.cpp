@@ -3,12 +3,14 @@
 namespace bramble::cap {
 
 CapTable::CapTable(std::span<Capability> storage) : slots_(storage) {
-  for (Capability& slot : slots_) slot = Capability{};
+  for (Capability& slot : slots_)
+    slot = Capability{};
 }
 
 ktl::uint64_t CapTable::used() const {
   ktl::uint64_t n = 0;
-  for (const Capability& slot : slots_) n += slot.empty() ? 0u : 1u;
+  for (const Capability& slot : slots_)
+    n += slot.empty() ? 0u : 1u;
   return n;
 }
 
@@ -40,6 +42,8 @@ bool CapTable::contains(const Capability* cap) const {
   return p >= begin && p < end && (p - begin) % sizeof(Capability) == 0;
 }
 
-ktl::uint64_t CapTable::index_of(const Capability* cap) const { return static_cast<ktl::uint64_t>(cap - slots_.data()); }
+ktl::uint64_t CapTable::index_of(const Capability* cap) const {
+  return static_cast<ktl::uint64_t>(cap - slots_.data());
+}
 
 } // namespace bramble::cap

@@ -6,7 +6,8 @@ namespace {
 class Checker {
 public:
   explicit Checker(std::span<const CapTable* const> tables) : tables_(tables) {
-    for (const CapTable* table : tables_) total_ += table->size();
+    for (const CapTable* table : tables_)
+      total_ += table->size();
   }
 
   [[nodiscard]] InvariantReport run() const {
@@ -105,14 +106,16 @@ private:
     const Capability* child = cap.first_child();
     if (child == nullptr) return {};
     if (!is_live(child)) return fail("the first child is not a live capability", &cap);
-    if (child->parent() != &cap || child->prev_sibling() != nullptr) return fail("a first-child link is not mutual", &cap);
+    if (child->parent() != &cap || child->prev_sibling() != nullptr)
+      return fail("a first-child link is not mutual", &cap);
     return {};
   }
 
   [[nodiscard]] InvariantReport check_count(const Capability& cap) const {
     ktl::uint64_t count = 0;
     for (const CapTable* table : tables_) {
-      for (const Capability& other : table->slots()) count += (other.object() == cap.object()) ? 1u : 0u;
+      for (const Capability& other : table->slots())
+        count += (other.object() == cap.object()) ? 1u : 0u;
     }
     if (count != cap.object()->cap_count()) return fail("an object's capability count is wrong", &cap);
     return {};

@@ -49,8 +49,10 @@ void Links::unlink(Capability& cap) {
       last->next_sibling_ = cap.next_sibling_;
     }
     if (cap.next_sibling_ != nullptr) cap.next_sibling_->prev_sibling_ = run_last;
-    if (cap.prev_sibling_ != nullptr) cap.prev_sibling_->next_sibling_ = run_first;
-    else parent->first_child_ = run_first;
+    if (cap.prev_sibling_ != nullptr)
+      cap.prev_sibling_->next_sibling_ = run_first;
+    else
+      parent->first_child_ = run_first;
   }
   cap.parent_ = nullptr;
   cap.first_child_ = nullptr;
@@ -69,17 +71,21 @@ void Links::release(Capability& cap) {
 
 void Links::relocate(Capability& from, Capability& to) {
   to = from;
-  if (to.prev_sibling_ != nullptr) to.prev_sibling_->next_sibling_ = &to;
-  else if (to.parent_ != nullptr) to.parent_->first_child_ = &to;
+  if (to.prev_sibling_ != nullptr)
+    to.prev_sibling_->next_sibling_ = &to;
+  else if (to.parent_ != nullptr)
+    to.parent_->first_child_ = &to;
   if (to.next_sibling_ != nullptr) to.next_sibling_->prev_sibling_ = &to;
-  for (Capability* child = to.first_child_; child != nullptr; child = child->next_sibling_) child->parent_ = &to;
+  for (Capability* child = to.first_child_; child != nullptr; child = child->next_sibling_)
+    child->parent_ = &to;
   from = Capability{};
   to.object_->on_capability_moved(from, to);
 }
 
 Capability* Links::leftmost_leaf(Capability& root) {
   Capability* node = &root;
-  while (node->first_child_ != nullptr) node = node->first_child_;
+  while (node->first_child_ != nullptr)
+    node = node->first_child_;
   return node;
 }
 

@@ -65,8 +65,7 @@ struct Quota {
 
 Result<void> check_user_range(ktl::uint64_t base, ktl::uint64_t size, const DecodeLimits& limits) {
   if ((base & kPageMask) != 0) return err(Error::Misaligned);
-  if (size == 0 || base < limits.user_va_base || base >= limits.user_va_limit ||
-      size > limits.user_va_limit - base) {
+  if (size == 0 || base < limits.user_va_base || base >= limits.user_va_limit || size > limits.user_va_limit - base) {
     return err(Error::InvalidAddress);
   }
   return {};

@@ -23,13 +23,13 @@ struct SyscallArgs {
 
 // Kernel configuration the checks depend on.
 struct DecodeLimits {
-  ktl::uint64_t user_va_base;      // lowest mappable user address (above 0, so page 0 stays unmapped)
-  ktl::uint64_t user_va_limit;     // one past the highest user address (the TTBR0 region's size)
-  ktl::uint64_t max_allocation;    // largest memory_allocate size in bytes
-  ktl::uint64_t image_count;       // program images linked into the kernel
-  ktl::uint64_t max_priority;      // highest priority this caller may give a task (<= abi::kMaxPriority)
-  ktl::uint64_t max_task_slots;    // largest capability table task_create may ask for
-  ktl::uint64_t task_cost;         // quota bytes a task costs at least on top of its table's block
+  ktl::uint64_t user_va_base;   // lowest mappable user address (above 0, so page 0 stays unmapped)
+  ktl::uint64_t user_va_limit;  // one past the highest user address (the TTBR0 region's size)
+  ktl::uint64_t max_allocation; // largest memory_allocate size in bytes
+  ktl::uint64_t image_count;    // program images linked into the kernel
+  ktl::uint64_t max_priority;   // highest priority this caller may give a task (<= abi::kMaxPriority)
+  ktl::uint64_t max_task_slots; // largest capability table task_create may ask for
+  ktl::uint64_t task_cost;      // quota bytes a task costs at least on top of its table's block
   // The channel window [base, end): shared rings only, never executable, never device memory.
   ktl::uint64_t channel_window_base = 0;
   ktl::uint64_t channel_window_end = 0;
@@ -45,7 +45,8 @@ struct Caller {
 // Inline: it runs on every system call.
 inline constexpr auto kDeclaredSyscallNumbers = [] {
   std::array<bool, abi::kSyscallLimit> declared{};
-  for (const abi::SyscallInfo& info : abi::kSyscalls) declared[static_cast<ktl::size_t>(info.call)] = true;
+  for (const abi::SyscallInfo& info : abi::kSyscalls)
+    declared[static_cast<ktl::size_t>(info.call)] = true;
   return declared;
 }();
 
@@ -58,8 +59,7 @@ inline constexpr auto kDeclaredSyscallNumbers = [] {
 [[nodiscard]] Result<void> check_user_range(ktl::uint64_t base, ktl::uint64_t size, const DecodeLimits& limits);
 // [buffer, buffer+length) lies inside the user window (BadUserPointer). Whether it is mapped is
 // found out when the kernel copies it.
-[[nodiscard]] Result<void> check_user_buffer(ktl::uint64_t buffer, ktl::uint64_t length,
-                                                    const DecodeLimits& limits);
+[[nodiscard]] Result<void> check_user_buffer(ktl::uint64_t buffer, ktl::uint64_t length, const DecodeLimits& limits);
 
 struct DebugWriteArgs {
   ktl::uint64_t buffer;

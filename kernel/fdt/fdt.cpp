@@ -32,7 +32,8 @@ constexpr ktl::uint64_t align4(ktl::uint64_t v) { return (v + 3) & ~ktl::uint64_
 // Length of the NUL-terminated string at p, looking at most `limit` bytes; `limit` if unterminated.
 ktl::size_t bounded_strlen(const ktl::uint8_t* p, ktl::size_t limit) {
   ktl::size_t n = 0;
-  while (n < limit && p[n] != 0) ++n;
+  while (n < limit && p[n] != 0)
+    ++n;
   return n;
 }
 
@@ -47,7 +48,8 @@ bool equals(std::span<const char> a, const char* b) {
 // DT spec 2.2.1: node-name@unit-address; a lookup without '@' matches the node-name part.
 bool node_name_matches(std::span<const char> node, std::span<const char> wanted) {
   bool wanted_has_unit = false;
-  for (char c : wanted) wanted_has_unit = wanted_has_unit || c == '@';
+  for (char c : wanted)
+    wanted_has_unit = wanted_has_unit || c == '@';
   if (node.size() < wanted.size()) return false;
   for (ktl::size_t i = 0; i < wanted.size(); ++i) {
     if (node[i] != wanted[i]) return false;
@@ -144,16 +146,10 @@ bramble::Result<Fdt::Token, FdtError> Fdt::token_at(ktl::uint32_t offset) const 
     token.value = {base + offset + 12, len};
     return token;
   }
-  case kTokenEndNode:
-    token.kind = TokenKind::EndNode;
-    return token;
-  case kTokenNop:
-    return token;
-  case kTokenEnd:
-    token.kind = TokenKind::End;
-    return token;
-  default:
-    return bramble::err(FdtError::BadToken);
+  case kTokenEndNode: token.kind = TokenKind::EndNode; return token;
+  case kTokenNop: return token;
+  case kTokenEnd: token.kind = TokenKind::End; return token;
+  default: return bramble::err(FdtError::BadToken);
   }
 }
 
@@ -181,8 +177,7 @@ bramble::Result<void, FdtError> Fdt::validate_structure() {
     case TokenKind::Prop:
       if (depth == 0) return bramble::err(FdtError::BadNesting);
       break;
-    case TokenKind::Nop:
-      break;
+    case TokenKind::Nop: break;
     case TokenKind::End:
       if (!root_closed) return bramble::err(FdtError::BadNesting);
       return {};
@@ -236,9 +231,11 @@ bramble::Result<Node, FdtError> Fdt::find_path(const char* path) const {
   Node node = root();
   const char* p = path;
   while (*p != '\0') {
-    while (*p == '/') ++p;
+    while (*p == '/')
+      ++p;
     const char* start = p;
-    while (*p != '\0' && *p != '/') ++p;
+    while (*p != '\0' && *p != '/')
+      ++p;
     if (p == start) break;
     node = BRAMBLE_TRY(find_child(node, {start, static_cast<ktl::size_t>(p - start)}));
   }
@@ -260,7 +257,7 @@ bramble::Result<Property, FdtError> Fdt::property(Node node, const char* name) c
 
 namespace {
 bramble::Result<ktl::uint32_t, FdtError> cells_property(const Fdt& fdt, Node node, const char* name,
-                                                       ktl::uint32_t fallback) {
+                                                        ktl::uint32_t fallback) {
   auto prop = fdt.property(node, name);
   if (!prop) {
     if (prop.error() == FdtError::NotFound) return fallback;

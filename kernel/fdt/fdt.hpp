@@ -44,14 +44,14 @@ struct Node {
 };
 
 struct Property {
-  std::span<const char> name;         // without the NUL
+  std::span<const char> name;          // without the NUL
   std::span<const ktl::uint8_t> value; // raw big-endian bytes
 };
 
 // The deepest nesting we accept; real trees are < 10 deep (Linux's dtc limit is similar in spirit).
 inline constexpr ktl::uint32_t kMaxDepth = 64;
-inline constexpr ktl::uint32_t kMagic = 0xd00d'feedU;   // DT spec 5.2
-inline constexpr ktl::uint32_t kHeaderSize = 40;        // DT spec 5.2, version 17 header
+inline constexpr ktl::uint32_t kMagic = 0xd00d'feedU; // DT spec 5.2
+inline constexpr ktl::uint32_t kHeaderSize = 40;      // DT spec 5.2, version 17 header
 
 // Reads magic and totalsize only, so the kernel can learn how many bytes to treat as the DTB (and to
 // reserve) before it validates anything else. The caller guarantees 8 readable bytes at blob.
@@ -59,8 +59,7 @@ inline constexpr ktl::uint32_t kHeaderSize = 40;        // DT spec 5.2, version 
 
 // Big-endian 32-bit cell i of a property value (i counted in cells). Caller checks the length.
 [[nodiscard]] constexpr ktl::uint32_t read_be32(const ktl::uint8_t* p) {
-  return (ktl::uint32_t{p[0]} << 24) | (ktl::uint32_t{p[1]} << 16) | (ktl::uint32_t{p[2]} << 8) |
-         ktl::uint32_t{p[3]};
+  return (ktl::uint32_t{p[0]} << 24) | (ktl::uint32_t{p[1]} << 16) | (ktl::uint32_t{p[2]} << 8) | ktl::uint32_t{p[3]};
 }
 
 class Fdt {
@@ -83,8 +82,7 @@ public:
   // Calls fn(Node) for each direct child, in order, until fn returns false.
   template <typename Fn> [[nodiscard]] bramble::Result<void, FdtError> for_each_child(Node parent, Fn&& fn) const;
   // Calls fn(const Property&) for each property of the node, in order, until fn returns false.
-  template <typename Fn>
-  [[nodiscard]] bramble::Result<void, FdtError> for_each_property(Node node, Fn&& fn) const;
+  template <typename Fn> [[nodiscard]] bramble::Result<void, FdtError> for_each_property(Node node, Fn&& fn) const;
 
   // #address-cells / #size-cells that a node gives its children (DT spec 2.3.5: default 2 and 1).
   // Only 1 and 2 are supported (64-bit physical addresses); anything else is BadCells.
@@ -109,8 +107,8 @@ public:
   enum class TokenKind : ktl::uint8_t { BeginNode, EndNode, Prop, Nop, End };
   struct Token {
     TokenKind kind;
-    ktl::uint32_t next;            // offset of the following token
-    std::span<const char> name;    // node name (BeginNode) or property name (Prop)
+    ktl::uint32_t next;                  // offset of the following token
+    std::span<const char> name;          // node name (BeginNode) or property name (Prop)
     std::span<const ktl::uint8_t> value; // property value (Prop)
   };
   // Decodes the token at struct-block offset `offset`, checking every bound.
@@ -122,9 +120,8 @@ private:
   Fdt() = default;
   [[nodiscard]] bramble::Result<void, FdtError> validate_structure();
   [[nodiscard]] bramble::Result<ktl::size_t, FdtError> append_reg(Node node, ktl::uint32_t address_cells,
-                                                                   ktl::uint32_t size_cells,
-                                                                   std::span<Range> out,
-                                                                   ktl::size_t count) const;
+                                                                  ktl::uint32_t size_cells, std::span<Range> out,
+                                                                  ktl::size_t count) const;
 
   const ktl::uint8_t* blob_ = nullptr;
   ktl::size_t total_size_ = 0;
@@ -136,8 +133,7 @@ private:
   ktl::uint32_t root_offset_ = 0;
 };
 
-template <typename Fn>
-bramble::Result<void, FdtError> Fdt::for_each_child(Node parent, Fn&& fn) const {
+template <typename Fn> bramble::Result<void, FdtError> Fdt::for_each_child(Node parent, Fn&& fn) const {
   Token head = BRAMBLE_TRY(token_at(parent.offset));
   if (head.kind != TokenKind::BeginNode) return bramble::err(FdtError::BadNesting);
   ktl::uint32_t offset = head.next;
@@ -145,24 +141,19 @@ bramble::Result<void, FdtError> Fdt::for_each_child(Node parent, Fn&& fn) const 
     Token token = BRAMBLE_TRY(token_at(offset));
     switch (token.kind) {
     case TokenKind::Prop:
-    case TokenKind::Nop:
-      offset = token.next;
-      break;
+    case TokenKind::Nop: offset = token.next; break;
     case TokenKind::BeginNode: {
       if (!fn(Node{offset})) return {};
       offset = BRAMBLE_TRY(skip_node(Node{offset}));
       break;
     }
-    case TokenKind::EndNode:
-      return {};
-    case TokenKind::End:
-      return bramble::err(FdtError::BadNesting);
+    case TokenKind::EndNode: return {};
+    case TokenKind::End: return bramble::err(FdtError::BadNesting);
     }
   }
 }
 
-template <typename Fn>
-bramble::Result<void, FdtError> Fdt::for_each_property(Node node, Fn&& fn) const {
+template <typename Fn> bramble::Result<void, FdtError> Fdt::for_each_property(Node node, Fn&& fn) const {
   Token head = BRAMBLE_TRY(token_at(node.offset));
   if (head.kind != TokenKind::BeginNode) return bramble::err(FdtError::BadNesting);
   ktl::uint32_t offset = head.next;

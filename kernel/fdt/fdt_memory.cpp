@@ -10,7 +10,8 @@ constexpr ktl::size_t kRsvEntrySize = 16;
 
 ktl::uint64_t read_cells(const ktl::uint8_t* p, ktl::uint32_t cells) {
   ktl::uint64_t v = 0;
-  for (ktl::uint32_t i = 0; i < cells; ++i) v = (v << 32) | read_be32(p + 4 * i);
+  for (ktl::uint32_t i = 0; i < cells; ++i)
+    v = (v << 32) | read_be32(p + 4 * i);
   return v;
 }
 
@@ -25,9 +26,8 @@ bool equals_string_value(std::span<const ktl::uint8_t> value, const char* text) 
 
 } // namespace
 
-bramble::Result<ktl::size_t, FdtError> Fdt::append_reg(Node node, ktl::uint32_t address_cells,
-                                                        ktl::uint32_t size_cells, std::span<Range> out,
-                                                        ktl::size_t count) const {
+bramble::Result<ktl::size_t, FdtError> Fdt::append_reg(Node node, ktl::uint32_t address_cells, ktl::uint32_t size_cells,
+                                                       std::span<Range> out, ktl::size_t count) const {
   auto reg = property(node, "reg");
   if (!reg) {
     if (reg.error() == FdtError::NotFound) return count;
@@ -117,7 +117,8 @@ bramble::Result<std::span<const char>, FdtError> Fdt::bootargs() const {
   const Node chosen = BRAMBLE_TRY(find_path("/chosen"));
   const Property args = BRAMBLE_TRY(property(chosen, "bootargs"));
   ktl::size_t len = 0;
-  while (len < args.value.size() && args.value[len] != 0) ++len;
+  while (len < args.value.size() && args.value[len] != 0)
+    ++len;
   if (len == args.value.size()) return bramble::err(FdtError::BadString); // no NUL inside the value
   return std::span<const char>{reinterpret_cast<const char*>(args.value.data()), len};
 }

@@ -9,9 +9,9 @@
 // set of permissions.
 #pragma once
 
+#include "kernel/loader/elf.hpp"
 #include "lib/ktl.hpp"
 #include "lib/result.hpp"
-#include "kernel/loader/elf.hpp"
 
 namespace bramble::loader {
 

@@ -2,11 +2,11 @@
 
 #include "kernel/arch/aarch64/memory_layout.hpp"
 #include "kernel/fdt/fdt.hpp"
-#include "lib/align.hpp"
-#include "lib/lazy.hpp"
 #include "kernel/log.hpp"
 #include "kernel/panic.hpp"
 #include "kernel/platform.hpp"
+#include "lib/align.hpp"
+#include "lib/lazy.hpp"
 #include "mm/arch_aarch64.hpp"
 
 #include "boot/sysregs.h"
@@ -72,7 +72,8 @@ void find_ram(const BootInfo& info, fdt::Range* reserved, std::size_t& reserved_
       fdt::Range ranges[kMaxRamRanges];
       auto n = blob->memory_ranges(std::span<fdt::Range>(ranges));
       if (n.ok() && *n > 0) {
-        for (std::size_t i = 0; i < *n; ++i) l.ram[i] = PhysRange{ranges[i].base, ranges[i].size};
+        for (std::size_t i = 0; i < *n; ++i)
+          l.ram[i] = PhysRange{ranges[i].base, ranges[i].size};
         l.ram_count = *n;
         l.ram_from_dtb = true;
       }
@@ -119,8 +120,8 @@ void map_ram_range(PhysRange ram) {
 
 void switch_to_final_tables() {
   // Run the switch from the identity map (see mmu_switch.S), then drop the identity map too.
-  const auto replace = reinterpret_cast<void (*)(std::uint64_t)>(arch::virt_to_phys(
-      reinterpret_cast<const void*>(&mmu_replace_ttbr1)));
+  const auto replace =
+      reinterpret_cast<void (*)(std::uint64_t)>(arch::virt_to_phys(reinterpret_cast<const void*>(&mmu_replace_ttbr1)));
   replace(mm::ttbr_value(kernel_pt().root(), 0));
   activate_user_space(0);
   asm volatile("tlbi vmalle1\n\tdsb nsh\n\tisb" ::: "memory");
@@ -145,8 +146,8 @@ void init(const BootInfo& info) {
   find_ram(info, dtb_reserved, dtb_reserved_count, 8);
 
   // 1. The final kernel tables, from the image's own pool.
-  auto table = mm::PageTable::create(mm::Half::Kernel, 0, g.kernel_pool, g.tlb,
-                                     mm::PhysWindow{arch::kKernelVirtualBase});
+  auto table =
+      mm::PageTable::create(mm::Half::Kernel, 0, g.kernel_pool, g.tlb, mm::PhysWindow{arch::kKernelVirtualBase});
   if (!table.ok()) panic("mm: cannot create the kernel table (error %u)", static_cast<unsigned>(table.error()));
   g.kernel_table.emplace(*table);
   const PhysRange devices{platform::device_window().base, platform::device_window().size};
@@ -173,9 +174,9 @@ void init(const BootInfo& info) {
   for (std::size_t i = 0; i < dtb_reserved_count && n < 16; ++i) {
     reserved[n++] = PhysRange{dtb_reserved[i].base, dtb_reserved[i].size};
   }
-  auto frames = mm::FrameAllocator::create(std::span<const PhysRange>(l.ram, l.ram_count),
-                                           std::span<const PhysRange>(reserved, n),
-                                           mm::PhysWindow{arch::kKernelVirtualBase});
+  auto frames =
+      mm::FrameAllocator::create(std::span<const PhysRange>(l.ram, l.ram_count),
+                                 std::span<const PhysRange>(reserved, n), mm::PhysWindow{arch::kKernelVirtualBase});
   if (!frames.ok()) panic("mm: cannot create the frame allocator (error %u)", static_cast<unsigned>(frames.error()));
   g.frames.emplace(*frames);
 
@@ -191,7 +192,8 @@ void init(const BootInfo& info) {
   g.ready = true;
 
   std::uint64_t ram_bytes = 0;
-  for (std::size_t i = 0; i < l.ram_count; ++i) ram_bytes += l.ram[i].size;
+  for (std::size_t i = 0; i < l.ram_count; ++i)
+    ram_bytes += l.ram[i].size;
   kprintf("mm: RAM %llu MiB in %zu range%s (%s), %llu free frames (%llu MiB), kernel image %llu KiB at 0x%llx, "
           "%llu kernel table frames; MMU on, caches on, W^X, %u-bit ASIDs\n",
           static_cast<unsigned long long>(ram_bytes >> 20), l.ram_count, l.ram_count == 1 ? "" : "s",

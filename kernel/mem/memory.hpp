@@ -16,7 +16,7 @@ struct Layout {
   mm::PhysRange ram[kMaxRamRanges];
   std::size_t ram_count = 0;
   bool ram_from_dtb = false;
-  mm::PhysRange kernel_image{};     // physical
+  mm::PhysRange kernel_image{};           // physical
   mm::PhysRange text{}, rodata{}, data{}; // physical, 4 KiB aligned
   std::uint64_t kernel_table_frames = 0;
 };

@@ -28,7 +28,7 @@ public:
   void on_last_capability_deleted() override;
 
   [[nodiscard]] std::uint32_t line() const { return line_; }
-  void fire();  // interrupt context: mask, signal
+  void fire(); // interrupt context: mask, signal
   void acknowledge();
 
   cap::Capability notification_storage[2] = {}; // [1]: the kernel's copy of the driver's notification

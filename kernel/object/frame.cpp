@@ -30,8 +30,10 @@ void remove_mapping(Mapping* m, bool unmap) {
   Task& task = *m->task;
   if (unmap) (void)task.space().unmap(m->vaddr, m->size);
   if (m->cap != nullptr) m->cap->set_kernel_word(0);
-  if (m->prev != nullptr) m->prev->next = m->next;
-  else task.mappings = m->next;
+  if (m->prev != nullptr)
+    m->prev->next = m->next;
+  else
+    task.mappings = m->next;
   if (m->next != nullptr) m->next->prev = m->prev;
   --g_mappings;
   destroy_record(m);
@@ -139,7 +141,8 @@ cap::Result<void> unmap_at(Task& task, std::uint64_t vaddr) {
 }
 
 void forget_mappings(Task& task) {
-  while (task.mappings != nullptr) remove_mapping(task.mappings, false);
+  while (task.mappings != nullptr)
+    remove_mapping(task.mappings, false);
 }
 
 std::size_t frames_in_use() { return g_frames; }

@@ -36,8 +36,10 @@ std::uint64_t Notification::wait_or_enqueue(Task& task) {
   }
   task.next_waiter = nullptr;
   task.waiting_on = this;
-  if (last_waiter_ != nullptr) last_waiter_->next_waiter = &task;
-  else first_waiter_ = &task;
+  if (last_waiter_ != nullptr)
+    last_waiter_->next_waiter = &task;
+  else
+    first_waiter_ = &task;
   last_waiter_ = &task;
   return 0;
 }
@@ -52,8 +54,10 @@ void Notification::remove_waiter(Task& task) {
   Task* previous = nullptr;
   for (Task* t = first_waiter_; t != nullptr; previous = t, t = t->next_waiter) {
     if (t != &task) continue;
-    if (previous != nullptr) previous->next_waiter = t->next_waiter;
-    else first_waiter_ = t->next_waiter;
+    if (previous != nullptr)
+      previous->next_waiter = t->next_waiter;
+    else
+      first_waiter_ = t->next_waiter;
     if (last_waiter_ == t) last_waiter_ = previous;
     t->next_waiter = nullptr;
     t->waiting_on = nullptr;

@@ -51,7 +51,8 @@ cap::Result<PageHeader*> new_page(cap::MemoryQuota& quota) {
 
 cap::Result<void*> allocate_record(cap::MemoryQuota& quota) {
   PageHeader* page = first_page(quota);
-  while (page != nullptr && page->used == kAllRecords) page = page->next;
+  while (page != nullptr && page->used == kAllRecords)
+    page = page->next;
   if (page == nullptr) page = BRAMBLE_TRY(new_page(quota));
   const unsigned index = static_cast<unsigned>(__builtin_ctz(~page->used & kAllRecords));
   page->used |= std::uint32_t{1} << index;
@@ -62,14 +63,17 @@ cap::Result<void*> allocate_record(cap::MemoryQuota& quota) {
 
 void free_record(void* record) {
   PageHeader* page = page_of(record);
-  const auto index = static_cast<unsigned>((reinterpret_cast<std::uintptr_t>(record) & (abi::kPageSize - 1)) / kRecordSize);
+  const auto index =
+      static_cast<unsigned>((reinterpret_cast<std::uintptr_t>(record) & (abi::kPageSize - 1)) / kRecordSize);
   page->used &= ~(std::uint32_t{1} << index);
   --page->count;
   --g_records;
   if (page->count != 0) return;
   cap::MemoryQuota& owner = *page->owner;
-  if (page->prev != nullptr) page->prev->next = page->next;
-  else owner.set_object_pages(page->next);
+  if (page->prev != nullptr)
+    page->prev->next = page->next;
+  else
+    owner.set_object_pages(page->next);
   if (page->next != nullptr) page->next->prev = page->prev;
   (void)kmem::frames().free(arch::virt_to_phys(page), 0);
   --g_pages;

@@ -28,7 +28,8 @@ void free_record(void* record);
 [[nodiscard]] std::size_t object_pages_in_use();
 [[nodiscard]] std::size_t records_in_use();
 
-template <typename T, typename... Args> [[nodiscard]] cap::Result<T*> make_record(cap::MemoryQuota& quota, Args&&... args) {
+template <typename T, typename... Args>
+[[nodiscard]] cap::Result<T*> make_record(cap::MemoryQuota& quota, Args&&... args) {
   static_assert(sizeof(T) <= kRecordSize, "a kernel record fits its slot");
   static_assert(alignof(T) <= 16);
   void* room = BRAMBLE_TRY(allocate_record(quota));

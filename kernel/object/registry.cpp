@@ -47,8 +47,7 @@ cap::Result<void> ShmemRegistry::lookup(std::uint64_t name, cap::Capability& fra
   for (Entry* e = first_; e != nullptr; e = e->next) {
     if (!e->live() || e->name != name) continue;
     auto f = cap::decode_derive(e->frame(), frame_destination, e->frame().rights(), abi::kNoBadge);
-    auto n = cap::decode_derive(e->notification(), notification_destination, e->notification().rights(),
-                                abi::kNoBadge);
+    auto n = cap::decode_derive(e->notification(), notification_destination, e->notification().rights(), abi::kNoBadge);
     if (!f.ok()) return err(f.error());
     if (!n.ok()) return err(n.error());
     cap::invoke_derive(*f);
@@ -64,8 +63,10 @@ void ShmemRegistry::sweep() {
     if (!e->live()) {
       // Deleting the remaining copy may only end objects (and queue tasks): never another entry.
       cap::cap_table_clear(e->table);
-      if (e->prev != nullptr) e->prev->next = e->next;
-      else first_ = e->next;
+      if (e->prev != nullptr)
+        e->prev->next = e->next;
+      else
+        first_ = e->next;
       if (e->next != nullptr) e->next->prev = e->prev;
       destroy_record(e);
     }
@@ -75,12 +76,14 @@ void ShmemRegistry::sweep() {
 
 std::size_t ShmemRegistry::live_entries() const {
   std::size_t n = 0;
-  for (const Entry* e = first_; e != nullptr; e = e->next) n += e->live() ? 1u : 0u;
+  for (const Entry* e = first_; e != nullptr; e = e->next)
+    n += e->live() ? 1u : 0u;
   return n;
 }
 
 void ShmemRegistry::for_each_table(void (*fn)(const cap::CapTable&, void*), void* context) const {
-  for (const Entry* e = first_; e != nullptr; e = e->next) fn(e->table, context);
+  for (const Entry* e = first_; e != nullptr; e = e->next)
+    fn(e->table, context);
 }
 
 ShmemRegistry& registry() {

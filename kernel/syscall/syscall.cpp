@@ -3,7 +3,6 @@
 #include "kernel/arch/aarch64/uaccess.hpp"
 #include "kernel/cap/cap_ops.hpp"
 #include "kernel/cap/invariants.hpp"
-#include "kernel/panic.hpp"
 #include "kernel/cap/syscall_decode.hpp"
 #include "kernel/loader/embedded.hpp"
 #include "kernel/log.hpp"
@@ -13,6 +12,7 @@
 #include "kernel/object/notification.hpp"
 #include "kernel/object/quota.hpp"
 #include "kernel/object/registry.hpp"
+#include "kernel/panic.hpp"
 #include "kernel/task/scheduler.hpp"
 #include "kernel/task/task.hpp"
 #include "mm/address_space.hpp"
@@ -31,17 +31,19 @@ struct Reply {
   bool deferred = false;
 };
 
-Reply ok(std::uint64_t r1 = 0, std::uint64_t r2 = 0, std::uint64_t r3 = 0) { return Reply{abi::kSuccess, {r1, r2, r3}, false}; }
+Reply ok(std::uint64_t r1 = 0, std::uint64_t r2 = 0, std::uint64_t r3 = 0) {
+  return Reply{abi::kSuccess, {r1, r2, r3}, false};
+}
 Reply fail(Error e) { return Reply{static_cast<std::uint64_t>(e), {0, 0, 0}, false}; }
 Reply deferred() { return Reply{abi::kSuccess, {0, 0, 0}, true}; }
 Reply done(const cap::Result<void>& r) { return r.ok() ? ok() : fail(r.error()); }
 // The value of a Result, or, on error, a return of the failed Reply from the enclosing handler (as
 // BRAMBLE_TRY does for Results; a GNU statement expression).
-#define REPLY_TRY(expr)                                                                              \
-  __extension__({                                                                                  \
-    auto _reply_try = (expr);                                                                      \
-    if (!_reply_try.ok()) return fail(_reply_try.error());                                         \
-    std::move(_reply_try).value();                                                                 \
+#define REPLY_TRY(expr)                                                                                                \
+  __extension__({                                                                                                      \
+    auto _reply_try = (expr);                                                                                          \
+    if (!_reply_try.ok()) return fail(_reply_try.error());                                                             \
+    std::move(_reply_try).value();                                                                                     \
   })
 
 constexpr std::uint64_t kMaxAllocation = abi::kPageSize << mm::FrameAllocator::kMaxOrder; // 4 MiB
@@ -61,8 +63,10 @@ void check_capability_invariants() {
     std::size_t count;
     bool overflow;
     void add(const cap::CapTable& t) {
-      if (count < kMaxTables) tables[count++] = &t;
-      else overflow = true;
+      if (count < kMaxTables)
+        tables[count++] = &t;
+      else
+        overflow = true;
     }
   } collector{tables, 0, false};
   kobj::for_each_task(
@@ -72,8 +76,8 @@ void check_capability_invariants() {
         if (t.kernel_slots.constructed()) c->add(*t.kernel_slots);
       },
       &collector);
-  kobj::registry().for_each_table([](const cap::CapTable& t, void* context) { static_cast<Collector*>(context)->add(t); },
-                                  &collector);
+  kobj::registry().for_each_table(
+      [](const cap::CapTable& t, void* context) { static_cast<Collector*>(context)->add(t); }, &collector);
   kobj::for_each_irq_table([](const cap::CapTable& t, void* context) { static_cast<Collector*>(context)->add(t); },
                            &collector);
   if (collector.overflow) {
@@ -81,9 +85,11 @@ void check_capability_invariants() {
             static_cast<unsigned long long>(g_calls), kMaxTables);
     return;
   }
-  const cap::InvariantReport report = cap::check_invariants(std::span<const cap::CapTable* const>(tables, collector.count));
-  if (!report.ok()) panic("capability invariant violated after %llu calls: %s", static_cast<unsigned long long>(g_calls),
-                          report.violation);
+  const cap::InvariantReport report =
+      cap::check_invariants(std::span<const cap::CapTable* const>(tables, collector.count));
+  if (!report.ok())
+    panic("capability invariant violated after %llu calls: %s", static_cast<unsigned long long>(g_calls),
+          report.violation);
 }
 
 // The limits the decoders check against. All but the caller's priority are fixed at boot (the image
@@ -211,8 +217,8 @@ Reply shmem_query(Task& self, const cap::SyscallArgs& call, cap::Caller caller) 
 Reply task_create(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
   const auto a = REPLY_TRY(cap::decode_task_create(call, caller));
   const loader::EmbeddedProgram& program = loader::embedded_programs()[a.image];
-  const kobj::TaskSpec spec{program.name, program.data, program.size, a.slots, a.priority,
-                            a.quota,     a.fault_notification};
+  const kobj::TaskSpec spec{program.name, program.data, program.size,        a.slots,
+                            a.priority,   a.quota,      a.fault_notification};
   const auto task = REPLY_TRY(kobj::create_task(spec));
   cap::invoke_install(cap::InstallOp{a.destination, task, a.memory});
   return ok(slot_of(self, a.destination));
@@ -299,9 +305,7 @@ Reply dispatch(Syscall number, Task& self, const cap::SyscallArgs& call, cap::Ca
   case Syscall::shmem_query: return shmem_query(self, call, caller);
   case Syscall::task_create: return task_create(self, call, caller);
   case Syscall::task_start: return task_start(call, caller);
-  case Syscall::task_exit:
-    kobj::end_task(self, abi::TaskState::Exited, x[0], 0);
-    return deferred();
+  case Syscall::task_exit: kobj::end_task(self, abi::TaskState::Exited, x[0], 0); return deferred();
   case Syscall::task_status: return task_status(call, caller);
   case Syscall::task_info: return task_info(call, caller);
   case Syscall::irq_handler_create: return irq_handler_create(self, call, caller);

@@ -1,12 +1,12 @@
 #include "kernel/task/root.hpp"
 
+#include "kernel/abi/syscalls.hpp"
 #include "kernel/arch/aarch64/memory_layout.hpp"
 #include "kernel/arch/aarch64/pmu.hpp"
 #include "kernel/arch/aarch64/semihosting.hpp"
 #include "kernel/cap/cap_ops.hpp"
 #include "kernel/cmdline.hpp"
 #include "kernel/halt.hpp"
-#include "lib/lazy.hpp"
 #include "kernel/loader/embedded.hpp"
 #include "kernel/log.hpp"
 #include "kernel/mem/memory.hpp"
@@ -17,10 +17,10 @@
 #include "kernel/object/registry.hpp"
 #include "kernel/panic.hpp"
 #include "kernel/platform.hpp"
-#include "kernel/abi/syscalls.hpp"
 #include "kernel/task/scheduler.hpp"
 #include "kernel/task/task.hpp"
 #include "kernel/timer.hpp"
+#include "lib/lazy.hpp"
 
 namespace bramble::root {
 namespace {
@@ -53,14 +53,16 @@ bool g_reported = false;
 
 void copy_string(char* out, std::size_t size, const char* in) {
   std::size_t i = 0;
-  for (; in != nullptr && in[i] != '\0' && i + 1 < size; ++i) out[i] = in[i];
+  for (; in != nullptr && in[i] != '\0' && i + 1 < size; ++i)
+    out[i] = in[i];
   out[i] = '\0';
 }
 
 void install(kobj::Task& task, std::uint64_t slot, cap::KernelObject& object) {
   auto op = cap::decode_install(task.caps(), slot, object);
-  if (!op.ok()) panic("root: cannot install slot %llu (error %u)", static_cast<unsigned long long>(slot),
-                      static_cast<unsigned>(op.error()));
+  if (!op.ok())
+    panic("root: cannot install slot %llu (error %u)", static_cast<unsigned long long>(slot),
+          static_cast<unsigned>(op.error()));
   cap::invoke_install(*op);
 }
 
@@ -85,8 +87,8 @@ void create(const char* program, const BootInfo& info) {
   // Every frame the kernel takes from here on is charged to a quota that descends from this one (the
   // root task's own record, tables and image included), so the quotas can never promise more frames
   // than the allocator has: no component can make the allocator run dry for the others.
-  const std::uint64_t promised = g_frames_before > 2 * kUnpromisedFrames ? g_frames_before - kUnpromisedFrames
-                                                                          : g_frames_before / 2;
+  const std::uint64_t promised =
+      g_frames_before > 2 * kUnpromisedFrames ? g_frames_before - kUnpromisedFrames : g_frames_before / 2;
   RootQuota& quota = g_quota.emplace(promised * abi::kPageSize);
   const kobj::TaskSpec spec{image->name, image->data, image->size, kRootSlots, kRootPriority, &quota, nullptr};
   auto task = kobj::create_task(spec);
@@ -156,7 +158,8 @@ void check_ended() {
   g_reported = true;
   const abi::TaskState state = g_ended.state;
   if (state == abi::TaskState::Exited) {
-    kprintf("kernel: root task '%s' exited with code %llu\n", g_ended.name, static_cast<unsigned long long>(g_ended.code));
+    kprintf("kernel: root task '%s' exited with code %llu\n", g_ended.name,
+            static_cast<unsigned long long>(g_ended.code));
   } else {
     kprintf("kernel: root task '%s' %s (reason %llu, detail 0x%llx)\n", g_ended.name, state_name(state),
             static_cast<unsigned long long>(g_ended.code), static_cast<unsigned long long>(g_ended.detail));
@@ -164,9 +167,10 @@ void check_ended() {
   const std::uint64_t free = kmem::frames().free_frames();
   const bool leak = free != g_frames_before;
   kprintf("kernel: frames free %llu, before root %llu%s; tasks %zu, frames objects %zu, notifications %zu, "
-          "mappings %zu, object pages %zu\n", static_cast<unsigned long long>(free),
-          static_cast<unsigned long long>(g_frames_before), leak ? " (LEAK)" : "", kobj::tasks_in_use(),
-          kobj::frames_in_use(), kobj::notifications_in_use(), kobj::mappings_in_use(), kobj::object_pages_in_use());
+          "mappings %zu, object pages %zu\n",
+          static_cast<unsigned long long>(free), static_cast<unsigned long long>(g_frames_before),
+          leak ? " (LEAK)" : "", kobj::tasks_in_use(), kobj::frames_in_use(), kobj::notifications_in_use(),
+          kobj::mappings_in_use(), kobj::object_pages_in_use());
   kobj::for_each_task(
       [](kobj::Task& t, void*) {
         kprintf("kernel: LEFT task '%s' %s, %u capabilities to it, resources %s\n", t.name, state_name(t.state),

@@ -1,5 +1,5 @@
-#include "kernel/abi/syscalls.hpp"
 #include "kernel/task/scheduler.hpp"
+#include "kernel/abi/syscalls.hpp"
 
 #include "kernel/arch/aarch64/cpu.hpp"
 #include "kernel/cap/links.hpp"
@@ -53,8 +53,10 @@ void enqueue(Task& t) {
   Queue& q = g_ready[prio(t)];
   t.next_ready = nullptr;
   t.prev_ready = q.last;
-  if (q.last != nullptr) q.last->next_ready = &t;
-  else q.first = &t;
+  if (q.last != nullptr)
+    q.last->next_ready = &t;
+  else
+    q.first = &t;
   q.last = &t;
   t.queued = true;
   g_ready_mask |= 1u << prio(t);
@@ -63,10 +65,14 @@ void enqueue(Task& t) {
 void dequeue(Task& t) {
   if (!t.queued) return;
   Queue& q = g_ready[prio(t)];
-  if (t.prev_ready != nullptr) t.prev_ready->next_ready = t.next_ready;
-  else q.first = t.next_ready;
-  if (t.next_ready != nullptr) t.next_ready->prev_ready = t.prev_ready;
-  else q.last = t.prev_ready;
+  if (t.prev_ready != nullptr)
+    t.prev_ready->next_ready = t.next_ready;
+  else
+    q.first = t.next_ready;
+  if (t.next_ready != nullptr)
+    t.next_ready->prev_ready = t.prev_ready;
+  else
+    q.last = t.prev_ready;
   t.next_ready = t.prev_ready = nullptr;
   t.queued = false;
   if (q.first == nullptr) g_ready_mask &= ~(1u << prio(t));
@@ -197,7 +203,8 @@ void exit_to_user(arch::ExceptionFrame& frame) {
   // The fast path: nothing ended, nothing was deleted, nobody asked for the CPU. The running task
   // is still Running then (it can only stop through end_task -> remove() or block_current(), which
   // both flag a switch).
-  if (g_pending == 0 && !cap::release_pending()) [[likely]] return;
+  if (g_pending == 0 && !cap::release_pending()) [[likely]]
+    return;
   finish_pending_work(frame);
 }
 

@@ -61,8 +61,10 @@ void link_task(Task& t) {
 
 // Frees the record's page and refunds it. Nothing may read the task afterwards.
 void free_task_record(Task& t) {
-  if (t.prev_task != nullptr) t.prev_task->next_task = t.next_task;
-  else g_first_task = t.next_task;
+  if (t.prev_task != nullptr)
+    t.prev_task->next_task = t.next_task;
+  else
+    g_first_task = t.next_task;
   if (t.next_task != nullptr) t.next_task->prev_task = t.prev_task;
   --g_task_count;
   cap::MemoryQuota& payer = *t.quota;
@@ -86,7 +88,8 @@ void release(Task& t) {
     kmem::deactivate_user_space(t.space_->ttbr0_value());
     t.space_->destroy(); // frees (and refunds) every table
   }
-  for (auto& block : t.image_blocks) free_block(block);
+  for (auto& block : t.image_blocks)
+    free_block(block);
   free_block(t.stack_block);
   free_block(t.boot_info_block);
   free_block(t.table_block);
@@ -104,7 +107,8 @@ mm::Perms perms_of(const loader::SegmentFlags& f) {
 
 void copy_name(char (&out)[kTaskNameLength], const char* name) {
   std::size_t i = 0;
-  for (; name != nullptr && name[i] != '\0' && i + 1 < kTaskNameLength; ++i) out[i] = name[i];
+  for (; name != nullptr && name[i] != '\0' && i + 1 < kTaskNameLength; ++i)
+    out[i] = name[i];
   out[i] = '\0';
 }
 
@@ -198,8 +202,8 @@ cap::Result<Task*> create_task(const TaskSpec& spec) {
   auto stack = take_block(*t, abi::kUserStackSize);
   if (!stack.ok()) return fail(stack.error());
   t->stack_block = *stack;
-  auto stack_mapped = t->space().map(abi::kUserStackTop - abi::kUserStackSize, stack->pa, abi::kUserStackSize,
-                                     mm::kUserReadWrite);
+  auto stack_mapped =
+      t->space().map(abi::kUserStackTop - abi::kUserStackSize, stack->pa, abi::kUserStackSize, mm::kUserReadWrite);
   if (!stack_mapped.ok()) return fail(space_error(stack_mapped.error()));
 
   if (spec.fault_notification != nullptr) {

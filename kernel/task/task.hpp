@@ -73,8 +73,8 @@ public:
   abi::TaskState state = abi::TaskState::Created;
   std::uint64_t exit_code = 0;
   std::uint64_t fault_detail = 0;
-  bool released = false;        // resources given back (ended and reaped)
-  bool last_cap_gone = false;   // no capability names it: free the record once released
+  bool released = false;      // resources given back (ended and reaped)
+  bool last_cap_gone = false; // no capability names it: free the record once released
   bool is_root = false;
   std::uint64_t cpu_time = 0; // counter ticks charged so far (sched::cpu_time() adds the running slice)
 
@@ -103,7 +103,7 @@ public:
   Block stack_block{};
   Block image_blocks[kMaxImageSegments] = {};
   Block boot_info_block{};
-  std::uint64_t charged = 0; // blocks charged to quota (the record's page is refunded on its own)
+  std::uint64_t charged = 0;                   // blocks charged to quota (the record's page is refunded on its own)
   cap::Capability kernel_slot_storage[2] = {}; // [1] = the creator's fault notification (a copy)
   Lazy<cap::CapTable> kernel_slots;
   std::uint64_t entry = 0;

@@ -7,8 +7,8 @@
 
 namespace bramble::test {
 
+using cmdline::option;
 using halt::ExitCode;
 using halt::finish;
-using cmdline::option;
 
 } // namespace bramble::test

@@ -3,10 +3,10 @@
 #include "board.hpp"
 #include "kernel/arch/aarch64/memory_layout.hpp"
 #include "kernel/arch/aarch64/uaccess.hpp"
-#include "lib/lazy.hpp"
 #include "kernel/log.hpp"
 #include "kernel/mem/memory.hpp"
 #include "kernel/test/scenarios.hpp"
+#include "lib/lazy.hpp"
 
 #include "boot/sysregs.h"
 
@@ -101,12 +101,15 @@ ExitCode frames(const BootInfo&) {
     blocks[order] = *b;
     auto* words = arch::phys_to_virt<std::uint64_t>(*b);
     bool zero = true;
-    for (std::uint64_t i = 0; i < (std::uint64_t{512} << order); ++i) zero &= words[i] == 0;
+    for (std::uint64_t i = 0; i < (std::uint64_t{512} << order); ++i)
+      zero &= words[i] == 0;
     ok &= expect(zero, "allocated frames are zeroed");
-    for (std::uint64_t i = 0; i < (std::uint64_t{512} << order); ++i) words[i] = 0xB4B4'B4B4'B4B4'B4B4;
+    for (std::uint64_t i = 0; i < (std::uint64_t{512} << order); ++i)
+      words[i] = 0xB4B4'B4B4'B4B4'B4B4;
   }
   const std::uint64_t used = fa.used_frames();
-  for (unsigned order = 0; order <= mm::FrameAllocator::kMaxOrder; ++order) ok &= expect(fa.free(blocks[order], order).ok(), "free");
+  for (unsigned order = 0; order <= mm::FrameAllocator::kMaxOrder; ++order)
+    ok &= expect(fa.free(blocks[order], order).ok(), "free");
   ok &= expect(!fa.free(blocks[3], 3).ok(), "a double free is refused");
   ok &= expect(!fa.free(blocks[5] + 4096, 5).ok(), "a misaligned free is refused");
   // Exhaust RAM in 4 MiB blocks, then give everything back.
@@ -117,11 +120,13 @@ ExitCode frames(const BootInfo&) {
     if (!b.ok()) break;
     big[taken++] = *b;
   }
-  for (std::uint64_t i = 0; i < taken; ++i) ok &= expect(fa.free(big[i], mm::FrameAllocator::kMaxOrder).ok(), "free big");
+  for (std::uint64_t i = 0; i < taken; ++i)
+    ok &= expect(fa.free(big[i], mm::FrameAllocator::kMaxOrder).ok(), "free big");
   const std::uint64_t end = fa.free_frames();
   ok &= expect(end == start, "the free count returns to its starting value");
   kprintf("frames: %llu free at start, %llu used at peak of the order cycle, %llu x 4 MiB blocks taken and returned, "
-          "%llu free at end\n", static_cast<unsigned long long>(start), static_cast<unsigned long long>(used),
+          "%llu free at end\n",
+          static_cast<unsigned long long>(start), static_cast<unsigned long long>(used),
           static_cast<unsigned long long>(taken), static_cast<unsigned long long>(end));
   return ok ? ExitCode::Pass : ExitCode::Fail;
 }
@@ -163,9 +168,11 @@ ExitCode address_spaces(const BootInfo&) {
   ok &= expect(third == -1, "space C faults at the window");
   kmem::activate_user_space(0);
   kprintf("spaces: A and B (ASIDs %u, %u) share frame 0x%llx at 0x%llx: 0x%llx seen both ways; C (ASID %u) "
-          "faults there\n", spaces[0]->asid(), spaces[1]->asid(), static_cast<unsigned long long>(*frame),
+          "faults there\n",
+          spaces[0]->asid(), spaces[1]->asid(), static_cast<unsigned long long>(*frame),
           static_cast<unsigned long long>(window), static_cast<unsigned long long>(value), spaces[2]->asid());
-  for (auto* s : spaces) s->destroy();
+  for (auto* s : spaces)
+    s->destroy();
   ok &= expect(fa.free(*frame, 0).ok(), "free the shared frame");
   ok &= expect(fa.free_frames() == start, "tables and frame returned");
   ok &= expect(kmem::asids().used() == 0, "ASIDs returned");

@@ -32,7 +32,8 @@ ExitCode timer_ticks(const BootInfo&) {
   while (seen < kWanted) {
     arch::wait_for_interrupt();
     const std::uint64_t now = timer::ticks();
-    while (seen < now && seen < kWanted) kprintf("tick %llu\n", static_cast<unsigned long long>(++seen));
+    while (seen < now && seen < kWanted)
+      kprintf("tick %llu\n", static_cast<unsigned long long>(++seen));
   }
   arch::disable_irqs();
   timer::stop();
@@ -149,7 +150,8 @@ void run(const char* name, const BootInfo& info) {
   }
   kprintf("test: unknown scenario '%s'; known:", name);
   for (Group group : kGroups) {
-    for (const auto& scenario : group()) kprintf(" %s", scenario.name);
+    for (const auto& scenario : group())
+      kprintf(" %s", scenario.name);
   }
   kprintf("\n");
   finish(ExitCode::UnknownScenario);

@@ -15,22 +15,26 @@ extern "C" {
 void* memcpy(void* dst, const void* src, std::size_t n) {
   auto* d = static_cast<unsigned char*>(dst);
   const auto* s = static_cast<const unsigned char*>(src);
-  while (n-- != 0) *d++ = *s++;
+  while (n-- != 0)
+    *d++ = *s++;
   return dst;
 }
 void* memmove(void* dst, const void* src, std::size_t n) {
   auto* d = static_cast<unsigned char*>(dst);
   const auto* s = static_cast<const unsigned char*>(src);
   if (d < s) {
-    while (n-- != 0) *d++ = *s++;
+    while (n-- != 0)
+      *d++ = *s++;
   } else {
-    while (n-- != 0) d[n] = s[n];
+    while (n-- != 0)
+      d[n] = s[n];
   }
   return dst;
 }
 void* memset(void* dst, int c, std::size_t n) {
   auto* d = static_cast<unsigned char*>(dst);
-  while (n-- != 0) *d++ = static_cast<unsigned char>(c);
+  while (n-- != 0)
+    *d++ = static_cast<unsigned char>(c);
   return dst;
 }
 }
@@ -69,7 +73,8 @@ template <typename T, std::size_t N, typename I, ipc::Granule G> int element_rin
   sum += out[0] + out[1];
   auto r = rx->peek(8);
   if (!r.ok()) return 10;
-  for (T x : *r) sum += x;
+  for (T x : *r)
+    sum += x;
   if (!rx->release(r->size()).ok()) return 11;
   if (sum != 28) return 12;
   // Sleep paths: Empty then wait_for_data (re-checks, finds nothing, "sleeps" in on_wait), Full then

@@ -13,22 +13,26 @@ extern "C" {
 void* memcpy(void* dst, const void* src, std::size_t n) {
   auto* d = static_cast<unsigned char*>(dst);
   const auto* s = static_cast<const unsigned char*>(src);
-  while (n-- != 0) *d++ = *s++;
+  while (n-- != 0)
+    *d++ = *s++;
   return dst;
 }
 void* memmove(void* dst, const void* src, std::size_t n) {
   auto* d = static_cast<unsigned char*>(dst);
   const auto* s = static_cast<const unsigned char*>(src);
   if (d < s) {
-    while (n-- != 0) *d++ = *s++;
+    while (n-- != 0)
+      *d++ = *s++;
   } else {
-    while (n-- != 0) d[n] = s[n];
+    while (n-- != 0)
+      d[n] = s[n];
   }
   return dst;
 }
 void* memset(void* dst, int c, std::size_t n) {
   auto* d = static_cast<unsigned char*>(dst);
-  while (n-- != 0) *d++ = static_cast<unsigned char>(c);
+  while (n-- != 0)
+    *d++ = static_cast<unsigned char>(c);
   return dst;
 }
 }
@@ -71,7 +75,8 @@ extern "C" int bramble_ipc_selftest() {
   sum += out[0] + out[1] + out[2];
   auto r = rx->peek(8);
   if (!r.ok()) return 9;
-  for (std::uint32_t x : *r) sum += x;
+  for (std::uint32_t x : *r)
+    sum += x;
   if (!rx->release(r->size()).ok()) return 10;
   if (sum != 28) return 11;
 

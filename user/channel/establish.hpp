@@ -24,10 +24,10 @@
 namespace bramble::user::channel {
 
 enum class SetupError : std::uint8_t {
-  NoGrant = 1,  // the startup page has no such channel, or no registry capability for it
-  Kernel = 2,   // a system call failed (SetupResult::kernel says which error)
-  Timeout = 3,  // the producer never registered the channel
-  Layout = 4,   // the header did not validate, or a part is smaller than the ring needs
+  NoGrant = 1, // the startup page has no such channel, or no registry capability for it
+  Kernel = 2,  // a system call failed (SetupResult::kernel says which error)
+  Timeout = 3, // the producer never registered the channel
+  Layout = 4,  // the header did not validate, or a part is smaller than the ring needs
 };
 
 [[nodiscard]] constexpr const char* setup_error_name(SetupError e) {
@@ -118,7 +118,8 @@ inline SetupResult establish_producer(const ChannelGrant& grant, const ipc::Ring
   for (int p : {1, 2, 3, 0}) { // part 0 last: a consumer that finds it finds the others too
     const std::uint64_t part = mint(call, frame[p], part_rights[p]);
     const std::uint64_t note = p == 1 ? consumer_signals : consumer_waits;
-    if (part == 0 || !call(sys::shmem_register(grant.registry, grant.name + static_cast<std::uint64_t>(p), part, note)).ok())
+    if (part == 0 ||
+        !call(sys::shmem_register(grant.registry, grant.name + static_cast<std::uint64_t>(p), part, note)).ok())
       return fail(r, SetupError::Kernel);
   }
   r.config = grant.config;

@@ -34,8 +34,10 @@ public:
   void wait() {
     ++counters_->waits;
     const SyscallResult r = sys::wait(wait_slot_);
-    if (!r.ok()) ++counters_->failures;
-    else if (woken_ != nullptr) *woken_ |= r.r1;
+    if (!r.ok())
+      ++counters_->failures;
+    else if (woken_ != nullptr)
+      *woken_ |= r.r1;
   }
 
 private:

@@ -25,7 +25,9 @@ inline constexpr unsigned kComponentNameLength = 24;
 // holds the largest ring (4 MiB of data, the kernel's allocation limit, plus three pages); the 256 MiB
 // window [0x9000_0000, 0xA000_0000) holds 32. broker/channel_broker.hpp uses the same rule.
 inline constexpr std::uint64_t kWindowStride = 0x80'0000;
-[[nodiscard]] constexpr std::uint64_t window_base(std::uint32_t k) { return ipc::kChannelWindowBase + k * kWindowStride; }
+[[nodiscard]] constexpr std::uint64_t window_base(std::uint32_t k) {
+  return ipc::kChannelWindowBase + k * kWindowStride;
+}
 
 enum class GrantMode : std::uint32_t { Centralized = 1, SelfService = 2 };
 
@@ -48,28 +50,28 @@ struct Startup {
   std::uint64_t query_timeout;     // self-service consumer: yields to wait for the producer
   ChannelGrant channels[kMaxGrants];
   // Drivers (docs/console.md): slots of device capabilities the root task installed (0: none given).
-  std::uint64_t device_frame;      // the device's MMIO frame (device_frame_create)
-  std::uint64_t irq_handler;       // its interrupt handler (irq_ack)
+  std::uint64_t device_frame; // the device's MMIO frame (device_frame_create)
+  std::uint64_t irq_handler;  // its interrupt handler (irq_ack)
 };
 static_assert(sizeof(Startup) <= 4096);
 
 // Written by the component, read by the root task after the component ended.
 struct ChannelReport {
-  std::uint64_t messages;      // sent / received and verified
-  std::uint64_t bytes;         // payload bytes
-  std::uint64_t errors;        // messages that failed verification
-  std::uint64_t signals;       // signal syscalls made for this channel
-  std::uint64_t waits;         // wait syscalls made for this channel
+  std::uint64_t messages;       // sent / received and verified
+  std::uint64_t bytes;          // payload bytes
+  std::uint64_t errors;         // messages that failed verification
+  std::uint64_t signals;        // signal syscalls made for this channel
+  std::uint64_t waits;          // wait syscalls made for this channel
   std::uint64_t setup_syscalls; // syscalls spent building the ChannelConfig (0 when centralized)
-  std::uint64_t end_error;     // 0, or 1 + ipc::Error the stream ended with (Closed after a peer died)
-  std::uint64_t base;          // where the ring was mapped
-  std::uint64_t header[8];     // the first 64 bytes of the ring header as this side saw them
+  std::uint64_t end_error;      // 0, or 1 + ipc::Error the stream ended with (Closed after a peer died)
+  std::uint64_t base;           // where the ring was mapped
+  std::uint64_t header[8];      // the first 64 bytes of the ring header as this side saw them
 };
 
 struct Report {
   std::uint64_t magic;
-  std::uint64_t finished;      // 1 once the counters are final
-  std::uint64_t setup_error;   // 0, or 1 + SetupError
+  std::uint64_t finished;    // 1 once the counters are final
+  std::uint64_t setup_error; // 0, or 1 + SetupError
   ChannelReport channels[kMaxGrants];
 };
 static_assert(sizeof(Report) <= 4096);

@@ -37,7 +37,8 @@ inline ipc::ChannelConfig open_channel_or_exit(const void* startup_page, const c
     user::task_exit(kExitSetupFailed);
   }
   report.channels[0].base = r.config.base;
-  __builtin_memcpy(report.channels[0].header, reinterpret_cast<const void*>(r.config.base), sizeof report.channels[0].header);
+  __builtin_memcpy(report.channels[0].header, reinterpret_cast<const void*>(r.config.base),
+                   sizeof report.channels[0].header);
   return r.config;
 }
 

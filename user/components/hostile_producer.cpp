@@ -48,7 +48,8 @@ void publish_tail(const RawRing& r, std::uint64_t tail) {
 
 // Until the consumer has read everything up to `tail` (it publishes its head as it goes).
 void wait_for_head(const RawRing& r, std::uint64_t tail) {
-  while (r.consumer->head.load(std::memory_order_acquire) != static_cast<Index>(tail)) (void)user::sys::yield();
+  while (r.consumer->head.load(std::memory_order_acquire) != static_cast<Index>(tail))
+    (void)user::sys::yield();
 }
 
 // Writes the attack into shared memory (wake_slot: the notification that wakes the consumer). Returns

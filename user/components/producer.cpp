@@ -38,8 +38,8 @@ int stream(const ch::Startup& s, ch::ChannelReport& rep, Tx& tx, std::size_t cap
     auto r = send(tx, seq, bytes);
     if (!r) {
       finish(rep, n, r.error(), true);
-      user::print("producer %s: stream ended after %llu messages: %s\n", s.name,
-                  static_cast<unsigned long long>(seq), ipc::error_name(r.error()));
+      user::print("producer %s: stream ended after %llu messages: %s\n", s.name, static_cast<unsigned long long>(seq),
+                  ipc::error_name(r.error()));
       return r.error() == ipc::Error::Closed ? kExitPeerGone : kExitVerifyFailed;
     }
     ++rep.messages;

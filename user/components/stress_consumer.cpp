@@ -62,8 +62,10 @@ int main(const void* startup) {
     auto r = rx->peek(kStressBatch);
     if (!r && r.error() == ipc::Error::Empty) {
       ++counts.empty_waits;
-      if (auto w = rx->wait_for_data(); w) continue;
-      else r = ipc::err(w.error());
+      if (auto w = rx->wait_for_data(); w)
+        continue;
+      else
+        r = ipc::err(w.error());
     }
     if (!r) {
       finish(rep, n, r.error(), true);
@@ -85,8 +87,8 @@ int main(const void* startup) {
   const std::uint64_t want_sum = s.messages == 0 ? 0 : s.messages * (s.messages - 1) / 2;
   user::print("stress_consumer %s: received %llu messages: %llu in order, %llu lost, %llu duplicated, %llu corrupt; "
               "sequence sum %s; ring empty %llu times\n",
-              s.name, static_cast<ull>(counts.received), static_cast<ull>(counts.in_order), static_cast<ull>(counts.lost),
-              static_cast<ull>(counts.duplicated), static_cast<ull>(counts.corrupt),
+              s.name, static_cast<ull>(counts.received), static_cast<ull>(counts.in_order),
+              static_cast<ull>(counts.lost), static_cast<ull>(counts.duplicated), static_cast<ull>(counts.corrupt),
               counts.seq_sum == want_sum ? "correct" : "WRONG", static_cast<ull>(counts.empty_waits));
   return rep.errors == 0 && counts.in_order == s.messages && counts.seq_sum == want_sum ? kExitOk : kExitVerifyFailed;
 }

@@ -43,8 +43,10 @@ int main(const void* startup) {
     auto w = tx->reserve(left < kStressBatch ? static_cast<std::size_t>(left) : kStressBatch);
     if (!w) {
       if (w.error() == ipc::Error::Full) {
-        if (auto r = tx->wait_for_space(1); r) continue;
-        else w = ipc::err(r.error());
+        if (auto r = tx->wait_for_space(1); r)
+          continue;
+        else
+          w = ipc::err(r.error());
       }
       finish(rep, n, w.error(), true);
       user::print("stress_producer %s: stream ended after %llu messages: %s\n", s.name, static_cast<ull>(seq),
@@ -52,7 +54,8 @@ int main(const void* startup) {
       return w.error() == ipc::Error::Closed ? kExitPeerGone : kExitVerifyFailed;
     }
     const std::span<StressMessage> slots = *w;
-    for (std::size_t i = 0; i < slots.size(); ++i) fill_stress(slots[i], seq + i);
+    for (std::size_t i = 0; i < slots.size(); ++i)
+      fill_stress(slots[i], seq + i);
     if (auto c = tx->commit(slots.size()); !c) {
       finish(rep, n, c.error(), true);
       return kExitVerifyFailed;

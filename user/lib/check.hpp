@@ -87,8 +87,9 @@ inline bool report(bool ok, const char* file, int line, const char* expr) {
 
 inline bool report_equal(std::uint64_t got, std::uint64_t want, const char* file, int line, const char* expr) {
   const bool ok = count(got == want);
-  if (!ok) print("FAIL %s:%d: %s (got 0x%llx, want 0x%llx)\n", short_file(file), line, expr,
-                 static_cast<unsigned long long>(got), static_cast<unsigned long long>(want));
+  if (!ok)
+    print("FAIL %s:%d: %s (got 0x%llx, want 0x%llx)\n", short_file(file), line, expr,
+          static_cast<unsigned long long>(got), static_cast<unsigned long long>(want));
   return ok;
 }
 
@@ -125,9 +126,10 @@ inline void print_sections(const char* prefix) {
 
 #define CHECK(expr) ::bramble::user::check::report(static_cast<bool>(expr), __FILE__, __LINE__, #expr)
 #define CHECK_EQ(a, b)                                                                                                 \
-  ::bramble::user::check::report_equal(static_cast<std::uint64_t>(a), static_cast<std::uint64_t>(b), __FILE__,       \
+  ::bramble::user::check::report_equal(static_cast<std::uint64_t>(a), static_cast<std::uint64_t>(b), __FILE__,         \
                                        __LINE__, #a " == " #b)
-#define CHECK_OK(call) ::bramble::user::check::report_status((call), ::bramble::abi::kSuccess, __FILE__, __LINE__, #call)
+#define CHECK_OK(call)                                                                                                 \
+  ::bramble::user::check::report_status((call), ::bramble::abi::kSuccess, __FILE__, __LINE__, #call)
 #define CHECK_ERR(call, name)                                                                                          \
-  ::bramble::user::check::report_status((call), static_cast<std::uint64_t>(::bramble::abi::Error::name), __FILE__,    \
+  ::bramble::user::check::report_status((call), static_cast<std::uint64_t>(::bramble::abi::Error::name), __FILE__,     \
                                         __LINE__, #call " -> " #name)

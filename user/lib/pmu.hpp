@@ -46,7 +46,8 @@ struct Samples {
     for (std::size_t i = 1; i < count; ++i) {
       const std::uint64_t v = value[i];
       std::size_t j = i;
-      for (; j > 0 && value[j - 1] > v; --j) value[j] = value[j - 1];
+      for (; j > 0 && value[j - 1] > v; --j)
+        value[j] = value[j - 1];
       value[j] = v;
     }
   }

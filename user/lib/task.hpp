@@ -49,7 +49,8 @@ struct Root {
   for (Word i = 0; i < count; ++i) {
     // The kernel NUL-terminates names; do not trust it past the array.
     char copy[abi::kImageNameLength + 1] = {};
-    for (unsigned j = 0; j < abi::kImageNameLength; ++j) copy[j] = boot.images[i].name[j];
+    for (unsigned j = 0; j < abi::kImageNameLength; ++j)
+      copy[j] = boot.images[i].name[j];
     if (same_string(copy, name)) return i;
   }
   return kNoImage;
@@ -61,7 +62,8 @@ inline constexpr Word kNoDevice = ~Word{0};
   const Word count = boot.device_count < abi::kMaxBootDevices ? boot.device_count : abi::kMaxBootDevices;
   for (Word i = 0; i < count; ++i) {
     char copy[sizeof boot.devices[i].name + 1] = {};
-    for (unsigned j = 0; j < sizeof boot.devices[i].name; ++j) copy[j] = boot.devices[i].name[j];
+    for (unsigned j = 0; j < sizeof boot.devices[i].name; ++j)
+      copy[j] = boot.devices[i].name[j];
     if (same_string(copy, name)) return i;
   }
   return kNoDevice;
@@ -71,7 +73,11 @@ inline constexpr Word kNoDevice = ~Word{0};
 [[nodiscard]] inline bool read_root(const void* startup, const char* program, Root& root) {
   const auto* boot = static_cast<const abi::BootInfo*>(startup);
   if (boot->magic != abi::kBootInfoMagic || boot->version != abi::kBootInfoVersion) return false;
-  root = Root{boot, boot->slot_self, boot->slot_memory, boot->slot_task_create, boot->slot_registry,
+  root = Root{boot,
+              boot->slot_self,
+              boot->slot_memory,
+              boot->slot_task_create,
+              boot->slot_registry,
               find_image(*boot, program)};
   return true;
 }

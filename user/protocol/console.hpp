@@ -23,14 +23,14 @@ using ByteRing = ipc::RecordRing<kRingBytes>;
 inline constexpr ipc::RingSpec kByteSpec = ByteRing::kSpec;
 
 // Grants on the startup pages, in this order.
-inline constexpr unsigned kDriverRx = 0;      // driver: producer of rx
-inline constexpr unsigned kDriverTx = 1;      // driver: consumer of tx
-inline constexpr unsigned kConsoleRx = 0;     // console: consumer of rx
-inline constexpr unsigned kConsoleTx = 1;     // console: producer of tx
+inline constexpr unsigned kDriverRx = 0;       // driver: producer of rx
+inline constexpr unsigned kDriverTx = 1;       // driver: consumer of tx
+inline constexpr unsigned kConsoleRx = 0;      // console: consumer of rx
+inline constexpr unsigned kConsoleTx = 1;      // console: producer of tx
 inline constexpr unsigned kConsoleRequest = 2; // console: producer of requests
 inline constexpr unsigned kConsoleReply = 3;   // console: consumer of replies
 
-inline constexpr std::size_t kMaxLine = 80;   // characters of a command line (longer: refused)
+inline constexpr std::size_t kMaxLine = 80;    // characters of a command line (longer: refused)
 inline constexpr std::size_t kMaxRecord = 256; // payload bytes of any record on these rings
 
 // The driver's tx notification also carries the UART interrupt: the root binds the interrupt handler

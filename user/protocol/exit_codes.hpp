@@ -7,7 +7,7 @@ namespace bramble::components {
 
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitSetupFailed = 2;
-inline constexpr int kExitPeerGone = 3;   // the broker closed the channel (the peer ended)
+inline constexpr int kExitPeerGone = 3; // the broker closed the channel (the peer ended)
 inline constexpr int kExitVerifyFailed = 4;
 
 } // namespace bramble::components

@@ -20,8 +20,8 @@ struct Message {
 };
 static_assert(sizeof(Message) == 64);
 
-inline constexpr std::size_t kElementSlots = 1024;       // 64 KiB of data
-inline constexpr std::size_t kRecordBytes = 64 * 1024;   // 64 KiB of records
+inline constexpr std::size_t kElementSlots = 1024;     // 64 KiB of data
+inline constexpr std::size_t kRecordBytes = 64 * 1024; // 64 KiB of records
 using ElementRing = ipc::SpscRing<Message, kElementSlots>;
 using RecordRing = ipc::RecordRing<kRecordBytes>;
 inline constexpr ipc::RingSpec kElementSpec = ElementRing::kSpec;
@@ -34,21 +34,28 @@ inline constexpr std::size_t kMaxRecordPayload = 128;
 [[nodiscard]] constexpr std::uint8_t pattern(std::uint64_t seq, std::size_t i) {
   return static_cast<std::uint8_t>((seq * 131u + i * 7u) & 0xffu);
 }
-[[nodiscard]] constexpr std::uint32_t element_length(std::uint64_t seq) { return static_cast<std::uint32_t>(seq % 49u); }
-[[nodiscard]] constexpr std::size_t record_length(std::uint64_t seq) { return 16u + static_cast<std::size_t>((seq * 13u) % 113u); }
+[[nodiscard]] constexpr std::uint32_t element_length(std::uint64_t seq) {
+  return static_cast<std::uint32_t>(seq % 49u);
+}
+[[nodiscard]] constexpr std::size_t record_length(std::uint64_t seq) {
+  return 16u + static_cast<std::size_t>((seq * 13u) % 113u);
+}
 
 // FNV-1a over the sequence number and the bytes.
 [[nodiscard]] constexpr std::uint32_t checksum(std::uint64_t seq, const std::uint8_t* bytes, std::size_t n) {
   std::uint32_t h = 2166136261u;
-  for (int i = 0; i < 8; ++i) h = (h ^ static_cast<std::uint8_t>(seq >> (8 * i))) * 16777619u;
-  for (std::size_t i = 0; i < n; ++i) h = (h ^ bytes[i]) * 16777619u;
+  for (int i = 0; i < 8; ++i)
+    h = (h ^ static_cast<std::uint8_t>(seq >> (8 * i))) * 16777619u;
+  for (std::size_t i = 0; i < n; ++i)
+    h = (h ^ bytes[i]) * 16777619u;
   return h;
 }
 
 inline void fill_element(Message& m, std::uint64_t seq) {
   m.seq = seq;
   m.length = element_length(seq);
-  for (std::uint32_t i = 0; i < m.length; ++i) m.payload[i] = pattern(seq, i);
+  for (std::uint32_t i = 0; i < m.length; ++i)
+    m.payload[i] = pattern(seq, i);
   m.checksum = checksum(seq, m.payload, m.length);
 }
 
@@ -64,7 +71,8 @@ inline void fill_element(Message& m, std::uint64_t seq) {
 inline std::size_t fill_record(std::uint8_t* out, std::uint64_t seq) {
   const std::size_t n = record_length(seq);
   __builtin_memcpy(out, &seq, 8);
-  for (std::size_t i = kRecordHeaderBytes; i < n; ++i) out[i] = pattern(seq, i);
+  for (std::size_t i = kRecordHeaderBytes; i < n; ++i)
+    out[i] = pattern(seq, i);
   const std::uint32_t sum = checksum(seq, out + kRecordHeaderBytes, n - kRecordHeaderBytes);
   __builtin_memcpy(out + 8, &sum, 4);
   return n;

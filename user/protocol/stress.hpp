@@ -45,12 +45,12 @@ inline constexpr std::uint64_t kStressCountsMagic = 0x5354'5245'5353'4242; // "B
 inline constexpr std::size_t kStressCountsOffset = 2048;
 struct StressCounts {
   std::uint64_t magic;
-  std::uint64_t received;   // messages read from the ring
-  std::uint64_t in_order;   // with the expected sequence number and a good checksum
-  std::uint64_t lost;       // sequence numbers skipped
-  std::uint64_t duplicated; // sequence numbers seen again (or going backwards)
-  std::uint64_t corrupt;    // bad checksum or value
-  std::uint64_t seq_sum;    // sum of the good sequence numbers: n(n-1)/2 when nothing went wrong
+  std::uint64_t received;    // messages read from the ring
+  std::uint64_t in_order;    // with the expected sequence number and a good checksum
+  std::uint64_t lost;        // sequence numbers skipped
+  std::uint64_t duplicated;  // sequence numbers seen again (or going backwards)
+  std::uint64_t corrupt;     // bad checksum or value
+  std::uint64_t seq_sum;     // sum of the good sequence numbers: n(n-1)/2 when nothing went wrong
   std::uint64_t empty_waits; // times the consumer found the ring empty and slept
 };
 static_assert(sizeof(user::channel::Report) <= kStressCountsOffset &&

@@ -23,7 +23,8 @@ bool run_scenario(System& s, const char* name, const char* count) {
   if (same_string(name, "hostile-header")) return run_hostile_header(s);
   if (same_string(name, "stress")) return run_stress(s, number(count, 10'000'000));
   user::print("root: unknown scenario '%s' (demo layout unauthorized no-registry kill oom hostile-producer "
-              "hostile-consumer hostile-header stress)\n", name);
+              "hostile-consumer hostile-header stress)\n",
+              name);
   return false;
 }
 

@@ -26,7 +26,7 @@ using components::Attack;
 
 namespace {
 
-constexpr std::uint64_t kHonest = 100;                // messages exchanged before an attack
+constexpr std::uint64_t kHonest = 100;                    // messages exchanged before an attack
 constexpr std::uint64_t kHonestProducerSends = 1'000'000; // an honest producer facing a hostile consumer
 
 const char* name_of(System& s, std::size_t i) { return s.broker().policy().components()[i].name; }
@@ -48,7 +48,8 @@ unsigned close_channels_of(System& s, std::size_t i) {
   for (const ChannelRow& row : s.rows()) {
     if (!row.used || (row.producer != i && row.consumer != i) || s.broker().channel(row.id) == nullptr) continue;
     // Printed first: closing wakes the hostile peer, whose own output must come after this line.
-    user::print("root: %s reported channel %u corrupted (PeerCorrupted): the broker closes it\n", name_of(s, i), row.id);
+    user::print("root: %s reported channel %u corrupted (PeerCorrupted): the broker closes it\n", name_of(s, i),
+                row.id);
     if (check(s.broker().close_channel(row.id).ok(), "close the corrupted channel")) ++closed;
   }
   return closed;
@@ -72,7 +73,8 @@ bool attack(System& s, Attack a, bool by_producer, const ipc::RingSpec& spec) {
   // A victim consumer expects more than it will get; a victim producer has more to send than fits.
   ok = check(s.launch(victim, by_producer ? kHonest + 1000 : kHonestProducerSends), "launch the victim") && ok;
   ok = check(by_producer ? s.centralized(attacker, victim, spec) : s.centralized(victim, attacker, spec),
-             "centralized channel") && ok;
+             "centralized channel") &&
+       ok;
   if (!ok) return false;
   const std::uint32_t id = newest_channel(s);
   s.start_all();
@@ -84,28 +86,33 @@ bool attack(System& s, Attack a, bool by_producer, const ipc::RingSpec& spec) {
   const bool header = a == Attack::HeaderWrite;
   const ipc::Error want = header ? ipc::Error::Closed : ipc::Error::PeerCorrupted;
   if (header) {
-    ok = check(h.state == abi::TaskState::Faulted, "the write to the read-only header faulted and the kernel killed the attacker");
+    ok = check(h.state == abi::TaskState::Faulted,
+               "the write to the read-only header faulted and the kernel killed the attacker");
     ok = check(v.state == abi::TaskState::Exited && v.code == components::kExitPeerGone,
-               "the victim was told the channel closed and exited normally") && ok;
+               "the victim was told the channel closed and exited normally") &&
+         ok;
   } else {
     ok = check(h.state == abi::TaskState::Exited && h.code == components::kExitOk,
-               "the attacker attacked and left once the broker withdrew the channel") && ok;
+               "the attacker attacked and left once the broker withdrew the channel") &&
+         ok;
     ok = check(v.state == abi::TaskState::Exited && v.code == components::kExitVerifyFailed,
-               "the victim reported the broken channel and exited normally") && ok;
+               "the victim reported the broken channel and exited normally") &&
+         ok;
   }
   ok = check(vr.end_error == end_code(want), "the victim's stream ended with the expected error") && ok;
   if (by_producer) {
     ok = check(vr.messages == kHonest && vr.errors == 0, "the victim received exactly the honest messages") && ok;
   }
-  ok = check(s.broker().channel(id) == nullptr && s.broker().active_channels() == 0, "the broker closed the channel") && ok;
+  ok = check(s.broker().channel(id) == nullptr && s.broker().active_channels() == 0, "the broker closed the channel") &&
+       ok;
   ok = check(s.broker().audit().count(AuditEvent::Closed) == closed_before + 1, "the close is audited") && ok;
-  user::print("root: hostile: %s by the %s on the %s ring: %s ended after %llu messages with %s, %s %s (%llu); "
-              "channel %u closed\n",
-              components::attack_name(a), by_producer ? "producer" : "consumer",
-              spec.kind == ipc::RingKind::Element ? "element" : "record", name_of(s, victim),
-              static_cast<ull>(vr.messages), vr.end_error == 0 ? "no error" : ipc::error_name(static_cast<ipc::Error>(vr.end_error - 1)),
-              name_of(s, attacker), h.state == abi::TaskState::Faulted ? "was killed" : "exited", static_cast<ull>(h.code),
-              id);
+  user::print(
+      "root: hostile: %s by the %s on the %s ring: %s ended after %llu messages with %s, %s %s (%llu); "
+      "channel %u closed\n",
+      components::attack_name(a), by_producer ? "producer" : "consumer",
+      spec.kind == ipc::RingKind::Element ? "element" : "record", name_of(s, victim), static_cast<ull>(vr.messages),
+      vr.end_error == 0 ? "no error" : ipc::error_name(static_cast<ipc::Error>(vr.end_error - 1)), name_of(s, attacker),
+      h.state == abi::TaskState::Faulted ? "was killed" : "exited", static_cast<ull>(h.code), id);
   s.cleanup();
   return ok;
 }
@@ -119,7 +126,8 @@ bool run_cases(System& s, bool by_producer, std::initializer_list<Case> cases) {
   const std::uint64_t memory = s.memory_in_use();
   const std::size_t caps = s.caps_in_use();
   bool ok = true;
-  for (const Case& c : cases) ok = attack(s, c.attack, by_producer, *c.spec) && ok;
+  for (const Case& c : cases)
+    ok = attack(s, c.attack, by_producer, *c.spec) && ok;
   s.print_audit();
   return everything_back(s, memory, caps) && ok;
 }
@@ -130,17 +138,24 @@ bool run_hostile_producer(System& s) {
   using components::kElementSpec;
   using components::kRecordSpec;
   return run_cases(s, true,
-                   {{Attack::TailAhead, &kElementSpec}, {Attack::TailBack, &kElementSpec}, {Attack::TailAhead, &kRecordSpec},
-                    {Attack::TailBack, &kRecordSpec}, {Attack::RecordOverrun, &kRecordSpec},
-                    {Attack::RecordLength, &kRecordSpec}, {Attack::RecordPadAtZero, &kRecordSpec},
-                    {Attack::RecordFlags, &kRecordSpec}, {Attack::RecordUnaligned, &kRecordSpec}});
+                   {{Attack::TailAhead, &kElementSpec},
+                    {Attack::TailBack, &kElementSpec},
+                    {Attack::TailAhead, &kRecordSpec},
+                    {Attack::TailBack, &kRecordSpec},
+                    {Attack::RecordOverrun, &kRecordSpec},
+                    {Attack::RecordLength, &kRecordSpec},
+                    {Attack::RecordPadAtZero, &kRecordSpec},
+                    {Attack::RecordFlags, &kRecordSpec},
+                    {Attack::RecordUnaligned, &kRecordSpec}});
 }
 
 bool run_hostile_consumer(System& s) {
   using components::kElementSpec;
   using components::kRecordSpec;
   return run_cases(s, false,
-                   {{Attack::HeadBack, &kElementSpec}, {Attack::HeadAhead, &kElementSpec}, {Attack::HeadBack, &kRecordSpec},
+                   {{Attack::HeadBack, &kElementSpec},
+                    {Attack::HeadAhead, &kElementSpec},
+                    {Attack::HeadBack, &kRecordSpec},
                     {Attack::HeadAhead, &kRecordSpec}});
 }
 
@@ -161,7 +176,8 @@ bool run_stress(System& s, std::uint64_t messages) {
   bool ok = check(s.launch(kStressProducer, messages), "launch the stress producer");
   ok = check(s.launch(kStressConsumer, messages), "launch the stress consumer") && ok;
   ok = check(s.launch(kHog, 0), "launch the CPU hog") && ok;
-  ok = check(s.centralized(kStressProducer, kStressConsumer, components::kStressSpec), "centralized stress channel") && ok;
+  ok = check(s.centralized(kStressProducer, kStressConsumer, components::kStressSpec), "centralized stress channel") &&
+       ok;
   if (!ok) return false;
   const auto& specs = s.broker().policy().components();
   user::print("root: stress: %llu messages through one channel; %s, %s and %s all at priority %u, %s never yields\n",
@@ -190,9 +206,9 @@ bool run_stress(System& s, std::uint64_t messages) {
   ok = check(spins > 0, "the hog ran alongside the stream") && ok;
   user::print("root: stress: %llu sent, %llu received, %llu in order, %llu lost, %llu duplicated, %llu corrupt; "
               "consumer found the ring empty %llu times; hog counted to %llu\n",
-              static_cast<ull>(p.report->channels[0].messages), static_cast<ull>(n.received), static_cast<ull>(n.in_order),
-              static_cast<ull>(n.lost), static_cast<ull>(n.duplicated), static_cast<ull>(n.corrupt),
-              static_cast<ull>(n.empty_waits), static_cast<ull>(spins));
+              static_cast<ull>(p.report->channels[0].messages), static_cast<ull>(n.received),
+              static_cast<ull>(n.in_order), static_cast<ull>(n.lost), static_cast<ull>(n.duplicated),
+              static_cast<ull>(n.corrupt), static_cast<ull>(n.empty_waits), static_cast<ull>(spins));
   s.print_table();
   s.print_audit();
   return everything_back(s, memory, caps) && ok;

@@ -1,7 +1,7 @@
 // The root task's test scenarios (linked only into the test image's root program, broker/root/test/):
 // layout, refused setups, a producer killed mid-stream, out of memory at every step of a setup.
-#include "broker/root/root.hpp"
 #include "broker/root/test/scenarios.hpp"
+#include "broker/root/root.hpp"
 #include "broker/system_manifest.hpp"
 #include "user/channel/establish.hpp"
 #include "user/lib/sys.hpp"
@@ -28,10 +28,12 @@ bool run_layout(System& s) {
   const auto& a = s.component(kLogger).report->channels[0];
   const auto& b = s.component(kDisplay).report->channels[0];
   bool same = a.base == b.base;
-  for (int i = 0; i < 8; ++i) same = same && a.header[i] == b.header[i];
+  for (int i = 0; i < 8; ++i)
+    same = same && a.header[i] == b.header[i];
   ok = check(same, "both rings at the same address with the same header") && ok;
-  if (same) user::print("root: layout: centralized and self-service rings both at 0x%llx with identical headers\n",
-                        static_cast<ull>(a.base));
+  if (same)
+    user::print("root: layout: centralized and self-service rings both at 0x%llx with identical headers\n",
+                static_cast<ull>(a.base));
   s.print_table();
   return everything_back(s, memory, caps) && ok;
 }
@@ -68,7 +70,8 @@ bool run_no_registry(System& s) {
   const std::size_t caps = s.caps_in_use();
   bool ok = launch_all(s, {kCamera, kIntruder}, 0);
   // The intruder may have no channel: the broker refuses to grant it self-service...
-  ok = check(!s.self_service(kCamera, kIntruder, components::kRecordSpec), "self-service for the intruder refused") && ok;
+  ok = check(!s.self_service(kCamera, kIntruder, components::kRecordSpec), "self-service for the intruder refused") &&
+       ok;
   // ...so it tries the channel's registry name with a slot that holds no registry capability.
   auto& in = *s.component(kIntruder).startup;
   ipc::ChannelConfig shape{};
@@ -76,15 +79,16 @@ bool run_no_registry(System& s) {
   shape.kind = components::kRecordSpec.kind;
   shape.element_size = components::kRecordSpec.element_size;
   shape.capacity = components::kRecordSpec.capacity;
-  in.channels[0] = user::channel::ChannelGrant{user::channel::GrantMode::SelfService, 0, shape, 5, 0,
-                                               self_service_name(1)};
+  in.channels[0] =
+      user::channel::ChannelGrant{user::channel::GrantMode::SelfService, 0, shape, 5, 0, self_service_name(1)};
   in.channel_count = 1;
   s.start_all();
   s.wait_all();
   const auto& c = s.component(kIntruder);
   ok = check(c.state == abi::TaskState::Exited && c.code == 2, "the intruder's self-service setup failed") && ok;
   ok = check(c.report->setup_error == 1 + static_cast<std::uint64_t>(user::channel::SetupError::Kernel),
-             "the kernel refused the registry call") && ok;
+             "the kernel refused the registry call") &&
+       ok;
   s.print_audit();
   return everything_back(s, memory, caps) && ok;
 }
@@ -105,9 +109,12 @@ bool run_kill(System& s, std::uint64_t messages) {
   const auto& p = s.component(kSensor);
   const auto& c = s.component(kLogger);
   ok = check(p.state == abi::TaskState::Faulted, "the producer was killed") && ok;
-  ok = check(c.state == abi::TaskState::Exited && c.code == 3, "the consumer was told (Closed), not left hanging") && ok;
+  ok =
+      check(c.state == abi::TaskState::Exited && c.code == 3, "the consumer was told (Closed), not left hanging") && ok;
   ok = check(c.report->channels[0].messages == kFaultAfter, "everything sent before the kill was delivered") && ok;
-  ok = check(c.report->channels[0].end_error == 1 + static_cast<std::uint64_t>(ipc::Error::Closed), "ended with Closed") && ok;
+  ok = check(c.report->channels[0].end_error == 1 + static_cast<std::uint64_t>(ipc::Error::Closed),
+             "ended with Closed") &&
+       ok;
   ok = check(s.broker().active_channels() == 0, "the channel was torn down") && ok;
   s.print_audit();
   return everything_back(s, memory, caps) && ok;
@@ -165,10 +172,10 @@ bool run_oom(System& s) {
     ok = check(static_cast<unsigned>(step) >= static_cast<unsigned>(previous), "never fails at an earlier step") && ok;
     if (attempt == 0 || step != previous) {
       ++steps_seen;
-      user::print("root: oom: attempt %d failed at %s (%s); rolled back: memory in use %s, capabilities %s\n",
-                  attempt + 1, setup_step_name(step),
-                  kernel_error_name(static_cast<std::uint64_t>(s.broker().last_kernel_error())),
-                  s.memory_in_use() == used ? "unchanged" : "CHANGED", s.caps_in_use() == held ? "unchanged" : "CHANGED");
+      user::print(
+          "root: oom: attempt %d failed at %s (%s); rolled back: memory in use %s, capabilities %s\n", attempt + 1,
+          setup_step_name(step), kernel_error_name(static_cast<std::uint64_t>(s.broker().last_kernel_error())),
+          s.memory_in_use() == used ? "unchanged" : "CHANGED", s.caps_in_use() == held ? "unchanged" : "CHANGED");
     }
     previous = step;
     if (attempt < kKept) {
@@ -193,13 +200,15 @@ int run_filler() {
   const auto sleeper = sys::notification_create(kFillerMemory);
   std::uint64_t filled = 0;
   for (int order = 10; order >= 0; --order) {
-    while (sys::memory_allocate(kFillerMemory, abi::kPageSize << order).ok()) filled += abi::kPageSize << order;
+    while (sys::memory_allocate(kFillerMemory, abi::kPageSize << order).ok())
+      filled += abi::kPageSize << order;
   }
   while (sys::notification_create(kFillerMemory).ok()) { // and the last bytes, in notifications
   }
   user::print("root: oom: %llu MiB of the quota filled\n", static_cast<ull>(filled >> 20));
   (void)sys::signal(kFillerDone);
-  for (;;) (void)sys::wait(sleeper.r1);
+  for (;;)
+    (void)sys::wait(sleeper.r1);
 }
 
 } // namespace bramble::root

@@ -32,17 +32,14 @@ inline void wait_for_interrupt() { asm volatile("wfi" ::: "memory"); }
 // EL0PTEN (bits 8, 9: the timers' registers) and EVNTEN (bit 2: the event stream) stay 0, so the
 // kernel's timer stays the kernel's.
 inline constexpr std::uint64_t kCntkctlEl0Vcten = std::uint64_t{1} << 1;
-inline void allow_el0_virtual_count() {
-  asm volatile("msr cntkctl_el1, %0\n\tisb" ::"r"(kCntkctlEl0Vcten) : "memory");
-}
+inline void allow_el0_virtual_count() { asm volatile("msr cntkctl_el1, %0\n\tisb" ::"r"(kCntkctlEl0Vcten) : "memory"); }
 
-inline void set_vector_base(const void* table) {
-  asm volatile("msr vbar_el1, %0; isb" ::"r"(table) : "memory");
-}
+inline void set_vector_base(const void* table) { asm volatile("msr vbar_el1, %0; isb" ::"r"(table) : "memory"); }
 
 [[noreturn]] inline void halt() {
   disable_irqs();
-  for (;;) asm volatile("wfe");
+  for (;;)
+    asm volatile("wfe");
 }
 
 } // namespace bramble::arch

@@ -1,10 +1,10 @@
 #include "kernel/arch/aarch64/exceptions.hpp"
 
+#include "kernel/abi/boot_info.hpp"
 #include "kernel/arch/aarch64/cpu.hpp"
 #include "kernel/arch/aarch64/esr.hpp"
 #include "kernel/arch/aarch64/semihosting.hpp"
 #include "kernel/arch/aarch64/uaccess.hpp"
-#include "kernel/abi/boot_info.hpp"
 #include "kernel/console.hpp"
 #include "kernel/log.hpp"
 #include "kernel/trap.hpp"

@@ -9,11 +9,34 @@
 using namespace bramble::abi;
 
 TEST_CASE("every core call is declared, with a unique number in range") {
-  const char* core[] = {"memory_allocate", "memory_map", "memory_map_into", "memory_unmap", "notification_create",
-                        "signal", "wait", "poll", "cap_insert_into", "cap_copy", "cap_mint", "cap_move", "cap_delete",
-                        "cap_revoke", "shmem_register", "shmem_query", "task_create", "task_start", "task_exit",
-                        "yield", "debug_write", "cap_info", "task_status",
-                        "irq_handler_create", "irq_ack", "device_frame_create", "task_info", "memory_info",
+  const char* core[] = {"memory_allocate",
+                        "memory_map",
+                        "memory_map_into",
+                        "memory_unmap",
+                        "notification_create",
+                        "signal",
+                        "wait",
+                        "poll",
+                        "cap_insert_into",
+                        "cap_copy",
+                        "cap_mint",
+                        "cap_move",
+                        "cap_delete",
+                        "cap_revoke",
+                        "shmem_register",
+                        "shmem_query",
+                        "task_create",
+                        "task_start",
+                        "task_exit",
+                        "yield",
+                        "debug_write",
+                        "cap_info",
+                        "task_status",
+                        "irq_handler_create",
+                        "irq_ack",
+                        "device_frame_create",
+                        "task_info",
+                        "memory_info",
                         "memory_split"};
   std::set<std::string> declared;
   std::set<std::uint64_t> numbers;
@@ -24,7 +47,8 @@ TEST_CASE("every core call is declared, with a unique number in range") {
     CHECK(static_cast<std::uint64_t>(info.call) < kSyscallLimit);
     CHECK(find_syscall(static_cast<std::uint64_t>(info.call)) == &info);
   }
-  for (const char* name : core) CHECK_MESSAGE(declared.count(name) == 1, name);
+  for (const char* name : core)
+    CHECK_MESSAGE(declared.count(name) == 1, name);
   CHECK(declared.size() == std::size(core));
   CHECK(numbers.size() == kSyscallCount);
   CHECK(find_syscall(0) == nullptr);
@@ -155,10 +179,10 @@ TEST_CASE("registry badges cover a block of names by prefix") {
   CHECK(registry_badge_valid(longest));
   CHECK(registry_name_permitted(longest, (std::uint64_t{0x123456789ABCDE} << 8) | 0xFF));
   CHECK_FALSE(registry_name_permitted(longest, (std::uint64_t{0x123456789ABCDF} << 8)));
-  CHECK(registry_name_permitted(kNoBadge, 12345)); // the broker's unbadged capability
-  CHECK_FALSE(registry_badge_valid(std::uint64_t{0xAB} << 56));          // 0 prefix bits
-  CHECK_FALSE(registry_badge_valid((std::uint64_t{0xAB} << 56) | 57));   // too many
-  CHECK_FALSE(registry_badge_valid((std::uint64_t{0xAB} << 48) | 8));    // bits below the prefix
+  CHECK(registry_name_permitted(kNoBadge, 12345));                     // the broker's unbadged capability
+  CHECK_FALSE(registry_badge_valid(std::uint64_t{0xAB} << 56));        // 0 prefix bits
+  CHECK_FALSE(registry_badge_valid((std::uint64_t{0xAB} << 56) | 57)); // too many
+  CHECK_FALSE(registry_badge_valid((std::uint64_t{0xAB} << 48) | 8));  // bits below the prefix
   CHECK_FALSE(registry_name_permitted((std::uint64_t{0xAB} << 48) | 8, std::uint64_t{0xAB} << 48));
 }
 

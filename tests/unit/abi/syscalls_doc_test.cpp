@@ -48,7 +48,8 @@ std::string unquote(const std::string& s) {
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> parts;
   std::stringstream in(s);
-  for (std::string part; std::getline(in, part, sep);) parts.push_back(part);
+  for (std::string part; std::getline(in, part, sep);)
+    parts.push_back(part);
   return parts;
 }
 
@@ -84,7 +85,8 @@ Doc parse(std::istream& in) {
       current->has_errors_line = true;
       const std::string list = trim(line.substr(7));
       if (list == "none") continue;
-      for (const std::string& item : split(list, ',')) current->errors.insert(unquote(item));
+      for (const std::string& item : split(list, ','))
+        current->errors.insert(unquote(item));
     } else if (section == "Errors" && line.rfind("| `", 0) == 0) {
       const auto cells = split(line, '|'); // "", name, value, meaning, ""
       if (cells.size() < 4) {
@@ -139,7 +141,8 @@ std::vector<std::string> delete_semantics_problems(const Doc& doc) {
   }
   for (const char* old_rule : {"move up", "moves up", "moved up", "re-parent", "reparent", "children stay",
                                "children survive", "children become roots", "to the parent's child list"}) {
-    if (says(doc.text, old_rule)) problems.push_back(std::string("the page describes the old delete rule: \"") + old_rule + "\"");
+    if (says(doc.text, old_rule))
+      problems.push_back(std::string("the page describes the old delete rule: \"") + old_rule + "\"");
   }
   return problems;
 }
@@ -155,7 +158,8 @@ std::string expected_signature(const SyscallInfo& info) {
 TEST_CASE("docs/syscalls.md lists exactly the header's system calls, with their numbers and signatures") {
   const Doc doc = load();
   CHECK(doc.problems.empty());
-  for (const std::string& p : doc.problems) MESSAGE(p);
+  for (const std::string& p : doc.problems)
+    MESSAGE(p);
   CHECK(doc.calls.size() == kSyscallCount);
   for (const SyscallInfo& info : kSyscalls) {
     CAPTURE(info.name);
@@ -167,7 +171,8 @@ TEST_CASE("docs/syscalls.md lists exactly the header's system calls, with their 
   for (const auto& entry : doc.calls) {
     const std::string& name = entry.first;
     bool declared = false;
-    for (const SyscallInfo& info : kSyscalls) declared = declared || name == info.name;
+    for (const SyscallInfo& info : kSyscalls)
+      declared = declared || name == info.name;
     CHECK_MESSAGE(declared, "documented but not in the header: " << name);
   }
 }
@@ -201,14 +206,16 @@ TEST_CASE("docs/syscalls.md's error table matches the header's errors and values
 TEST_CASE("docs/syscalls.md states one delete/revoke rule: delete takes everything derived, nothing moves up") {
   const Doc doc = load();
   const std::vector<std::string> problems = delete_semantics_problems(doc);
-  for (const std::string& p : problems) MESSAGE(p);
+  for (const std::string& p : problems)
+    MESSAGE(p);
   CHECK(problems.empty());
 }
 
 TEST_CASE("the delete/revoke check notices the old rule and a missing statement") {
-  std::istringstream page("## Calls\n### `cap_delete` (51)\n`cap_delete(slot)`\n\nDeletes a capability; its children\n"
-                          "move up to its parent.\n\nErrors: `InvalidSlot`.\n### `cap_revoke` (52)\n`cap_revoke(slot)`\n"
-                          "\nDeletes every capability derived from this one; the capability itself\nstays.\n");
+  std::istringstream page(
+      "## Calls\n### `cap_delete` (51)\n`cap_delete(slot)`\n\nDeletes a capability; its children\n"
+      "move up to its parent.\n\nErrors: `InvalidSlot`.\n### `cap_revoke` (52)\n`cap_revoke(slot)`\n"
+      "\nDeletes every capability derived from this one; the capability itself\nstays.\n");
   const std::vector<std::string> problems = delete_semantics_problems(parse(page));
   CHECK(std::count_if(problems.begin(), problems.end(),
                       [](const std::string& p) { return p.find("cap_delete's section") != std::string::npos; }) == 1);

@@ -1,5 +1,6 @@
-// The Board concept accepts the real boards (one per translation unit: each defines board::Board) and names what a board without a member lacks. (The
-// boards also check themselves when the kernel is built: board.hpp static_asserts the concept.)
+// The Board concept accepts the real boards (one per translation unit: each defines board::Board) and names what a
+// board without a member lacks. (The boards also check themselves when the kernel is built: board.hpp static_asserts
+// the concept.)
 #include <doctest/doctest.h>
 
 #include <string_view>

@@ -15,7 +15,8 @@ TEST_CASE("centralized: the kernel calls come in the documented order") {
   auto ch = s.broker.establish_channel_centralized(kSrc, kSink, kSpec);
   REQUIRE(ch.ok());
   std::vector<std::string> names;
-  for (const auto& c : s.kernel.calls) names.push_back(c.name);
+  for (const auto& c : s.kernel.calls)
+    names.push_back(c.name);
   std::vector<std::string> want = {"memory_allocate", "memory_allocate", "memory_allocate", "memory_allocate",
                                    "memory_map"};
   for (int i = 0; i < 8; ++i) {
@@ -41,7 +42,8 @@ TEST_CASE("centralized: each side is writable exactly where it writes, through a
   const ipc::RingGeometry g = ipc::ring_geometry(kSpec);
   const std::uint64_t offsets[4] = {g.header.offset, g.producer.offset, g.consumer.offset, g.data.offset};
   const abi::MapPerms rw = abi::kMapRead | abi::kMapWrite;
-  const abi::MapPerms want[2][4] = {{abi::kMapRead, rw, abi::kMapRead, rw}, {abi::kMapRead, abi::kMapRead, rw, abi::kMapRead}};
+  const abi::MapPerms want[2][4] = {{abi::kMapRead, rw, abi::kMapRead, rw},
+                                    {abi::kMapRead, abi::kMapRead, rw, abi::kMapRead}};
   const std::size_t party[2] = {kSrc, kSink};
   for (int side = 0; side < 2; ++side) {
     for (int p = 0; p < 4; ++p) {
@@ -103,7 +105,8 @@ TEST_CASE("centralized: the configs describe the ring the broker wrote, and open
   REQUIRE(header != nullptr);
   CHECK(ipc::validate_header(header, Ring::kBytes, Ring::kSpec).ok());
   CHECK_FALSE(ipc::is_closed(header));
-  CHECK(ipc::validate_header(header, Ring::kBytes, ipc::SpscRing<Sample, 128>::kSpec).error() == ipc::Error::BadCapacity);
+  CHECK(ipc::validate_header(header, Ring::kBytes, ipc::SpscRing<Sample, 128>::kSpec).error() ==
+        ipc::Error::BadCapacity);
 }
 
 TEST_CASE("centralized: a component's second channel goes one window stride further") {

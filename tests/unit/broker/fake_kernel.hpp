@@ -56,7 +56,8 @@ public:
     add_root(kRegistry, abi::CapType::ShmemRegistry, abi::valid_rights(abi::CapType::ShmemRegistry));
   }
   ~FakeKernel() {
-    for (auto& o : objects) std::free(o.bytes);
+    for (auto& o : objects)
+      std::free(o.bytes);
   }
   FakeKernel(const FakeKernel&) = delete;
   FakeKernel& operator=(const FakeKernel&) = delete;
@@ -182,12 +183,14 @@ public:
   std::uint64_t quota_size(const Cap& cap) const { return objects[cap.object].size; }
   std::size_t caps_in(std::uint64_t table) const {
     std::size_t n = 0;
-    for (const auto& c : caps) n += (c.alive && c.table == table) ? 1u : 0u;
+    for (const auto& c : caps)
+      n += (c.alive && c.table == table) ? 1u : 0u;
     return n;
   }
   std::size_t mappings() const {
     std::size_t n = 0;
-    for (const auto& c : caps) n += (c.alive && c.mapped) ? 1u : 0u;
+    for (const auto& c : caps)
+      n += (c.alive && c.mapped) ? 1u : 0u;
     return n;
   }
   // The mapping at vaddr in table (task id, 0 = broker), or nullptr.
@@ -203,7 +206,8 @@ public:
   }
   std::size_t count(const std::string& name) const {
     std::size_t n = 0;
-    for (const auto& c : calls) n += c.name == name ? 1u : 0u;
+    for (const auto& c : calls)
+      n += c.name == name ? 1u : 0u;
     return n;
   }
   // A task ended: the kernel forgets its mappings and revokes and deletes its capabilities.
@@ -240,7 +244,8 @@ private:
     return 0;
   }
   Slot add_root(Slot slot, abi::CapType type, abi::Rights rights, std::uint64_t object = 0) {
-    if (object == 0 && type != abi::CapType::Task && type != abi::CapType::Frame && type != abi::CapType::Notification) {
+    if (object == 0 && type != abi::CapType::Task && type != abi::CapType::Frame &&
+        type != abi::CapType::Notification) {
       objects.push_back(Object{type});
       object = objects.size() - 1;
     }
@@ -324,7 +329,8 @@ private:
   }
   std::size_t count_objects(abi::CapType t) const {
     std::size_t n = 0;
-    for (const auto& o : objects) n += (o.alive && o.type == t) ? 1u : 0u;
+    for (const auto& o : objects)
+      n += (o.alive && o.type == t) ? 1u : 0u;
     return n;
   }
 };

@@ -14,11 +14,11 @@ TEST_CASE("policy: pairs, modes, shapes and sizes outside the manifest are refus
     PolicyError why;
   };
   const Case cases[] = {
-      {kSink, kSrc, kSpec, PolicyError::PairNotAllowed},       // the reverse direction
-      {kSrc, kSsSink, kSpec, PolicyError::PairNotAllowed},     // no rule at all
-      {kSsSrc, kSsSink, kSpec, PolicyError::WrongMode},        // allowed only as self-service
+      {kSink, kSrc, kSpec, PolicyError::PairNotAllowed},   // the reverse direction
+      {kSrc, kSsSink, kSpec, PolicyError::PairNotAllowed}, // no rule at all
+      {kSsSrc, kSsSink, kSpec, PolicyError::WrongMode},    // allowed only as self-service
       {kSrc, kSink, ipc::SpscRing<Sample, 128>::kSpec, PolicyError::ShapeNotAllowed},
-      {kSrc, kSrc, kSpec, PolicyError::UnknownComponent},      // with itself
+      {kSrc, kSrc, kSpec, PolicyError::UnknownComponent}, // with itself
       {kSrc, 99, kSpec, PolicyError::UnknownComponent},
   };
   for (const Case& c : cases) {
@@ -75,7 +75,8 @@ TEST_CASE("policy: self-service is granted only to pairs the manifest lets use i
   CHECK(s.kernel.count("memory_split") == 1);
   CHECK(preg->badge == abi::registry_badge(g->name, kRegistryPrefixBits));
   CHECK(creg->badge == preg->badge);
-  for (std::uint64_t part = 0; part < 4; ++part) CHECK(abi::registry_name_permitted(preg->badge, g->name + part));
+  for (std::uint64_t part = 0; part < 4; ++part)
+    CHECK(abi::registry_name_permitted(preg->badge, g->name + part));
   CHECK_FALSE(abi::registry_name_permitted(preg->badge, self_service_name(g->id + 1)));
   CHECK(g->producer_window == 0);
   CHECK(s.broker.audit().at(1).event == AuditEvent::Granted);

@@ -17,8 +17,8 @@ struct Snapshot {
 };
 
 Snapshot snap(const System& s) {
-  return Snapshot{s.kernel.caps_in(0),          s.kernel.caps_in(s.tid(kSrc)), s.kernel.caps_in(s.tid(kSink)),
-                  s.kernel.live_frames(),       s.kernel.live_notifications(), s.kernel.mappings(),
+  return Snapshot{s.kernel.caps_in(0),    s.kernel.caps_in(s.tid(kSrc)), s.kernel.caps_in(s.tid(kSink)),
+                  s.kernel.live_frames(), s.kernel.live_notifications(), s.kernel.mappings(),
                   s.kernel.quota_used};
 }
 
@@ -66,9 +66,10 @@ TEST_CASE("rollback: the failing step is reported by name") {
     std::uint64_t call;
     SetupStep step;
   };
-  const Case cases[] = {{1, SetupStep::AllocateFrames}, {4, SetupStep::AllocateFrames}, {5, SetupStep::MapBroker},
-                        {6, SetupStep::MapProducer},    {13, SetupStep::MapProducer}, {14, SetupStep::MapConsumer},
-                        {21, SetupStep::MapConsumer},   {22, SetupStep::CreateNotifications},
+  const Case cases[] = {{1, SetupStep::AllocateFrames},   {4, SetupStep::AllocateFrames},
+                        {5, SetupStep::MapBroker},        {6, SetupStep::MapProducer},
+                        {13, SetupStep::MapProducer},     {14, SetupStep::MapConsumer},
+                        {21, SetupStep::MapConsumer},     {22, SetupStep::CreateNotifications},
                         {24, SetupStep::InstallProducer}, {27, SetupStep::InstallConsumer}};
   for (const Case& c : cases) {
     CAPTURE(c.call);

@@ -14,11 +14,11 @@ struct Sample {
   std::uint64_t value;
 };
 using Ring = ipc::SpscRing<Sample, 256>;
-inline constexpr ipc::RingSpec kSpec = Ring::kSpec;                       // 4 KiB of data: 4 frames of a page
+inline constexpr ipc::RingSpec kSpec = Ring::kSpec;                               // 4 KiB of data: 4 frames of a page
 inline constexpr ipc::RingSpec kBigSpec = ipc::SpscRing<Sample, 1u << 16>::kSpec; // 1 MiB of data
 
 inline constexpr ComponentSpec kComponents[] = {
-    {"src", "producer", 10, 64}, {"sink", "consumer", 10, 64}, {"other", "consumer", 10, 64},
+    {"src", "producer", 10, 64},    {"sink", "consumer", 10, 64},    {"other", "consumer", 10, 64},
     {"ss-src", "producer", 10, 64}, {"ss-sink", "consumer", 10, 64},
 };
 inline constexpr std::size_t kSrc = 0, kSink = 1, kOther = 2, kSsSrc = 3, kSsSink = 4;

@@ -51,7 +51,7 @@ TEST_CASE("copy errors: bad source slot, empty source, bad or occupied destinati
   CHECK(decode_copy(f.t.table, 1, 99).error() == Error::InvalidSlot);
   CHECK(decode_copy(f.t.table, 1, 2).error() == Error::SlotOccupied);
   CHECK(decode_copy(f.t.table, 1, 1).error() == Error::SlotOccupied); // onto itself
-  CHECK(f.frame.cap_count() == 1); // nothing changed
+  CHECK(f.frame.cap_count() == 1);                                    // nothing changed
 }
 
 TEST_CASE("mint narrows rights and may badge an unbadged capability once") {

@@ -24,14 +24,16 @@ constexpr std::size_t kObjects = 6;
 class World {
 public:
   explicit World(std::uint64_t seed) : rng_(seed) {
-    const CapType types[kObjects] = {CapType::Frame,         CapType::Notification, CapType::ShmemRegistry,
+    const CapType types[kObjects] = {CapType::Frame,        CapType::Notification, CapType::ShmemRegistry,
                                      CapType::Notification, CapType::Task,         CapType::Memory};
-    for (std::size_t i = 0; i < kObjects; ++i) objects_.emplace_back(types[i]);
+    for (std::size_t i = 0; i < kObjects; ++i)
+      objects_.emplace_back(types[i]);
     for (std::size_t i = 0; i < kTables; ++i) {
       tables_.emplace_back(storage_[i]);
       table_ptrs_[i] = &tables_[i];
     }
-    for (std::size_t i = 0; i < kObjects; ++i) install(i);
+    for (std::size_t i = 0; i < kObjects; ++i)
+      install(i);
   }
 
   void step() {
@@ -80,8 +82,8 @@ private:
   }
 
   // Decode must never change anything, whatever it returns; its errors must be the expected ones.
-  template <typename Op> bool decoded(const Result<Op>& op, const std::vector<unsigned char>& before,
-                                      std::uint64_t allowed_errors) {
+  template <typename Op>
+  bool decoded(const Result<Op>& op, const std::vector<unsigned char>& before, std::uint64_t allowed_errors) {
     CHECK(snapshot() == before);
     if (op.ok()) {
       ++successes;
@@ -137,7 +139,8 @@ private:
   void move(CapTable& from, std::uint64_t src, CapTable& to, std::uint64_t dst) {
     const auto before = snapshot();
     Result<MoveOp> op = decode_move(from, src, to, dst);
-    if (!decoded(op, before, error_bit(Error::InvalidSlot) | error_bit(Error::EmptySlot) | error_bit(Error::SlotOccupied))) {
+    if (!decoded(op, before,
+                 error_bit(Error::InvalidSlot) | error_bit(Error::EmptySlot) | error_bit(Error::SlotOccupied))) {
       return;
     }
     const KernelObject* object = op->source->object();
@@ -167,7 +170,8 @@ private:
     }
     track_counts_then(object, [&] { invoke_delete(op.value()); });
     CHECK(op->target->empty());
-    for (const Capability* d : descendants) CHECK(d->empty()); // the whole line went with it
+    for (const Capability* d : descendants)
+      CHECK(d->empty()); // the whole line went with it
   }
 
   void revoke(CapTable& table, std::uint64_t slot_index) {
@@ -189,7 +193,8 @@ private:
     std::uint64_t deleted = 0;
     track_counts_then(object, [&] { deleted = invoke_revoke(op.value()); });
     CHECK(deleted == descendants.size());
-    for (const Capability* d : descendants) CHECK(d->empty());
+    for (const Capability* d : descendants)
+      CHECK(d->empty());
     CHECK(op->target->first_child() == nullptr);
     CHECK(op->target->object() == object);
     CHECK(object->cap_count() == count - descendants.size());
@@ -220,7 +225,8 @@ TEST_CASE("random operation sequences keep every invariant") {
   for (std::uint64_t seed = 1; seed <= 40; ++seed) {
     CAPTURE(seed);
     World world(seed);
-    for (int i = 0; i < 1500; ++i) world.step();
+    for (int i = 0; i < 1500; ++i)
+      world.step();
     successes += world.successes;
     failures += world.failures;
   }

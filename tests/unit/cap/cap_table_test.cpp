@@ -23,7 +23,8 @@ TEST_CASE("a new table empties its storage and reports its size") {
   CapTable table(storage);
   CHECK(table.size() == 8);
   CHECK(table.used() == 0);
-  for (const Capability& slot : table.slots()) CHECK(slot.empty());
+  for (const Capability& slot : table.slots())
+    CHECK(slot.empty());
 }
 
 TEST_CASE("slot lookups check range, occupancy, type and rights in that order") {

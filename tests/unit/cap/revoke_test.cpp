@@ -17,10 +17,10 @@ TEST_CASE("revoke deletes every descendant in every table, transitively, and kee
   OwnedTable<8> b;
   FakeObject frame(CapType::Frame);
   invoke_install(decode_install(broker.table, 1, frame).value());
-  invoke_derive(decode_copy(broker.table, 1, 2).value());                                   // sibling subtree
+  invoke_derive(decode_copy(broker.table, 1, 2).value()); // sibling subtree
   invoke_derive(decode_insert(broker.table, 2, a.table, 1, kRightRead | kRightGrant, 0).value());
   invoke_derive(decode_insert(a.table, 1, b.table, 1, kRightRead | kRightGrant, 0).value()); // depth 3
-  invoke_derive(decode_copy(b.table, 1, 2).value());                                        // depth 4
+  invoke_derive(decode_copy(b.table, 1, 2).value());                                         // depth 4
   invoke_derive(decode_copy(a.table, 1, 2).value());
   invoke_derive(decode_insert(broker.table, 1, b.table, 3, kRightRead, 0).value());
   // An unrelated capability to the same object (a second root) is not derived from slot 1.
@@ -59,7 +59,8 @@ TEST_CASE("revoke walks a deep chain without recursion") {
   CapTable table(storage);
   FakeObject object(CapType::Frame);
   invoke_install(decode_install(table, 1, object).value());
-  for (std::uint64_t i = 2; i < kSlots; ++i) invoke_derive(decode_copy(table, i - 1, i).value());
+  for (std::uint64_t i = 2; i < kSlots; ++i)
+    invoke_derive(decode_copy(table, i - 1, i).value());
   CHECK(table.at(kSlots - 1).parent() == &table.at(kSlots - 2));
   CHECK(invoke_revoke(decode_revoke(table, 1).value()) == kSlots - 2);
   CHECK(table.used() == 1);

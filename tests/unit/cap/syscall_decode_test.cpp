@@ -45,7 +45,8 @@ struct Fixture {
 
   Fixture() {
     KernelObject* objects[] = {&quota, &frame, &task, &notification, &registry, &authority};
-    for (std::uint64_t i = 0; i < 6; ++i) invoke_install(decode_install(t.table, kQuota + i, *objects[i]).value());
+    for (std::uint64_t i = 0; i < 6; ++i)
+      invoke_install(decode_install(t.table, kQuota + i, *objects[i]).value());
   }
   // Replaces a slot's capability by a copy with fewer rights (and a badge).
   // Uses slot 11 as scratch, so call it before fill_table().
@@ -65,8 +66,8 @@ struct Fixture {
   }
 };
 
-SyscallArgs call(Syscall number, std::uint64_t a0 = 0, std::uint64_t a1 = 0, std::uint64_t a2 = 0,
-                 std::uint64_t a3 = 0, std::uint64_t a4 = 0, std::uint64_t a5 = 0) {
+SyscallArgs call(Syscall number, std::uint64_t a0 = 0, std::uint64_t a1 = 0, std::uint64_t a2 = 0, std::uint64_t a3 = 0,
+                 std::uint64_t a4 = 0, std::uint64_t a5 = 0) {
   return SyscallArgs{static_cast<std::uint64_t>(number), {a0, a1, a2, a3, a4, a5}};
 }
 
@@ -115,7 +116,8 @@ constexpr std::uint64_t code(Error e) { return static_cast<std::uint64_t>(e); }
 } // namespace
 
 TEST_CASE("syscall numbers: every declared call decodes, 0 and unknown numbers do not") {
-  for (const SyscallInfo& info : kSyscalls) CHECK(decode_syscall_number(static_cast<std::uint64_t>(info.call)).ok());
+  for (const SyscallInfo& info : kSyscalls)
+    CHECK(decode_syscall_number(static_cast<std::uint64_t>(info.call)).ok());
   CHECK(decode_syscall_number(0).error() == Error::InvalidSyscall);
   CHECK(decode_syscall_number(3).error() == Error::InvalidSyscall);
   CHECK(decode_syscall_number(kSyscallLimit).error() == Error::InvalidSyscall);
@@ -129,7 +131,7 @@ TEST_CASE("user ranges and buffers stay inside the user window") {
   CHECK(check_user_range(0, kPage, kLimits).error() == Error::InvalidAddress); // page 0 stays unmapped
   CHECK(check_user_range(kLimits.user_va_limit - kPage, 2 * kPage, kLimits).error() == Error::InvalidAddress);
   CHECK(check_user_range(kLimits.user_va_limit, kPage, kLimits).error() == Error::InvalidAddress);
-  CHECK(check_user_range(0xffff'0000'0000'0000, kPage, kLimits).error() == Error::InvalidAddress); // kernel half
+  CHECK(check_user_range(0xffff'0000'0000'0000, kPage, kLimits).error() == Error::InvalidAddress);      // kernel half
   CHECK(check_user_range(0x1000, ~std::uint64_t{0} - 0xfff, kLimits).error() == Error::InvalidAddress); // wraps
   CHECK(check_user_range(0x1000, 0, kLimits).error() == Error::InvalidAddress);
 
@@ -246,8 +248,10 @@ TEST_CASE("memory_map and memory_map_into") {
   CHECK(decode_error(f, call(Syscall::memory_map, kFrame, 0x9000'0000, kMapWrite)) == code(Error::InvalidPermissions));
   CHECK(decode_error(f, call(Syscall::memory_map, kFrame, 0x9000'0000, kMapRead | kMapWrite | kMapExecute)) ==
         code(Error::InvalidPermissions)); // W^X
-  CHECK(decode_error(f, call(Syscall::memory_map, kFrame, 0x9000'0000, 8 | kMapRead)) == code(Error::InvalidPermissions));
-  CHECK(decode_error(f, call(Syscall::memory_map_into, kFrame, kFrame, 0x9000'0000, kMapRead)) == code(Error::WrongType));
+  CHECK(decode_error(f, call(Syscall::memory_map, kFrame, 0x9000'0000, 8 | kMapRead)) ==
+        code(Error::InvalidPermissions));
+  CHECK(decode_error(f, call(Syscall::memory_map_into, kFrame, kFrame, 0x9000'0000, kMapRead)) ==
+        code(Error::WrongType));
   CHECK(decode_error(f, call(Syscall::memory_map_into, 0, kFrame, 0x9000'0000, kMapRead)) == code(Error::InvalidSlot));
 
   f.weaken(kFrame, kRightRead | kRightGrant); // a read-only copy cannot map writable
@@ -381,7 +385,8 @@ TEST_CASE("shmem_register and shmem_query") {
   REQUIRE(query.ok());
   CHECK(query->frame_destination == &f.t.storage[kFirstFree]);
   CHECK(query->notification_destination == &f.t.storage[kFirstFree + 1]);
-  CHECK(decode_error(f, call(Syscall::shmem_register, kRegistry, name, kTask, kNotification)) == code(Error::WrongType));
+  CHECK(decode_error(f, call(Syscall::shmem_register, kRegistry, name, kTask, kNotification)) ==
+        code(Error::WrongType));
   CHECK(decode_error(f, call(Syscall::shmem_register, kRegistry, name, kFrame, 0)) == code(Error::InvalidSlot));
 
   f.weaken(kRegistry, kRightRead, registry_badge(std::uint64_t{0xAB} << 56, 8)); // query-only, names 0xAB...
@@ -459,18 +464,19 @@ TEST_CASE("random registers: decoders change nothing and return only their call'
     if (round % 3 == 1) f.fill_table();
     auto value = [&](int arg) -> std::uint64_t {
       switch (rng() % 6) {
-      case 0: return rng() % 14;                           // a slot, valid or not
-      case 1: return (rng() % 64) * kPage;                 // a page-aligned size or address
-      case 2: return rng() % 8;                            // rights, perms, image, priority
-      case 3: return 0x9000'0000 + (rng() % 3) * 0x800;    // an address, maybe misaligned
-      case 4: return static_cast<std::uint64_t>(arg) + 1;  // a plausible slot in argument order
+      case 0: return rng() % 14;                          // a slot, valid or not
+      case 1: return (rng() % 64) * kPage;                // a page-aligned size or address
+      case 2: return rng() % 8;                           // rights, perms, image, priority
+      case 3: return 0x9000'0000 + (rng() % 3) * 0x800;   // an address, maybe misaligned
+      case 4: return static_cast<std::uint64_t>(arg) + 1; // a plausible slot in argument order
       default: return rng();
       }
     };
     for (const SyscallInfo& info : kSyscalls) {
       for (int trial = 0; trial < 20; ++trial) {
         SyscallArgs args{static_cast<std::uint64_t>(info.call), {}};
-        for (int a = 0; a < 6; ++a) args.arg[static_cast<std::size_t>(a)] = value(a);
+        for (int a = 0; a < 6; ++a)
+          args.arg[static_cast<std::size_t>(a)] = value(a);
         std::vector<unsigned char> before(sizeof f.t.storage);
         std::memcpy(before.data(), f.t.storage.data(), before.size());
         const std::uint64_t result = decode_any(args, f.caller);

@@ -34,7 +34,7 @@ TEST_CASE("deadlines advance from the previous deadline, counting missed periods
   now = 1000 + 625'000 + 17; // serviced a little late
   CHECK(t.on_interrupt() == 1);
   CHECK(compare == 1000 + 2 * 625'000); // no drift
-  now = 1000 + 5 * 625'000 + 1; // three periods were missed
+  now = 1000 + 5 * 625'000 + 1;         // three periods were missed
   CHECK(t.on_interrupt() == 4);
   CHECK(compare == 1000 + 6 * 625'000);
   t.stop();

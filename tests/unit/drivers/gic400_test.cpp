@@ -29,10 +29,11 @@ TEST_CASE("init: distributor off while configuring, all lines disabled, SPIs to 
   REQUIRE(ctlr.size() == 2);
   CHECK(ctlr.front().value == 0);
   CHECK(ctlr.back().value == 1);
-  for (std::uintptr_t i = 0; i < 7; ++i) CHECK(io.bus->registers[kGicd + 0x180 + 4 * i] == 0xFFFF'FFFF);
+  for (std::uintptr_t i = 0; i < 7; ++i)
+    CHECK(io.bus->registers[kGicd + 0x180 + 4 * i] == 0xFFFF'FFFF);
   CHECK(io.bus->registers[kGicd + 0x400 + 28] == 0xA0A0'A0A0); // IPRIORITYR for INTIDs 28-31
-  CHECK(io.bus->writes_to(kGicd + 0x800 + 28).empty());          // PPI targets are read-only
-  CHECK(io.bus->registers[kGicd + 0x800 + 32] == 0x0101'0101);  // SPIs 32-35 -> CPU 0
+  CHECK(io.bus->writes_to(kGicd + 0x800 + 28).empty());        // PPI targets are read-only
+  CHECK(io.bus->registers[kGicd + 0x800 + 32] == 0x0101'0101); // SPIs 32-35 -> CPU 0
   CHECK(io.bus->registers[kGicc + 0x04] == 0xF0);
   CHECK(io.bus->registers[kGicc + 0x00] == 1);
 }

@@ -26,7 +26,7 @@ TEST_CASE("init disables, programs divisor then LCRH (which latches it), enables
   CHECK(order == expected);
   CHECK(io.bus->registers[kBase + 0x24] == 26);
   CHECK(io.bus->registers[kBase + 0x28] == 3);
-  CHECK(io.bus->registers[kBase + 0x2C] == 0x70); // 8 bits, FIFOs on: LCRH 0x70 (docs/platform.md)
+  CHECK(io.bus->registers[kBase + 0x2C] == 0x70);  // 8 bits, FIFOs on: LCRH 0x70 (docs/platform.md)
   CHECK(io.bus->registers[kBase + 0x30] == 0x301); // UARTEN | TXE | RXE
 }
 

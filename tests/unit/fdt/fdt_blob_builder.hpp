@@ -13,7 +13,8 @@ class BlobBuilder {
 public:
   BlobBuilder& begin_node(const std::string& name, bool terminate = true) {
     word(0x1);
-    for (char c : name) structure_.push_back(static_cast<std::uint8_t>(c));
+    for (char c : name)
+      structure_.push_back(static_cast<std::uint8_t>(c));
     if (terminate) structure_.push_back(0);
     pad();
     return *this;
@@ -37,7 +38,8 @@ public:
   }
   BlobBuilder& prop_cells(const std::string& name, const std::vector<std::uint32_t>& cells) {
     std::vector<std::uint8_t> value;
-    for (auto c : cells) put(value, c);
+    for (auto c : cells)
+      put(value, c);
     return prop(name, value);
   }
   BlobBuilder& prop_string(const std::string& name, const std::string& text) {
@@ -70,8 +72,7 @@ public:
     const auto total = static_cast<std::uint32_t>(off_strings + strings_.size());
     std::vector<std::uint8_t> out;
     for (std::uint32_t v : {0xd00dfeedU, total, off_struct, off_strings, off_rsv, version, 16U, 0U,
-                            static_cast<std::uint32_t>(strings_.size()),
-                            static_cast<std::uint32_t>(structure_.size())})
+                            static_cast<std::uint32_t>(strings_.size()), static_cast<std::uint32_t>(structure_.size())})
       put(out, v);
     out.insert(out.end(), rsv.begin(), rsv.end());
     out.insert(out.end(), structure_.begin(), structure_.end());
@@ -81,14 +82,16 @@ public:
 
 private:
   static void put(std::vector<std::uint8_t>& v, std::uint32_t x) {
-    for (int s = 24; s >= 0; s -= 8) v.push_back(static_cast<std::uint8_t>(x >> s));
+    for (int s = 24; s >= 0; s -= 8)
+      v.push_back(static_cast<std::uint8_t>(x >> s));
   }
   static void put64(std::vector<std::uint8_t>& v, std::uint64_t x) {
     put(v, static_cast<std::uint32_t>(x >> 32));
     put(v, static_cast<std::uint32_t>(x));
   }
   void pad() {
-    while (structure_.size() % 4 != 0) structure_.push_back(0);
+    while (structure_.size() % 4 != 0)
+      structure_.push_back(0);
   }
   std::size_t string_offset(const std::string& name) {
     const std::size_t at = strings_.size();

@@ -19,12 +19,13 @@ using fdt_test::BlobBuilder;
 namespace {
 
 // Header field offsets (DT spec 5.2), for patching.
-constexpr std::size_t kTotalSize = 4, kOffStruct = 8, kOffStrings = 12, kOffRsv = 16, kVersion = 20,
-                      kLastComp = 24, kSizeStrings = 32, kSizeStruct = 36;
+constexpr std::size_t kTotalSize = 4, kOffStruct = 8, kOffStrings = 12, kOffRsv = 16, kVersion = 20, kLastComp = 24,
+                      kSizeStrings = 32, kSizeStruct = 36;
 
 std::uint32_t get32(const Blob& b, std::size_t at) { return bramble::fdt::read_be32(b.data() + at); }
 void set32(Blob& b, std::size_t at, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) b[at + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(v >> (24 - 8 * i));
+  for (int i = 0; i < 4; ++i)
+    b[at + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(v >> (24 - 8 * i));
 }
 
 // Runs every query and walks every node; the answers do not matter, only that nothing crashes.
@@ -71,7 +72,8 @@ Blob minimal() {
 std::vector<Blob> corpus() {
   std::vector<Blob> blobs = {minimal(), fdt_test::load_file(fdt_test::generated_dtb("cells_1_1")),
                              fdt_test::load_file(fdt_test::generated_dtb("cells_2_2"))};
-  for (auto& b : blobs) REQUIRE_FALSE(b.empty());
+  for (auto& b : blobs)
+    REQUIRE_FALSE(b.empty());
   return blobs;
 }
 
@@ -106,9 +108,11 @@ TEST_CASE("a header that agrees with a cut at every length: errors or a smaller 
         set32(blob, kTotalSize, static_cast<std::uint32_t>(len));
         const std::uint32_t off_struct = get32(blob, kOffStruct), off_strings = get32(blob, kOffStrings);
         if (off_struct <= len)
-          set32(blob, kSizeStruct, std::min<std::uint32_t>(get32(blob, kSizeStruct), static_cast<std::uint32_t>(len) - off_struct));
+          set32(blob, kSizeStruct,
+                std::min<std::uint32_t>(get32(blob, kSizeStruct), static_cast<std::uint32_t>(len) - off_struct));
         if (off_strings <= len)
-          set32(blob, kSizeStrings, std::min<std::uint32_t>(get32(blob, kSizeStrings), static_cast<std::uint32_t>(len) - off_strings));
+          set32(blob, kSizeStrings,
+                std::min<std::uint32_t>(get32(blob, kSizeStrings), static_cast<std::uint32_t>(len) - off_strings));
       }
       std::unique_ptr<std::uint8_t[]> keep;
       auto fdt = parse_exact(blob, blob.size(), keep);
@@ -149,11 +153,19 @@ TEST_CASE("block offsets and sizes outside the blob, overflowing or misaligned a
     std::uint32_t value;
   };
   const Patch patches[] = {
-      {kOffStruct, total},         {kOffStruct, 0xffff'fffc}, {kOffStruct, 0},
-      {kOffStruct, get32(good, kOffStruct) + 2},            {kSizeStruct, 0xffff'ffff},
-      {kSizeStruct, total},        {kOffStrings, total + 1},  {kOffStrings, 0xffff'ffff},
-      {kSizeStrings, 0xffff'fff0}, {kOffRsv, 0xffff'fff8},    {kOffRsv, 44},
-      {kOffRsv, 0},                {kOffStrings, 8},
+      {kOffStruct, total},
+      {kOffStruct, 0xffff'fffc},
+      {kOffStruct, 0},
+      {kOffStruct, get32(good, kOffStruct) + 2},
+      {kSizeStruct, 0xffff'ffff},
+      {kSizeStruct, total},
+      {kOffStrings, total + 1},
+      {kOffStrings, 0xffff'ffff},
+      {kSizeStrings, 0xffff'fff0},
+      {kOffRsv, 0xffff'fff8},
+      {kOffRsv, 44},
+      {kOffRsv, 0},
+      {kOffStrings, 8},
   };
   for (const Patch& p : patches) {
     CAPTURE(p.field);
@@ -211,15 +223,19 @@ TEST_CASE("nesting that never closes, too deep, stray END_NODE, content after th
 
   BlobBuilder deep;
   deep.begin_node("");
-  for (unsigned i = 0; i < bramble::fdt::kMaxDepth; ++i) deep.begin_node("d");
-  for (unsigned i = 0; i <= bramble::fdt::kMaxDepth; ++i) deep.end_node();
+  for (unsigned i = 0; i < bramble::fdt::kMaxDepth; ++i)
+    deep.begin_node("d");
+  for (unsigned i = 0; i <= bramble::fdt::kMaxDepth; ++i)
+    deep.end_node();
   deep.end();
   CHECK(error_of(deep.build()) == FdtError::BadNesting);
 
   BlobBuilder just_deep_enough;
   just_deep_enough.begin_node("");
-  for (unsigned i = 1; i < bramble::fdt::kMaxDepth; ++i) just_deep_enough.begin_node("d");
-  for (unsigned i = 1; i <= bramble::fdt::kMaxDepth; ++i) just_deep_enough.end_node();
+  for (unsigned i = 1; i < bramble::fdt::kMaxDepth; ++i)
+    just_deep_enough.begin_node("d");
+  for (unsigned i = 1; i <= bramble::fdt::kMaxDepth; ++i)
+    just_deep_enough.end_node();
   just_deep_enough.end();
   const Blob ok_blob = just_deep_enough.build();
   CHECK(Fdt::create(ok_blob.data(), ok_blob.size()).ok());

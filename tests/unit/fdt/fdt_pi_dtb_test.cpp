@@ -29,15 +29,19 @@ Blob load_pi(const char* name) {
 // One line per node and per property: "depth name" / "depth  name=bytes", in document order.
 void walk_ours(const Fdt& fdt, Node node, int depth, std::vector<std::string>& out) {
   out.push_back(std::to_string(depth) + " " + fdt_test::to_string(*fdt.node_name(node)));
-  REQUIRE(fdt.for_each_property(node, [&](const bramble::fdt::Property& p) {
-                out.push_back(std::to_string(depth) + "  " + fdt_test::to_string(p.name) + "=" +
-                              std::string(p.value.begin(), p.value.end()));
-                return true;
-              }).ok());
-  REQUIRE(fdt.for_each_child(node, [&](Node child) {
-                walk_ours(fdt, child, depth + 1, out);
-                return true;
-              }).ok());
+  REQUIRE(fdt.for_each_property(node,
+                                [&](const bramble::fdt::Property& p) {
+                                  out.push_back(std::to_string(depth) + "  " + fdt_test::to_string(p.name) + "=" +
+                                                std::string(p.value.begin(), p.value.end()));
+                                  return true;
+                                })
+              .ok());
+  REQUIRE(fdt.for_each_child(node,
+                             [&](Node child) {
+                               walk_ours(fdt, child, depth + 1, out);
+                               return true;
+                             })
+              .ok());
 }
 
 std::vector<std::string> walk_libfdt(const void* blob) {
@@ -102,7 +106,7 @@ TEST_CASE("Pi 4 DTB patched the way the firmware patches it (libfdt edits) still
   blob.resize(blob.size() + 4096);
   REQUIRE(fdt_open_into(blob.data(), blob.data(), static_cast<int>(blob.size())) == 0);
   // 2 address cells + 1 size cell: 0..0x3b400000 and 0x40000000..+0xbc000000 (a 4 GiB board).
-  const std::uint32_t reg[] = {cpu_to_fdt32(0), cpu_to_fdt32(0), cpu_to_fdt32(0x3b40'0000),
+  const std::uint32_t reg[] = {cpu_to_fdt32(0), cpu_to_fdt32(0),           cpu_to_fdt32(0x3b40'0000),
                                cpu_to_fdt32(0), cpu_to_fdt32(0x4000'0000), cpu_to_fdt32(0xbc00'0000)};
   const int memory = fdt_path_offset(blob.data(), "/memory");
   REQUIRE(memory >= 0);

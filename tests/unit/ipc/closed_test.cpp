@@ -80,7 +80,8 @@ TEST_CASE("closed: the producer gets Closed at its next refresh, not before its 
   REQUIRE(tx.ok());
   mark_closed(m.base());
   // The producer's cache says 4 free slots: no shared read happens on this fast path.
-  for (std::uint64_t i = 0; i < 4; ++i) CHECK(tx->try_push(i).ok());
+  for (std::uint64_t i = 0; i < 4; ++i)
+    CHECK(tx->try_push(i).ok());
   CHECK(tx->try_push(4).error() == Error::Closed);
   CHECK(tx->try_push(5).error() == Error::Closed);
 }
@@ -102,7 +103,8 @@ TEST_CASE("closed: a producer asleep on a full ring wakes up with Closed") {
   int waits = 0;
   auto tx = Ring::open_producer(m.base(), m.size(), CloseOnWait{m.base(), &waits});
   REQUIRE(tx.ok());
-  for (std::uint64_t i = 0; i < 4; ++i) REQUIRE(tx->try_push(i).ok());
+  for (std::uint64_t i = 0; i < 4; ++i)
+    REQUIRE(tx->try_push(i).ok());
   CHECK(tx->push(4).error() == Error::Closed);
   CHECK(waits == 1);
 }

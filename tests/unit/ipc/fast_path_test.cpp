@@ -51,11 +51,12 @@ TEST_CASE("fast path: a consumer faulted by a peek refresh refuses try_pop despi
   REQUIRE(Ring::format(m.base(), m.size(), kBase).ok());
   auto tx = std::move(Ring::open_producer(m.base(), m.size())).value();
   auto rx = std::move(Ring::open_consumer(m.base(), m.size())).value();
-  for (std::uint64_t i = 0; i < 5; ++i) REQUIRE(tx.try_push(i).ok());
+  for (std::uint64_t i = 0; i < 5; ++i)
+    REQUIRE(tx.try_push(i).ok());
   REQUIRE(rx.try_pop().value() == 0U); // the cached tail now promises 4 more items
   const Index released = m.consumer<Index>()->head.load();
   m.producer<Index>()->tail.store(static_cast<Index>(kBase + kN + 3)); // more than capacity ahead
-  CHECK(rx.peek(kN).error() == Error::PeerCorrupted); // wants more than cached: refreshes, faults
+  CHECK(rx.peek(kN).error() == Error::PeerCorrupted);                  // wants more than cached: refreshes, faults
   std::uint64_t out = 99;
   CHECK(rx.try_pop(out).error() == Error::PeerCorrupted);
   CHECK(out == 99U);
@@ -82,8 +83,9 @@ TEST_CASE("fast path: faults are still reported in order when the cache runs out
   Mapping m(Ring::kBytes);
   REQUIRE(Ring::format(m.base(), m.size(), kBase).ok());
   auto tx = std::move(Ring::open_producer(m.base(), m.size())).value();
-  for (std::uint64_t i = 0; i < kN; ++i) REQUIRE(tx.try_push(i).ok());
-  CHECK(tx.try_push(8).error() == Error::Full); // refreshed: the honest head says full
+  for (std::uint64_t i = 0; i < kN; ++i)
+    REQUIRE(tx.try_push(i).ok());
+  CHECK(tx.try_push(8).error() == Error::Full);                   // refreshed: the honest head says full
   m.consumer<Index>()->head.store(static_cast<Index>(kBase - 1)); // backwards
   CHECK(tx.try_push(8).error() == Error::PeerCorrupted);
   CHECK(tx.broken());

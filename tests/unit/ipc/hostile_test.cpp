@@ -43,7 +43,8 @@ TEST_CASE("hostile producer tail values fault the consumer") {
     auto tx = std::move(Ring::open_producer(m.base(), m.size())).value();
     auto rx = std::move(Ring::open_consumer(m.base(), m.size())).value();
     // Establish a history: 3 published, 1 consumed, so the consumer has accepted tail = kBase + 3.
-    for (std::uint64_t i = 0; i < 3; ++i) REQUIRE(tx.try_push(i).ok());
+    for (std::uint64_t i = 0; i < 3; ++i)
+      REQUIRE(tx.try_push(i).ok());
     REQUIRE(rx.try_pop().ok());
     REQUIRE(rx.try_pop().ok());
     REQUIRE(rx.try_pop().ok()); // the cache is now exhausted: the next read refreshes tail
@@ -77,7 +78,8 @@ TEST_CASE("hostile consumer head values fault the producer") {
     auto tx = std::move(Ring::open_producer(m.base(), m.size())).value();
     auto rx = std::move(Ring::open_consumer(m.base(), m.size())).value();
     // Fill the ring so the producer must refresh its cached head (= kBase + 2 after two pops).
-    for (std::uint64_t i = 0; i < kN; ++i) REQUIRE(tx.try_push(i).ok());
+    for (std::uint64_t i = 0; i < kN; ++i)
+      REQUIRE(tx.try_push(i).ok());
     REQUIRE(rx.try_pop().ok());
     REQUIRE(rx.try_pop().ok());
     REQUIRE(tx.try_push(0).ok()); // refreshes: accepted head = kBase + 2
@@ -129,28 +131,63 @@ void put(unsigned char* data, std::size_t at, std::uint32_t length, std::uint32_
 
 TEST_CASE("hostile record headers fault the record consumer") {
   const RecordCase table[] = {
-      {"unknown flags", [](unsigned char* d) { put(d, 0, 4, 2); return std::size_t{16}; }},
-      {"length beyond max payload", [](unsigned char* d) { put(d, 0, 57, 0); return std::size_t{128}; }},
-      {"length beyond published bytes", [](unsigned char* d) { put(d, 0, 24, 0); return std::size_t{16}; }},
-      {"length 2^32-1", [](unsigned char* d) { put(d, 0, 0xFFFF'FFFF, 0); return std::size_t{64}; }},
-      {"record crossing the ring end", [](unsigned char* d) {
-         put(d, 0, 48, 0); // 0..56
-         put(d, 56, 48, 0); // 56..112
+      {"unknown flags",
+       [](unsigned char* d) {
+         put(d, 0, 4, 2);
+         return std::size_t{16};
+       }},
+      {"length beyond max payload",
+       [](unsigned char* d) {
+         put(d, 0, 57, 0);
+         return std::size_t{128};
+       }},
+      {"length beyond published bytes",
+       [](unsigned char* d) {
+         put(d, 0, 24, 0);
+         return std::size_t{16};
+       }},
+      {"length 2^32-1",
+       [](unsigned char* d) {
+         put(d, 0, 0xFFFF'FFFF, 0);
+         return std::size_t{64};
+       }},
+      {"record crossing the ring end",
+       [](unsigned char* d) {
+         put(d, 0, 48, 0);   // 0..56
+         put(d, 56, 48, 0);  // 56..112
          put(d, 112, 40, 0); // 112..160 crosses 128
          return std::size_t{128};
        }},
-      {"padding shorter than the ring end", [](unsigned char* d) { put(d, 0, 8, kPaddingFlag); return std::size_t{128}; }},
-      {"padding longer than the ring end", [](unsigned char* d) { put(d, 0, 200, kPaddingFlag); return std::size_t{128}; }},
-      {"padding not covered by published bytes", [](unsigned char* d) {
+      {"padding shorter than the ring end",
+       [](unsigned char* d) {
+         put(d, 0, 8, kPaddingFlag);
+         return std::size_t{128};
+       }},
+      {"padding longer than the ring end",
+       [](unsigned char* d) {
+         put(d, 0, 200, kPaddingFlag);
+         return std::size_t{128};
+       }},
+      {"padding not covered by published bytes",
+       [](unsigned char* d) {
          put(d, 0, 120, kPaddingFlag);
          return std::size_t{64};
        }},
-      {"padding at offset 0 (a correct producer never needs one there)", [](unsigned char* d) {
+      {"padding at offset 0 (a correct producer never needs one there)",
+       [](unsigned char* d) {
          put(d, 0, 120, kPaddingFlag);
          return std::size_t{128};
        }},
-      {"published bytes not record-aligned", [](unsigned char* d) { put(d, 0, 4, 0); return std::size_t{13}; }},
-      {"published more than capacity", [](unsigned char* d) { put(d, 0, 4, 0); return std::size_t{136}; }},
+      {"published bytes not record-aligned",
+       [](unsigned char* d) {
+         put(d, 0, 4, 0);
+         return std::size_t{13};
+       }},
+      {"published more than capacity",
+       [](unsigned char* d) {
+         put(d, 0, 4, 0);
+         return std::size_t{136};
+       }},
   };
   for (const RecordCase& c : table) {
     CAPTURE(c.what);
@@ -162,7 +199,8 @@ TEST_CASE("hostile record headers fault the record consumer") {
     std::byte buf[256];
     // Valid records before the bad one are delivered; the bad one faults within a bounded number of reads.
     Result<std::size_t> got = rx.try_pop(buf);
-    for (int i = 0; i < 4 && got.ok(); ++i) got = rx.try_pop(buf);
+    for (int i = 0; i < 4 && got.ok(); ++i)
+      got = rx.try_pop(buf);
     REQUIRE_FALSE(got.ok());
     CHECK(got.error() == Error::PeerCorrupted);
     CHECK(rx.broken());
@@ -186,11 +224,12 @@ TEST_CASE("a release after the peeked header was turned into padding does not pa
   auto first = rx.peek();
   REQUIRE(first.ok());
   CHECK(first->size() == 8);
-  put(m.data(), 128 - 16, 8, kPaddingFlag); // the producer rewrites the header: padding to the end
-  CHECK(rx.peek().error() == Error::Empty);  // skipped as padding: the ring is now empty
+  put(m.data(), 128 - 16, 8, kPaddingFlag);          // the producer rewrites the header: padding to the end
+  CHECK(rx.peek().error() == Error::Empty);          // skipped as padding: the ring is now empty
   CHECK(rx.release().error() == Error::BadArgument); // nothing is peeked any more
   CHECK(static_cast<Index>(kStart + 16 - rx.position()) <= Index{128});
   // The consumer still sees the ring as empty, however often it asks.
   std::byte buf[64];
-  for (int i = 0; i < 4; ++i) CHECK(rx.try_pop(buf).error() == Error::Empty);
+  for (int i = 0; i < 4; ++i)
+    CHECK(rx.try_pop(buf).error() == Error::Empty);
 }

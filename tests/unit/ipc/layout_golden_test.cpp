@@ -20,12 +20,12 @@ TEST_CASE("layout golden bytes of a compact ring across the first 384 bytes") {
   unsigned char expected[384];
   std::memset(expected, 0xEE, sizeof expected);
   std::memcpy(expected, golden::kCompactHeader.data(), 64);
-  std::memset(expected + 64, 0, 4);                                   // channel state: open
-  const unsigned char start[4] = {0xF0, 0xFF, 0xFF, 0xFF};            // little-endian 0xFFFFFFF0
-  std::memcpy(expected + 128, start, 4);                              // tail
-  std::memset(expected + 192, 0, 4);                                  // producer sleep word
-  std::memcpy(expected + 256, start, 4);                              // head
-  std::memset(expected + 320, 0, 4);                                  // consumer sleep word
+  std::memset(expected + 64, 0, 4);                        // channel state: open
+  const unsigned char start[4] = {0xF0, 0xFF, 0xFF, 0xFF}; // little-endian 0xFFFFFFF0
+  std::memcpy(expected + 128, start, 4);                   // tail
+  std::memset(expected + 192, 0, 4);                       // producer sleep word
+  std::memcpy(expected + 256, start, 4);                   // head
+  std::memset(expected + 320, 0, 4);                       // consumer sleep word
   for (std::size_t i = 0; i < sizeof expected; ++i) {
     CAPTURE(i);
     CHECK(m.bytes()[i] == expected[i]);

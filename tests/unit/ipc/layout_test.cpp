@@ -32,8 +32,10 @@ TEST_CASE("layout geometry puts each writer on its own page") {
 
 TEST_CASE("layout indices are aligned to cache lines on separate lines") {
   CHECK(offsetof(ProducerControl<DefaultIndex>, tail) % kCacheLine == 0);
-  CHECK(offsetof(ProducerControl<DefaultIndex>, sleep_seq) - offsetof(ProducerControl<DefaultIndex>, tail) >= kCacheLine);
-  CHECK(offsetof(ConsumerControl<DefaultIndex>, sleep_seq) - offsetof(ConsumerControl<DefaultIndex>, head) >= kCacheLine);
+  CHECK(offsetof(ProducerControl<DefaultIndex>, sleep_seq) - offsetof(ProducerControl<DefaultIndex>, tail) >=
+        kCacheLine);
+  CHECK(offsetof(ConsumerControl<DefaultIndex>, sleep_seq) - offsetof(ConsumerControl<DefaultIndex>, head) >=
+        kCacheLine);
 }
 
 TEST_CASE("layout write_header then validate_header round-trips") {
@@ -61,7 +63,8 @@ TEST_CASE("layout write_header refuses bad requests") {
   Mapping m(ring_geometry(spec).total_size + kPageSize);
   CHECK(write_header<DefaultIndex>(nullptr, m.size(), spec).error() == Error::NullBase);
   CHECK(write_header<DefaultIndex>(m.bytes() + 8, m.size(), spec).error() == Error::Misaligned);
-  CHECK(write_header<DefaultIndex>(m.base(), ring_geometry(spec).total_size - 1, spec).error() == Error::MappingTooSmall);
+  CHECK(write_header<DefaultIndex>(m.base(), ring_geometry(spec).total_size - 1, spec).error() ==
+        Error::MappingTooSmall);
   CHECK(write_header<std::uint32_t>(m.base(), m.size(), spec).error() == Error::BadIndexWidth);
   RingSpec odd = spec;
   odd.capacity = 48;
@@ -88,7 +91,8 @@ TEST_CASE("layout validate_header reports every corruption as an error value") {
       {"kind", [](SharedHeader& h) { h.kind = static_cast<std::uint8_t>(RingKind::Record); }, Error::BadKind},
       {"unknown kind", [](SharedHeader& h) { h.kind = 77; }, Error::BadKind},
       {"index width", [](SharedHeader& h) { h.index_width = h.index_width == 8 ? 4 : 8; }, Error::BadIndexWidth},
-      {"granule line", [](SharedHeader& h) { h.granule = static_cast<std::uint32_t>(Granule::Line); }, Error::BadGranule},
+      {"granule line", [](SharedHeader& h) { h.granule = static_cast<std::uint32_t>(Granule::Line); },
+       Error::BadGranule},
       {"granule unknown", [](SharedHeader& h) { h.granule = 128; }, Error::BadGranule},
       {"granule zero (a version 1 header)", [](SharedHeader& h) { h.granule = 0; }, Error::BadGranule},
       {"element size", [](SharedHeader& h) { h.element_size = 4; }, Error::BadElementSize},

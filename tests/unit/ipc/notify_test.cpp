@@ -68,13 +68,13 @@ TEST_CASE("notify consumer sleeps on an empty ring and the producer's publish wa
   std::uint64_t v = 0;
   REQUIRE(r.rx.pop(v).ok());
   CHECK(v == 41);
-  CHECK(seq_while_asleep % 2 == 1);  // announced before waiting
-  CHECK(r.consumer_seq() % 2 == 0);  // and withdrawn after
+  CHECK(seq_while_asleep % 2 == 1); // announced before waiting
+  CHECK(r.consumer_seq() % 2 == 0); // and withdrawn after
   CHECK(r.rx.sleeps() == 1);
   CHECK(r.rx.waits() == 1);
   CHECK(r.tx.signals_sent() == 1);
-  CHECK(r.tx_link.signals == 1);     // the producer's notifier signalled the consumer
-  CHECK(r.rx_link.signals == 0);     // nobody signalled the (awake) producer
+  CHECK(r.tx_link.signals == 1); // the producer's notifier signalled the consumer
+  CHECK(r.rx_link.signals == 0); // nobody signalled the (awake) producer
 }
 
 TEST_CASE("notify at most one signal per announced sleep") {
@@ -109,7 +109,8 @@ TEST_CASE("notify recheck after announcing finds data and skips the wait") {
 
 TEST_CASE("notify producer sleeps on a full ring and the consumer's release wakes it") {
   Rig r;
-  for (std::uint64_t i = 0; i < 4; ++i) REQUIRE(r.tx.try_push(i).ok());
+  for (std::uint64_t i = 0; i < 4; ++i)
+    REQUIRE(r.tx.try_push(i).ok());
   DefaultIndex seq_while_asleep = 0;
   r.tx_link.on_wait = [&] {
     seq_while_asleep = r.producer_seq();
@@ -158,7 +159,8 @@ TEST_CASE("notify host threads with HostNotifier block and wake correctly") {
       sum += v;
     }
   });
-  for (std::uint64_t i = 0; i < kCount; ++i) REQUIRE(tx.push(i).ok());
+  for (std::uint64_t i = 0; i < kCount; ++i)
+    REQUIRE(tx.push(i).ok());
   consumer.join();
   CHECK(ordered);
   CHECK(sum == kCount * (kCount - 1) / 2);

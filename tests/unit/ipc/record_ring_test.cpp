@@ -23,7 +23,8 @@ template <std::size_t N, typename I = DefaultIndex> struct Records {
   bool formatted;
   typename Ring::template Producer<> tx;
   typename Ring::template Consumer<> rx;
-  explicit Records(I start = 0) : formatted(Ring::format(m.base(), m.size(), start).ok()), tx(open_tx()), rx(open_rx()) {
+  explicit Records(I start = 0)
+      : formatted(Ring::format(m.base(), m.size(), start).ok()), tx(open_tx()), rx(open_rx()) {
     REQUIRE(formatted);
   }
   typename Ring::template Producer<> open_tx() {
@@ -108,7 +109,8 @@ TEST_CASE("record wrap padding across a long run of mixed sizes") {
   std::uint32_t next = 0, expected = 0;
   for (int step = 0; step < 5000; ++step) {
     const std::size_t len = static_cast<std::size_t>(step * 7) % (Records<128>::Ring::kMaxPayload + 1);
-    for (std::size_t i = 0; i < len; ++i) in[i] = static_cast<std::byte>(next + i);
+    for (std::size_t i = 0; i < len; ++i)
+      in[i] = static_cast<std::byte>(next + i);
     auto pushed = r.tx.try_push(std::span<const std::byte>(in).first(len));
     if (!pushed) {
       REQUIRE(pushed.error() == Error::Full);
@@ -196,7 +198,8 @@ TEST_CASE("record waiting publishes deferred work first, so the peer can make pr
   Records<256> r;
   const std::array<std::byte, 8> rec{};
   int pushed = 0;
-  while (r.tx.try_push(rec, Publish::Later).ok()) ++pushed;
+  while (r.tx.try_push(rec, Publish::Later).ok())
+    ++pushed;
   REQUIRE(pushed > 0);
   CHECK(r.m.producer<DefaultIndex>()->tail.load() == 0);
   // The ring is full of unpublished records; with polling (NoNotify) wait_for_space returns after
@@ -205,7 +208,8 @@ TEST_CASE("record waiting publishes deferred work first, so the peer can make pr
   CHECK(r.m.producer<DefaultIndex>()->tail.load() == static_cast<DefaultIndex>(pushed) * 16);
   std::array<std::byte, 16> buf{};
   int popped = 0;
-  while (r.rx.try_pop(buf, Publish::Later).ok()) ++popped;
+  while (r.rx.try_pop(buf, Publish::Later).ok())
+    ++popped;
   CHECK(popped == pushed);
   CHECK(r.m.consumer<DefaultIndex>()->head.load() == 0);
   (void)r.rx.wait_for_data();

@@ -46,7 +46,8 @@ struct Point {
 TEST_CASE("spsc push then pop returns items in order; empty and full are reported") {
   Pair<std::uint64_t, 8> p;
   CHECK(p.rx.try_pop().error() == Error::Empty);
-  for (std::uint64_t i = 0; i < 8; ++i) REQUIRE(p.tx.try_push(100 + i).ok());
+  for (std::uint64_t i = 0; i < 8; ++i)
+    REQUIRE(p.tx.try_push(100 + i).ok());
   CHECK(p.tx.try_push(999).error() == Error::Full);
   for (std::uint64_t i = 0; i < 8; ++i) {
     auto v = p.rx.try_pop();
@@ -66,8 +67,10 @@ TEST_CASE("spsc positions wrap around the ring many times") {
   std::uint32_t next_in = 0, next_out = 0;
   for (int round = 0; round < 100; ++round) {
     const int burst = 1 + round % 4; // 1..4 items, so the slot offsets drift across the end
-    for (int k = 0; k < burst; ++k) REQUIRE(p.tx.try_push(next_in++).ok());
-    for (int k = 0; k < burst; ++k) CHECK(p.rx.try_pop().value() == next_out++);
+    for (int k = 0; k < burst; ++k)
+      REQUIRE(p.tx.try_push(next_in++).ok());
+    for (int k = 0; k < burst; ++k)
+      CHECK(p.rx.try_pop().value() == next_out++);
   }
   CHECK(p.tx.position() == next_in);
   CHECK(p.rx.position() == next_out);
@@ -86,22 +89,27 @@ TEST_CASE("spsc 64-bit index wraps past 2^64 without losing or duplicating items
   CHECK(p.tx.position() < kStart);
   // Full and empty are still recognised right at the wrap.
   Pair<std::uint64_t, 8, std::uint64_t> q(std::numeric_limits<std::uint64_t>::max() - 3);
-  for (std::uint64_t i = 0; i < 8; ++i) REQUIRE(q.tx.try_push(i).ok());
+  for (std::uint64_t i = 0; i < 8; ++i)
+    REQUIRE(q.tx.try_push(i).ok());
   CHECK(q.tx.try_push(8).error() == Error::Full);
-  for (std::uint64_t i = 0; i < 8; ++i) CHECK(q.rx.try_pop().value() == i);
+  for (std::uint64_t i = 0; i < 8; ++i)
+    CHECK(q.rx.try_pop().value() == i);
   CHECK(q.rx.try_pop().error() == Error::Empty);
 }
 
 TEST_CASE("spsc 32-bit index (Cortex-M width) wraps past 2^32") {
   constexpr std::uint32_t kStart = std::numeric_limits<std::uint32_t>::max() - 2;
   Pair<std::uint16_t, 4, std::uint32_t> p(kStart);
-  for (std::uint16_t i = 0; i < 4; ++i) REQUIRE(p.tx.try_push(i).ok());
+  for (std::uint16_t i = 0; i < 4; ++i)
+    REQUIRE(p.tx.try_push(i).ok());
   CHECK(p.tx.try_push(4).error() == Error::Full);
-  for (std::uint16_t i = 0; i < 4; ++i) CHECK(p.rx.try_pop().value() == i);
+  for (std::uint16_t i = 0; i < 4; ++i)
+    CHECK(p.rx.try_pop().value() == i);
   CHECK(p.rx.try_pop().error() == Error::Empty);
   CHECK(p.rx.position() == 1u);
   // A 32-bit side refuses a 64-bit ring and vice versa (the header records the width).
-  CHECK(SpscRing<std::uint16_t, 4, std::uint64_t>::open_consumer(p.m.base(), p.m.size()).error() == Error::BadIndexWidth);
+  CHECK(SpscRing<std::uint16_t, 4, std::uint64_t>::open_consumer(p.m.base(), p.m.size()).error() ==
+        Error::BadIndexWidth);
 }
 
 TEST_CASE("spsc try_emplace constructs in the slot") {
@@ -116,7 +124,8 @@ TEST_CASE("spsc try_emplace constructs in the slot") {
 TEST_CASE("spsc batch push and pop cross the end of the ring with one call") {
   Pair<std::uint64_t, 8> p;
   // Move the positions to offset 5 so a batch of 6 wraps.
-  for (std::uint64_t i = 0; i < 5; ++i) REQUIRE(p.tx.try_push(i).ok());
+  for (std::uint64_t i = 0; i < 5; ++i)
+    REQUIRE(p.tx.try_push(i).ok());
   std::array<std::uint64_t, 5> sink{};
   REQUIRE(p.rx.try_pop_batch(sink).value() == 5);
   const std::array<std::uint64_t, 10> in{10, 11, 12, 13, 14, 15, 16, 17, 18, 19};
@@ -129,7 +138,8 @@ TEST_CASE("spsc batch push and pop cross the end of the ring with one call") {
   CHECK(out3 == std::array<std::uint64_t, 3>{10, 11, 12});
   std::array<std::uint64_t, 16> out{};
   REQUIRE(p.rx.try_pop_batch(out).value() == 5);
-  for (std::size_t i = 0; i < 5; ++i) CHECK(out[i] == 13 + i);
+  for (std::size_t i = 0; i < 5; ++i)
+    CHECK(out[i] == 13 + i);
   CHECK(p.rx.try_pop_batch(out).error() == Error::Empty);
   CHECK(p.tx.try_push_batch({}).value() == 0);
 }
@@ -159,7 +169,8 @@ TEST_CASE("spsc zero-copy reserve/commit and peek/release work in place") {
   auto w2 = p.tx.reserve(8);
   REQUIRE(w2.ok());
   CHECK(w2->size() == 6); // positions 2..7
-  for (std::size_t i = 0; i < w2->size(); ++i) (*w2)[i] = 100 + i;
+  for (std::size_t i = 0; i < w2->size(); ++i)
+    (*w2)[i] = 100 + i;
   REQUIRE(p.tx.commit(6).ok());
   auto w3 = p.tx.reserve(8);
   REQUIRE(w3.ok());

@@ -54,14 +54,17 @@ template <typename I> void element_stress(I start) {
       switch ((consumed / 5000) % 3) {
       case 0: { // element path (blocking)
         Message msg{};
-        if (!rx.pop(msg).ok()) ++errors;
-        else accept(msg);
+        if (!rx.pop(msg).ok())
+          ++errors;
+        else
+          accept(msg);
         break;
       }
       case 1: { // batch copy-out
         auto n = rx.try_pop_batch(std::span(buf).first(std::min<std::uint64_t>(buf.size(), kCount - consumed)));
         if (n.ok()) {
-          for (std::size_t i = 0; i < n.value(); ++i) accept(buf[i]);
+          for (std::size_t i = 0; i < n.value(); ++i)
+            accept(buf[i]);
         } else if (n.error() != Error::Empty || !rx.wait_for_data().ok()) {
           ++errors;
         }
@@ -70,7 +73,8 @@ template <typename I> void element_stress(I start) {
       default: { // zero-copy in place
         auto v = rx.peek(64);
         if (v.ok()) {
-          for (const Message& msg : *v) accept(msg);
+          for (const Message& msg : *v)
+            accept(msg);
           if (!rx.release(v->size()).ok()) ++errors;
         } else if (v.error() != Error::Empty || !rx.wait_for_data().ok()) {
           ++errors;
@@ -96,10 +100,12 @@ template <typename I> void element_stress(I start) {
     }
     case 1: {
       const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(batch.size(), kCount - produced));
-      for (std::size_t i = 0; i < want; ++i) batch[i] = Message{produced + i, mix(produced + i)};
+      for (std::size_t i = 0; i < want; ++i)
+        batch[i] = Message{produced + i, mix(produced + i)};
       auto n = tx.try_push_batch(std::span<const Message>(batch).first(want));
       if (n.ok()) {
-        for (std::size_t i = 0; i < n.value(); ++i) expected_sum += batch[i].check;
+        for (std::size_t i = 0; i < n.value(); ++i)
+          expected_sum += batch[i].check;
         produced += n.value();
       } else {
         ok = n.error() == Error::Full && tx.wait_for_space(1).ok();
@@ -167,13 +173,15 @@ template <typename I> void record_stress(I start) {
         rec = std::span<const std::byte>(buf).first(n.value());
       }
       std::uint64_t seq = 0;
-      if (rec.size() != length_of(consumed)) ++errors;
+      if (rec.size() != length_of(consumed))
+        ++errors;
       else {
         __builtin_memcpy(&seq, rec.data(), 8);
         if (seq != consumed) ++errors;
         for (std::size_t k = 8; k < rec.size(); ++k)
           if (rec[k] != static_cast<std::byte>((seq + k) & 0xff)) ++errors;
-        for (std::byte b : rec) checksum += static_cast<std::uint8_t>(b);
+        for (std::byte b : rec)
+          checksum += static_cast<std::uint8_t>(b);
       }
       if (zero_copy && !rx.release().ok()) ++errors;
       ++consumed;
@@ -186,8 +194,10 @@ template <typename I> void record_stress(I start) {
   for (std::uint64_t i = 0; i < kCount && ok; ++i) {
     const std::size_t len = length_of(i);
     __builtin_memcpy(rec.data(), &i, 8);
-    for (std::size_t k = 8; k < len; ++k) rec[k] = static_cast<std::byte>((i + k) & 0xff);
-    for (std::size_t k = 0; k < len; ++k) expected_sum += static_cast<std::uint8_t>(rec[k]);
+    for (std::size_t k = 8; k < len; ++k)
+      rec[k] = static_cast<std::byte>((i + k) & 0xff);
+    for (std::size_t k = 0; k < len; ++k)
+      expected_sum += static_cast<std::uint8_t>(rec[k]);
     if ((i / 4000) % 2 == 0) {
       ok = tx.push(std::span<const std::byte>(rec).first(len)).ok();
     } else {

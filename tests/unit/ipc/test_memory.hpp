@@ -12,10 +12,10 @@ namespace bramble::ipc::test {
 class Mapping {
 public:
   explicit Mapping(std::size_t bytes)
-      : size_(bytes), bytes_(static_cast<unsigned char*>(::operator new(bytes, std::align_val_t{kPageSize}))) {
+      : size_(bytes), bytes_(static_cast<unsigned char*>(::operator new (bytes, std::align_val_t{kPageSize}))) {
     std::memset(bytes_, 0, bytes);
   }
-  ~Mapping() { ::operator delete(bytes_, std::align_val_t{kPageSize}); }
+  ~Mapping() { ::operator delete (bytes_, std::align_val_t{kPageSize}); }
   Mapping(const Mapping&) = delete;
   Mapping& operator=(const Mapping&) = delete;
 

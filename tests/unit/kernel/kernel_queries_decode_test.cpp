@@ -82,7 +82,9 @@ TEST_CASE("memory_info needs a memory capability with Audit") {
   REQUIRE(full.ok());
   CHECK(full.value() == &f.quota);
   CHECK(decode_memory_info(call(Syscall::memory_info, kQuotaAuditOnly), f.caller).ok());
-  auto decode = [&](std::uint64_t slot) { return code(decode_memory_info(call(Syscall::memory_info, slot), f.caller)); };
+  auto decode = [&](std::uint64_t slot) {
+    return code(decode_memory_info(call(Syscall::memory_info, slot), f.caller));
+  };
   CHECK(decode(kQuotaNoAudit) == code(Error::InsufficientRights));
   CHECK(decode(kTask) == code(Error::WrongType));
   CHECK(decode(kEmpty) == code(Error::EmptySlot));

@@ -11,7 +11,8 @@ namespace {
 constexpr std::size_t kSize = 96;
 
 void pattern(unsigned char* p, std::size_t n, unsigned seed) {
-  for (std::size_t i = 0; i < n; ++i) p[i] = static_cast<unsigned char>(seed * 131u + i * 7u + 1u);
+  for (std::size_t i = 0; i < n; ++i)
+    p[i] = static_cast<unsigned char>(seed * 131u + i * 7u + 1u);
 }
 
 } // namespace

@@ -23,7 +23,8 @@ AddressSpace make(Bench& b, AsidAllocator& asids) {
 TEST_CASE("ASIDs: 1..255 handed out lowest first, reused after free, 0 never, errors for bad frees") {
   AsidAllocator asids;
   asids.set_limit(AsidAllocator::kAsids8Bit); // a core with 8-bit ASIDs
-  for (unsigned expected = 1; expected < 256; ++expected) CHECK(*asids.allocate() == expected);
+  for (unsigned expected = 1; expected < 256; ++expected)
+    CHECK(*asids.allocate() == expected);
   CHECK(asids.allocate().error() == MmError::NoAsid);
   CHECK(asids.used() == 255);
   REQUIRE(asids.free(42).ok());
@@ -39,7 +40,8 @@ TEST_CASE("16-bit ASIDs: 65,535 spaces, the top one in TTBR0's whole ASID field"
   AsidAllocator asids; // the default: the 16-bit ASIDs of every core Bramble runs on
   CHECK(asids.limit() == AsidAllocator::kMaxAsids);
   unsigned last = 0;
-  for (unsigned n = 1; n < AsidAllocator::kMaxAsids; ++n) last = *asids.allocate();
+  for (unsigned n = 1; n < AsidAllocator::kMaxAsids; ++n)
+    last = *asids.allocate();
   CHECK(last == 0xFFFF);
   CHECK(asids.used() == 65535);
   CHECK(asids.allocate().error() == MmError::NoAsid);
@@ -125,7 +127,7 @@ TEST_CASE("two spaces share a frame at 0x9000_0000 and see each other's writes, 
   const auto c = consumer.translate(kChannelWindowBase + 0x10);
   REQUIRE((p.ok() && c.ok()));
   CHECK(p->pa == c->pa);
-  *b.arena.window().to_virt<std::uint32_t>(p->pa) = 0xC0FFEE;        // the producer writes ...
+  *b.arena.window().to_virt<std::uint32_t>(p->pa) = 0xC0FFEE;         // the producer writes ...
   CHECK(*b.arena.window().to_virt<std::uint32_t>(c->pa) == 0xC0FFEE); // ... the consumer reads it
   CHECK(consumer.translate(kChannelWindowBase)->perms == kUserRead);
   CHECK(outsider.translate(kChannelWindowBase).error() == MmError::NotMapped);
@@ -143,7 +145,8 @@ TEST_CASE("destroying spaces frees their tables and ASIDs: counters back to the 
   }
   CHECK(AddressSpace::create(asids, b.tables, b.tlb, b.arena.window(), kKernelReserved).error() == MmError::NoAsid);
   CHECK(b.frames.free_frames() == free_at_start - 255 * 3);
-  for (AddressSpace& s : spaces) s.destroy();
+  for (AddressSpace& s : spaces)
+    s.destroy();
   CHECK(b.frames.free_frames() == free_at_start);
   CHECK(asids.used() == 0);
   spaces.front().destroy(); // twice: harmless

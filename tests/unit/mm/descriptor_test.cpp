@@ -34,7 +34,7 @@ TEST_CASE("TCR_EL1 for 39-bit halves with 4 KiB granules and a 36-bit physical a
 
 TEST_CASE("kernel pages: RW, RX and RO Normal memory, global") {
   // valid|page = 0b11, SH=11 -> 0x300, AF -> 0x400: 0x703; AP=10 (read-only) adds 0x80.
-  CHECK(page(kKernelReadWrite, MemType::Normal, 0x4008'0000, true) == 0x0060'0000'4008'0703); // PXN|UXN
+  CHECK(page(kKernelReadWrite, MemType::Normal, 0x4008'0000, true) == 0x0060'0000'4008'0703);   // PXN|UXN
   CHECK(page(kKernelReadExecute, MemType::Normal, 0x4008'0000, true) == 0x0040'0000'4008'0783); // UXN only
   CHECK(page(kKernelRead, MemType::Normal, 0x4008'0000, true) == 0x0060'0000'4008'0783);
 }
@@ -95,9 +95,11 @@ TEST_CASE("decode inverts encode for every permission, type and level") {
             CHECK(back.type == type);
             CHECK(back.global == !user);
             // Invariants straight from the bits: EL0 mappings always PXN; kernel mappings always UXN.
-            if (user) CHECK((*d & (1ULL << 53)) != 0);
-            else CHECK((*d & (1ULL << 54)) != 0);
-            CHECK((*d & (1ULL << 10)) != 0);      // AF
-            CHECK(((*d >> 8) & 0b11) == 0b11);    // inner shareable
+            if (user)
+              CHECK((*d & (1ULL << 53)) != 0);
+            else
+              CHECK((*d & (1ULL << 54)) != 0);
+            CHECK((*d & (1ULL << 10)) != 0);   // AF
+            CHECK(((*d >> 8) & 0b11) == 0b11); // inner shareable
           }
 }

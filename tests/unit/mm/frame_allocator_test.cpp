@@ -25,7 +25,8 @@ FrameAllocator make(const Arena& arena, std::vector<PhysRange> ram, std::vector<
 
 std::vector<std::uint64_t> free_block_counts(const FrameAllocator& fa) {
   std::vector<std::uint64_t> counts;
-  for (unsigned k = 0; k <= FrameAllocator::kMaxOrder; ++k) counts.push_back(fa.free_blocks(k));
+  for (unsigned k = 0; k <= FrameAllocator::kMaxOrder; ++k)
+    counts.push_back(fa.free_blocks(k));
   return counts;
 }
 
@@ -48,18 +49,19 @@ TEST_CASE("one range: bookkeeping carved from its start, everything else free, c
   // order-10 block, the lower 4 MiB splits into smaller aligned blocks after the bookkeeping.
   CHECK(fa.free_blocks(FrameAllocator::kMaxOrder) == 1);
   std::uint64_t sum = 0;
-  for (unsigned k = 0; k <= FrameAllocator::kMaxOrder; ++k) sum += fa.free_blocks(k) << k;
+  for (unsigned k = 0; k <= FrameAllocator::kMaxOrder; ++k)
+    sum += fa.free_blocks(k) << k;
   CHECK(sum == fa.free_frames());
 }
 
 TEST_CASE("Pi-like layout: the spin page, kernel, DTB and an MMIO window inside RAM are never handed out") {
   Arena arena(0, 64 * kMiB);
   const std::vector<PhysRange> reserved = {
-      {0x0, 0x1000},             // spin table page
-      {0x8'0000, 0x18'0000},     // kernel image
-      {0x300'0010, 0x5000},      // DTB, not page aligned: clipped outward to 0x3000000..0x3006000
-      {0x3F0'0000, 0x10'0000},   // a device window overlapping the top of RAM
-      {0x1'0000'0000, 0x1000},   // outside RAM: harmless
+      {0x0, 0x1000},           // spin table page
+      {0x8'0000, 0x18'0000},   // kernel image
+      {0x300'0010, 0x5000},    // DTB, not page aligned: clipped outward to 0x3000000..0x3006000
+      {0x3F0'0000, 0x10'0000}, // a device window overlapping the top of RAM
+      {0x1'0000'0000, 0x1000}, // outside RAM: harmless
   };
   FrameAllocator fa = make(arena, {{0x0, 64 * kMiB}}, reserved);
   // Bookkeeping: 16 Ki frames x 12 bytes = 192 KiB fits between the spin page and the kernel, the
@@ -75,7 +77,8 @@ TEST_CASE("Pi-like layout: the spin page, kernel, DTB and an MMIO window inside 
     CHECK(seen.insert(*frame).second);
     CHECK(*frame % kPageSize == 0);
     CHECK(*frame < 64 * kMiB);
-    for (const PhysRange& r : reserved) CHECK_FALSE(overlaps(*frame, kPageSize, r.base, r.size));
+    for (const PhysRange& r : reserved)
+      CHECK_FALSE(overlaps(*frame, kPageSize, r.base, r.size));
     CHECK_FALSE(overlaps(*frame, kPageSize, fa.metadata().base, fa.metadata().size));
   }
   const std::uint64_t reserved_frames = 1 + 0x180 + 6 + 0x100;
@@ -113,7 +116,8 @@ TEST_CASE("every order: allocate until exhausted, blocks aligned and disjoint, f
       FrameAllocator fa = make(arena, {arena.range()});
       const auto initial = free_block_counts(fa);
       std::vector<PhysAddr> blocks;
-      for (auto b = fa.allocate(order); b.ok(); b = fa.allocate(order)) blocks.push_back(*b);
+      for (auto b = fa.allocate(order); b.ok(); b = fa.allocate(order))
+        blocks.push_back(*b);
       REQUIRE_FALSE(blocks.empty());
       std::sort(blocks.begin(), blocks.end());
       for (std::size_t i = 0; i < blocks.size(); ++i) {
@@ -123,7 +127,8 @@ TEST_CASE("every order: allocate until exhausted, blocks aligned and disjoint, f
       CHECK(fa.used_frames() == blocks.size() << order);
       if (pattern == 1) std::reverse(blocks.begin(), blocks.end());
       if (pattern == 2) std::shuffle(blocks.begin(), blocks.end(), std::mt19937(order));
-      for (PhysAddr b : blocks) REQUIRE(fa.free(b, order).ok());
+      for (PhysAddr b : blocks)
+        REQUIRE(fa.free(b, order).ok());
       CHECK(fa.free_frames() == fa.total_frames());
       CHECK(free_block_counts(fa) == initial); // coalesced all the way back
     }
@@ -151,16 +156,16 @@ TEST_CASE("bad frees are errors and change nothing") {
   REQUIRE(block.ok());
   const std::uint64_t free_before = fa.free_frames();
   const auto counts_before = free_block_counts(fa);
-  CHECK(fa.free(*block + 0x1000, 0).error() == MmError::WrongOrder);   // middle of a block
-  CHECK(fa.free(*block, 1).error() == MmError::WrongOrder);            // wrong size
+  CHECK(fa.free(*block + 0x1000, 0).error() == MmError::WrongOrder); // middle of a block
+  CHECK(fa.free(*block, 1).error() == MmError::WrongOrder);          // wrong size
   CHECK(fa.free(*block + 0x800, 0).error() == MmError::Misaligned);
-  CHECK(fa.free(*block + 0x1000, 2).error() == MmError::Misaligned);   // not aligned for order 2
+  CHECK(fa.free(*block + 0x1000, 2).error() == MmError::Misaligned); // not aligned for order 2
   CHECK(fa.free(*block, FrameAllocator::kMaxOrder + 1).error() == MmError::InvalidOrder);
-  CHECK(fa.free(0x1000'0000, 0).error() == MmError::NotOwned);          // outside RAM
-  CHECK(fa.free(0x4070'0000, 0).error() == MmError::NotOwned);          // reserved
-  CHECK(fa.free(fa.metadata().base, 0).error() == MmError::NotOwned);   // the bookkeeping
+  CHECK(fa.free(0x1000'0000, 0).error() == MmError::NotOwned);        // outside RAM
+  CHECK(fa.free(0x4070'0000, 0).error() == MmError::NotOwned);        // reserved
+  CHECK(fa.free(fa.metadata().base, 0).error() == MmError::NotOwned); // the bookkeeping
   CHECK(fa.free(0x407F'F000, 1).error() == MmError::Misaligned);
-  CHECK(fa.free(0x4080'0000, 0).error() == MmError::NotOwned);          // just past the end of RAM
+  CHECK(fa.free(0x4080'0000, 0).error() == MmError::NotOwned); // just past the end of RAM
   CHECK(fa.free_frames() == free_before);
   CHECK(free_block_counts(fa) == counts_before);
   REQUIRE(fa.free(*block, 2).ok());
@@ -186,7 +191,8 @@ TEST_CASE("several RAM ranges, in any order, and overlapping ranges, too many, o
   const std::vector<PhysRange> overlapping = {{0x4000'0000, 4 * kMiB}, {0x4030'0000, 4 * kMiB}};
   CHECK(FrameAllocator::create(overlapping, {}, arena.window()).error() == MmError::Overlap);
   std::vector<PhysRange> many;
-  for (std::uint64_t i = 0; i <= FrameAllocator::kMaxRegions; ++i) many.push_back({0x4000'0000 + i * kMiB, kMiB});
+  for (std::uint64_t i = 0; i <= FrameAllocator::kMaxRegions; ++i)
+    many.push_back({0x4000'0000 + i * kMiB, kMiB});
   CHECK(FrameAllocator::create(many, {}, arena.window()).error() == MmError::TooManyRanges);
   const std::vector<PhysRange> ram = {{0x4000'0000, 4 * kMiB}};
   const std::vector<PhysRange> all_reserved = {{0x4000'0000, 4 * kMiB}};
@@ -213,7 +219,8 @@ TEST_CASE("randomized: 20000 operations against a reference model of every frame
   for (std::uint64_t i = 0; i < frames; ++i) {
     const PhysAddr pa = base + i * kPageSize;
     bool usable = !overlaps(pa, kPageSize, fa.metadata().base, fa.metadata().size);
-    for (const PhysRange& r : reserved) usable = usable && !overlaps(pa, kPageSize, r.base, r.size);
+    for (const PhysRange& r : reserved)
+      usable = usable && !overlaps(pa, kPageSize, r.base, r.size);
     model_free[i] = usable;
   }
   const auto initial_counts = free_block_counts(fa);
@@ -242,7 +249,8 @@ TEST_CASE("randomized: 20000 operations against a reference model of every frame
         // A buddy allocator fails only when no naturally aligned block of that size is wholly free.
         for (std::uint64_t i = 0; i + n <= frames; i += n) {
           bool all = true;
-          for (std::uint64_t j = i; j < i + n && all; ++j) all = model_free[j];
+          for (std::uint64_t j = i; j < i + n && all; ++j)
+            all = model_free[j];
           REQUIRE_FALSE(all);
         }
       }
@@ -251,7 +259,8 @@ TEST_CASE("randomized: 20000 operations against a reference model of every frame
       std::advance(it, static_cast<long>(rng() % live.size()));
       REQUIRE(fa.free(it->first, it->second).ok());
       const std::uint64_t first = (it->first - base) / kPageSize;
-      for (std::uint64_t i = first; i < first + (std::uint64_t{1} << it->second); ++i) model_free[i] = true;
+      for (std::uint64_t i = first; i < first + (std::uint64_t{1} << it->second); ++i)
+        model_free[i] = true;
       model_free_count += std::uint64_t{1} << it->second;
       // Freeing it again must be refused.
       REQUIRE(fa.free(it->first, it->second).error() == MmError::DoubleFree);
@@ -259,7 +268,8 @@ TEST_CASE("randomized: 20000 operations against a reference model of every frame
     }
     REQUIRE(fa.free_frames() == model_free_count);
   }
-  for (auto [block, order] : live) REQUIRE(fa.free(block, order).ok());
+  for (auto [block, order] : live)
+    REQUIRE(fa.free(block, order).ok());
   CHECK(fa.free_frames() == fa.total_frames());
   CHECK(free_block_counts(fa) == initial_counts);
 }
@@ -270,13 +280,12 @@ TEST_CASE("overlapping, adjacent and region-straddling reservations: exactly the
   Arena arena(0, 16 * kMiB);
   const std::vector<PhysRange> ram = {{0x80'0000, 8 * kMiB}, {0x0, 6 * kMiB}};
   const std::vector<PhysRange> reserved = {
-      {0x0, 0x1000},            // the first frame of RAM: bookkeeping goes after it
-      {0x20'0000, 0x3000},      // overlaps the next one
-      {0x20'2000, 0x2000},
-      {0x20'4000, 0x1000},      // touches the previous one
-      {0x5F'F000, 0x82'0000},   // the end of one RAM range, the gap, and the start of the other
-      {0xA0'0800, 0x10},        // a few bytes: the whole frame
-      {0xFF'F000, 0x1000},      // the last frame of RAM
+      {0x0, 0x1000},                               // the first frame of RAM: bookkeeping goes after it
+      {0x20'0000, 0x3000},                         // overlaps the next one
+      {0x20'2000, 0x2000},    {0x20'4000, 0x1000}, // touches the previous one
+      {0x5F'F000, 0x82'0000},                      // the end of one RAM range, the gap, and the start of the other
+      {0xA0'0800, 0x10},                           // a few bytes: the whole frame
+      {0xFF'F000, 0x1000},                         // the last frame of RAM
   };
   FrameAllocator fa = make(arena, ram, reserved);
   auto is_reserved = [&](PhysAddr frame) {
@@ -292,6 +301,7 @@ TEST_CASE("overlapping, adjacent and region-straddling reservations: exactly the
   }
   CHECK(fa.free_frames() == expected.size());
   std::set<PhysAddr> seen;
-  for (auto frame = fa.allocate(0); frame; frame = fa.allocate(0)) seen.insert(*frame);
+  for (auto frame = fa.allocate(0); frame; frame = fa.allocate(0))
+    seen.insert(*frame);
   CHECK(seen == expected);
 }

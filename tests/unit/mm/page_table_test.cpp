@@ -15,8 +15,8 @@ using mm_test::raw_walk;
 
 namespace {
 
-constexpr VirtAddr kVa = 0x5220'0000;    // L1 index 1, L2 index 0x91
-constexpr PhysAddr kPa = 0x8000'0000;                                    // outside the arena: never touched
+constexpr VirtAddr kVa = 0x5220'0000; // L1 index 1, L2 index 0x91
+constexpr PhysAddr kPa = 0x8000'0000; // outside the arena: never touched
 
 PageTable user_table(Bench& b, std::span<const PhysRange> forbidden = {}) {
   auto pt = PageTable::create(Half::User, 7, b.tables, b.tlb, b.arena.window(), forbidden);
@@ -40,7 +40,8 @@ TEST_CASE("a page mapping is found where the ARM ARM walk puts it: L1[VA[38:30]]
   const auto window = b.arena.window();
   const auto* l1 = window.to_virt<std::uint64_t>(pt.root());
   CHECK((l1[1] & 0b11) == 0b11); // a table descriptor
-  for (int i = 0; i < 512; ++i) CHECK((i == 1 || l1[i] == 0));
+  for (int i = 0; i < 512; ++i)
+    CHECK((i == 1 || l1[i] == 0));
   const auto* l2 = window.to_virt<std::uint64_t>(l1[1] & 0x0000'FFFF'FFFF'F000);
   CHECK((l2[0x91] & 0b11) == 0b11);
   const auto* l3 = window.to_virt<std::uint64_t>(l2[0x91] & 0x0000'FFFF'FFFF'F000);
@@ -109,8 +110,8 @@ TEST_CASE("the kernel half: TTBR1 addresses only, global entries, no EL0 access"
         MmError::OutOfRange);
   CHECK(kt->map(top, kPa, 2 * kPageSize, kKernelRead, MemType::Normal).error() == MmError::OutOfRange);
   REQUIRE(kt->map(top, kPa, kPageSize, kKernelReadExecute, MemType::Normal).ok());
-  REQUIRE(kt->map(kKernelHalfBase, 0xFE20'0000, kBlockSize, kKernelReadWrite, MemType::Device,
-                  Granularity::AllowBlocks).ok());
+  REQUIRE(kt->map(kKernelHalfBase, 0xFE20'0000, kBlockSize, kKernelReadWrite, MemType::Device, Granularity::AllowBlocks)
+              .ok());
   CHECK(kt->map(kKernelHalfBase + kBlockSize, kPa, kPageSize, kUserRead, MemType::Normal).error() ==
         MmError::InvalidPermissions);
   CHECK(raw_walk(b.arena.window(), kt->root(), top).descriptor == 0x0040'0000'8000'0783); // RX, no nG
@@ -128,8 +129,8 @@ TEST_CASE("overlap with any existing page or block is refused and changes nothin
   const auto tables_before = pt.table_count();
   CHECK(pt.map(kVa + 0x1F'F000, kPa, 2 * kPageSize, kUserReadWrite, MemType::Normal).error() == MmError::Overlap);
   CHECK(pt.map(kVa + kBlockSize, kPa, 8 * kPageSize, kUserReadWrite, MemType::Normal).error() == MmError::Overlap);
-  CHECK(pt.map(kVa - kBlockSize, kPa, 4 * kBlockSize, kUserReadWrite, MemType::Normal,
-               Granularity::AllowBlocks).error() == MmError::Overlap);
+  CHECK(pt.map(kVa - kBlockSize, kPa, 4 * kBlockSize, kUserReadWrite, MemType::Normal, Granularity::AllowBlocks)
+            .error() == MmError::Overlap);
   CHECK(b.tlb.events.size() == events_before); // not one store
   CHECK(pt.table_count() == tables_before);
   CHECK(pt.translate(kVa + 0x1F'F000)->perms == kUserRead);
@@ -222,10 +223,12 @@ TEST_CASE("unmapping part of a block splits it with break-before-make") {
   // 2. ... then the block entry is broken (invalid) ...
   const std::size_t brk = find(ev, 0, [&](const Event& e) { return e.kind == Event::Store && e.where == block_slot; });
   // 3. ... its TLB entries invalidated (all levels: a table replaces it) and the invalidation completed ...
-  const std::size_t inv = find(ev, brk, [&](const Event& e) { return e.kind == Event::InvalidateVa && e.value == kVa; });
+  const std::size_t inv =
+      find(ev, brk, [&](const Event& e) { return e.kind == Event::InvalidateVa && e.value == kVa; });
   const std::size_t sync = find(ev, inv, [](const Event& e) { return e.kind == Event::Sync; });
   // 4. ... and only then the table descriptor is made.
-  const std::size_t make = find(ev, brk + 1, [&](const Event& e) { return e.kind == Event::Store && e.where == block_slot; });
+  const std::size_t make =
+      find(ev, brk + 1, [&](const Event& e) { return e.kind == Event::Store && e.where == block_slot; });
   REQUIRE(make < ev.size());
   CHECK(fill < brk);
   CHECK(ev[brk].value == 0);
@@ -313,7 +316,8 @@ TEST_CASE("destroy invalidates the ASID, then frees every table: the frame alloc
   CHECK(ev[0].kind == Event::InvalidateAsid);
   CHECK(ev[0].asid == 7);
   CHECK(ev[1].kind == Event::Sync);
-  for (std::size_t i = 2; i < ev.size(); ++i) CHECK(ev[i].kind == Event::FreeTable);
+  for (std::size_t i = 2; i < ev.size(); ++i)
+    CHECK(ev[i].kind == Event::FreeTable);
   CHECK(ev.back().value == root); // the root goes last
   CHECK(pt.root() == 0);
   CHECK(b.frames.free_frames() == free_at_start);
@@ -329,7 +333,8 @@ TEST_CASE("running out of table frames mid-map undoes the partial mapping") {
   b.tables.fail_after(2);
   const VirtAddr start = 0x4000'0000 - 4 * kPageSize;
   CHECK(pt.map(start, kPa, 8 * kPageSize, kUserRead, MemType::Normal).error() == MmError::OutOfMemory);
-  for (std::uint64_t i = 0; i < 8; ++i) CHECK(pt.translate(start + i * kPageSize).error() == MmError::NotMapped);
+  for (std::uint64_t i = 0; i < 8; ++i)
+    CHECK(pt.translate(start + i * kPageSize).error() == MmError::NotMapped);
   CHECK(pt.translate(0x1'0000).ok());
   // A split that cannot get its table fails before changing anything.
   b.tables.fail_after(-1);
@@ -360,7 +365,8 @@ TEST_CASE("randomized map/unmap/protect against a per-page reference model") {
     const VirtAddr va = window_base + first * kPageSize;
     const std::uint64_t size = pages * kPageSize;
     std::size_t mapped = 0;
-    for (std::uint64_t i = 0; i < pages; ++i) mapped += model.count(va + i * kPageSize);
+    for (std::uint64_t i = 0; i < pages; ++i)
+      mapped += model.count(va + i * kPageSize);
     const int op = static_cast<int>(rng() % 3);
     const Perms perms = choices[rng() % 3];
     if (op == 0) {
@@ -369,17 +375,20 @@ TEST_CASE("randomized map/unmap/protect against a per-page reference model") {
       REQUIRE(r.ok() == (mapped == 0));
       if (!r.ok()) REQUIRE(r.error() == MmError::Overlap);
       if (r.ok())
-        for (std::uint64_t i = 0; i < pages; ++i) model[va + i * kPageSize] = {pa + i * kPageSize, perms};
+        for (std::uint64_t i = 0; i < pages; ++i)
+          model[va + i * kPageSize] = {pa + i * kPageSize, perms};
     } else if (op == 1) {
       auto r = pt.unmap(va, size);
       REQUIRE(r.ok() == (mapped == pages));
       if (r.ok())
-        for (std::uint64_t i = 0; i < pages; ++i) model.erase(va + i * kPageSize);
+        for (std::uint64_t i = 0; i < pages; ++i)
+          model.erase(va + i * kPageSize);
     } else {
       auto r = pt.protect(va, size, perms);
       REQUIRE(r.ok() == (mapped == pages));
       if (r.ok())
-        for (std::uint64_t i = 0; i < pages; ++i) model[va + i * kPageSize].perms = perms;
+        for (std::uint64_t i = 0; i < pages; ++i)
+          model[va + i * kPageSize].perms = perms;
     }
     if (step % 50 == 0 || step == 2999) {
       for (std::uint64_t i = 0; i < window_pages; ++i) {

@@ -27,8 +27,8 @@ constexpr Word kArenaBase = task::kTestMapBase + 0x20'0000; // where the worker 
 constexpr Word kChildRole = 0xC41D;
 
 struct Progress {
-  volatile Word calls;     // calls made by this worker
-  volatile Word seed;      // the worker's stream
+  volatile Word calls; // calls made by this worker
+  volatile Word seed;  // the worker's stream
 };
 
 // The worker's task_start argument: its seed, with this program's image index in the top byte (for
@@ -57,9 +57,9 @@ struct Random {
 
 Word random_slot(Random& r) {
   switch (r.below(8)) {
-  case 0: return 0;                            // the null slot
-  case 1: return kWorkerSlots + r.below(100);  // out of range
-  case 2: return r.next();                     // anything
+  case 0: return 0;                           // the null slot
+  case 1: return kWorkerSlots + r.below(100); // out of range
+  case 2: return r.next();                    // anything
   default: return 1 + r.below(kWorkerSlots - 1);
   }
 }
@@ -69,11 +69,11 @@ Word random_address(Random& r) {
   case 0: return 0;
   case 1: return 0xFFFF'FF80'0000'0000ull + r.below(1u << 30) * 4096; // the kernel
   case 2: return 0x80'0000'0000ull + r.below(1u << 20) * 4096;        // beyond the user half
-  case 3: return kArenaBase + r.below(64) * 4096 + 1 + r.below(4095);  // misaligned
+  case 3: return kArenaBase + r.below(64) * 4096 + 1 + r.below(4095); // misaligned
   case 4: return 0x9000'0000ull + r.below(64) * 4096;                 // the channel window
   case 5: return r.next();
-  case 6: return 0x40'0000 + r.below(16) * 4096;                      // the program itself
-  default: return kArenaBase + r.below(256) * 4096;                    // the arena
+  case 6: return 0x40'0000 + r.below(16) * 4096;    // the program itself
+  default: return kArenaBase + r.below(256) * 4096; // the arena
   }
 }
 
@@ -115,9 +115,9 @@ void lifecycle_call(Random& r, Word image) {
   case 0: {
     // A task from this program (or another image), started in a random role or left Created.
     const Word memory = r.one_in(3) ? pick(r, g_made.quotas) : kSlotMemory;
-    const SyscallResult t = sys::task_create(kSlotTaskCreate, memory, r.one_in(16) ? r.below(40) : image,
-                                             2 + r.below(8), r.one_in(2) ? abi::kMaxPriority : r.below(32),
-                                             r.one_in(2) ? kSlotNotification : 0);
+    const SyscallResult t =
+        sys::task_create(kSlotTaskCreate, memory, r.one_in(16) ? r.below(40) : image, 2 + r.below(8),
+                         r.one_in(2) ? abi::kMaxPriority : r.below(32), r.one_in(2) ? kSlotNotification : 0);
     if (!t.ok()) break;
     remember(g_made.tasks, t.r1);
     if (!r.one_in(4)) (void)sys::task_start(t.r1, kChildExit + r.below(kChildRoles - kChildExit));
@@ -125,8 +125,11 @@ void lifecycle_call(Random& r, Word image) {
   }
   case 1:
     // End one: deleting its capability kills it (when it was the last); or let it run a little.
-    if (r.one_in(2)) (void)sys::cap_delete(pick(r, g_made.tasks));
-    else for (Word i = r.below(4); i > 0; --i) (void)sys::yield();
+    if (r.one_in(2))
+      (void)sys::cap_delete(pick(r, g_made.tasks));
+    else
+      for (Word i = r.below(4); i > 0; --i)
+        (void)sys::yield();
     break;
   case 2: {
     // Calls on a task that has often ended: its table, its address space, its state.
@@ -139,7 +142,9 @@ void lifecycle_call(Random& r, Word image) {
                                  r.one_in(2) ? 0 : random_rights(r), r.one_in(2) ? 0 : random_badge(r));
       break;
     }
-    case 1: (void)sys::memory_map_into(t, pick(r, g_made.frames), kArenaBase + r.below(64) * 4096, 1 + r.below(3)); break;
+    case 1:
+      (void)sys::memory_map_into(t, pick(r, g_made.frames), kArenaBase + r.below(64) * 4096, 1 + r.below(3));
+      break;
     case 2: (void)sys::task_start(t, kChildExit + r.below(kChildRoles - kChildExit)); break;
     case 3: (void)sys::task_status(t); break;
     case 4: (void)sys::task_info(t); break;
@@ -170,8 +175,9 @@ void lifecycle_call(Random& r, Word image) {
   case 5: {
     // Register and query a small set of names, so that names collide and entries are found.
     const Word name = (Word{0xAB} << 56) | r.below(16);
-    if (r.one_in(2)) (void)sys::shmem_register(kSlotRegistry, name, pick(r, g_made.frames),
-                                               g_made.notification != 0 ? g_made.notification : random_slot(r));
+    if (r.one_in(2))
+      (void)sys::shmem_register(kSlotRegistry, name, pick(r, g_made.frames),
+                                g_made.notification != 0 ? g_made.notification : random_slot(r));
     else if (const SyscallResult q = sys::shmem_query(kSlotRegistry, name); q.ok() && !r.one_in(4)) {
       (void)sys::cap_delete(q.r1);
       (void)sys::cap_delete(q.r2);
@@ -223,15 +229,19 @@ void one_call(Random& r, Word image) {
     (void)sys::cap_delete(r.one_in(4) ? random_slot(r) : kSlotNotification + 2 + r.below(kWorkerSlots - 7));
     break;
   case 14: (void)sys::cap_revoke(random_slot(r)); break;
-  case 15: (void)sys::cap_insert_into(random_slot(r), random_slot(r), random_slot(r), random_rights(r), random_badge(r)); break;
+  case 15:
+    (void)sys::cap_insert_into(random_slot(r), random_slot(r), random_slot(r), random_rights(r), random_badge(r));
+    break;
   case 16: (void)sys::cap_info(random_slot(r)); break;
-  case 17: (void)sys::shmem_register(r.one_in(2) ? kSlotRegistry : random_slot(r), random_name(r), random_slot(r),
-                                     random_slot(r)); break;
+  case 17:
+    (void)sys::shmem_register(r.one_in(2) ? kSlotRegistry : random_slot(r), random_name(r), random_slot(r),
+                              random_slot(r));
+    break;
   case 18: (void)sys::shmem_query(r.one_in(2) ? kSlotRegistry : random_slot(r), random_name(r)); break;
   case 19:
     (void)sys::task_create(r.one_in(2) ? kSlotTaskCreate : random_slot(r), r.one_in(2) ? kSlotMemory : random_slot(r),
-                           r.one_in(2) ? image : r.below(40), r.one_in(2) ? 2 + r.below(16) : r.next(),
-                           r.below(40), r.one_in(2) ? 0 : random_slot(r));
+                           r.one_in(2) ? image : r.below(40), r.one_in(2) ? 2 + r.below(16) : r.next(), r.below(40),
+                           r.one_in(2) ? 0 : random_slot(r));
     break;
   case 20: (void)sys::task_start(random_slot(r), kChildRole); break;
   case 21: (void)sys::task_status(random_slot(r)); break;
@@ -296,12 +306,13 @@ int run_root(const void* startup) {
     const bool given = sys::cap_insert_into(w, kSlotMemory, root.memory, abi::kRightControl, 0).ok() &&
                        sys::cap_insert_into(w, kSlotTaskCreate, root.task_create, abi::kRightControl, 0).ok() &&
                        sys::cap_insert_into(w, kSlotRegistry, root.registry, abi::kRightRead | abi::kRightWrite,
-                                            abi::registry_badge(Word{0xAB} << 56, 8)).ok() &&
+                                            abi::registry_badge(Word{0xAB} << 56, 8))
+                           .ok() &&
                        sys::cap_insert_into(w, kSlotSelf, w, abi::kRightControl | abi::kRightAudit, 0).ok();
     const Word view = task::share(w, progress_frame, kProgressAddress, abi::kMapRead | abi::kMapWrite);
     const SyscallResult own = sys::notification_create(root.memory);
-    const bool notification = own.ok() && sys::cap_insert_into(w, kSlotNotification, own.r1,
-                                                               abi::kRightSignal | abi::kRightWait, 0).ok();
+    const bool notification =
+        own.ok() && sys::cap_insert_into(w, kSlotNotification, own.r1, abi::kRightSignal | abi::kRightWait, 0).ok();
     if (!given || view == 0 || !notification) {
       print("syscall_fuzz: FAIL cannot set up worker %llu\n", static_cast<unsigned long long>(workers));
       return 1;
@@ -315,8 +326,10 @@ int run_root(const void* startup) {
     for (;;) {
       const SyscallResult status = sys::task_status(w);
       if (!status.ok() || status.r1 != static_cast<Word>(abi::TaskState::Running)) {
-        if (status.ok() && status.r1 == static_cast<Word>(abi::TaskState::Faulted)) ++killed;
-        else ++exited;
+        if (status.ok() && status.r1 == static_cast<Word>(abi::TaskState::Faulted))
+          ++killed;
+        else
+          ++exited;
         break;
       }
       if (worker_calls_before + progress->calls >= calls) break;
@@ -329,7 +342,8 @@ int run_root(const void* startup) {
     (void)sys::poll(ended);
   }
   print("syscall_fuzz: %llu calls by %llu workers (%llu killed by the kernel, %llu ended otherwise): 0 kernel "
-        "failures\n", static_cast<unsigned long long>(done), static_cast<unsigned long long>(workers),
+        "failures\n",
+        static_cast<unsigned long long>(done), static_cast<unsigned long long>(workers),
         static_cast<unsigned long long>(killed), static_cast<unsigned long long>(exited));
   (void)sys::cap_delete(ended);
   (void)sys::memory_unmap(kProgressAddress);
@@ -345,7 +359,8 @@ int main(const void* startup) {
   switch (argument) { // a task the worker created and started
   case kChildExit: return 0;
   case kChildYield:
-    for (int i = 0; i < 64; ++i) (void)sys::yield();
+    for (int i = 0; i < 64; ++i)
+      (void)sys::yield();
     return 0;
   case kChildFault: (void)sys::raw_call(99); return 1;
   case kChildWait: return static_cast<int>(sys::wait(1).status);

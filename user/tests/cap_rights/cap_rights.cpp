@@ -82,7 +82,7 @@ int weak() {
   // What the copies do allow: signal through one, poll through the other, in one word.
   CHECK_OK(sys::signal(kWeakSignal));
   CHECK_EQ(CHECK_OK(sys::poll(kWeakWait)).r1, kSignalBadge);
-  CHECK_OK(sys::signal(kWeakSignal)); // for the root to see
+  CHECK_OK(sys::signal(kWeakSignal));                                 // for the root to see
   CHECK_OK(sys::cap_mint(kWeakWait, kWeakSpare, abi::kRightWait, 0)); // fewer or equal rights: fine
   (void)check::summary("cap_rights child weak");
   return static_cast<int>(check::tally.failed);
@@ -159,12 +159,13 @@ void weaker_copies_in_root(const task::Root& root, Word frame, Word n) {
   CHECK_ERR(sys::cap_insert_into(no_control_task, 1, n, abi::kRightSignal, 0), InsufficientRights);
   CHECK_ERR(sys::memory_map_into(no_control_task, read_only, task::kTestMapBase, abi::kMapRead), InsufficientRights);
   CHECK_ERR(sys::task_start(no_control_task, kNoCaps), InsufficientRights);
-  CHECK_OK(sys::cap_insert_into(child, 1, n, abi::kRightSignal, 0)); // with Grant and Control: fine
+  CHECK_OK(sys::cap_insert_into(child, 1, n, abi::kRightSignal, 0));                     // with Grant and Control: fine
   CHECK_EQ(CHECK_OK(sys::task_status(child)).r1, static_cast<Word>(TaskState::Created)); // never started
 
-  const Word made[] = {read_only, signal_only, wait_only, no_control_memory, no_control_create, read_registry,
-                       no_grant_frame, no_grant_n, no_control_task, child};
-  for (Word slot : made) CHECK_OK(sys::cap_delete(slot));
+  const Word made[] = {read_only,     signal_only,    wait_only,  no_control_memory, no_control_create,
+                       read_registry, no_grant_frame, no_grant_n, no_control_task,   child};
+  for (Word slot : made)
+    CHECK_OK(sys::cap_delete(slot));
 }
 
 int root_main(const void* startup) {

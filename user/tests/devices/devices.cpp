@@ -107,8 +107,8 @@ int main(const void* startup) {
       if (length + 1 < sizeof line) line[length++] = c;
     }
     if (first) continue;
-    regs[kIcr] = kRxim | kRtim;       // clear the device's interrupt...
-    CHECK_OK(sys::irq_ack(handler));  // ...then let the line fire again
+    regs[kIcr] = kRxim | kRtim;      // clear the device's interrupt...
+    CHECK_OK(sys::irq_ack(handler)); // ...then let the line fire again
   }
   regs[kImsc] = 0;
   // Bytes that arrived while the driver was still draining (before its first sleep) raised the

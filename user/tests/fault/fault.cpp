@@ -40,9 +40,9 @@ enum Role : Word {
 constexpr Word kUnmappedAddress = 0x3000'0000; // inside the user window, never mapped here
 constexpr Word kBadSyscallNumber = 99;         // below kSyscallLimit, but no call has it
 constexpr std::int64_t kExitCode = 7;
-constexpr Word kChildPriority = 30;           // below the root, so the root's waits let them run
+constexpr Word kChildPriority = 30; // below the root, so the root's waits let them run
 constexpr Word kChildSlots = 4;
-constexpr Word kChildProgressSlot = 1;        // healthy child: Signal on the progress notification
+constexpr Word kChildProgressSlot = 1; // healthy child: Signal on the progress notification
 constexpr Word kProgressStep = 256;
 constexpr Word kHealthyBadge = Word{1} << 20; // faulting children use bits 0..7
 constexpr Word kNotKilled = 100;              // a child that survives what should kill it exits so
@@ -51,12 +51,12 @@ constexpr Word kNotKilled = 100;              // a child that survives what shou
 // in bits [31:26]; for aborts the ISS holds the fault status code in [5:0] and WnR in bit 6.
 constexpr unsigned kEsrEcShift = 26;
 constexpr Word kEsrEcMask = 0x3f;
-constexpr Word kEcUnknown = 0x00;           // "Unknown reason": udf and other undefined encodings
+constexpr Word kEcUnknown = 0x00;             // "Unknown reason": udf and other undefined encodings
 constexpr Word kEcInstructionAbortLow = 0x20; // Instruction Abort from a lower Exception level
-constexpr Word kEcDataAbortLow = 0x24;      // Data Abort from a lower Exception level
-constexpr Word kFscMask = 0x3c;             // fault status code without its level bits
-constexpr Word kFscTranslation = 0x04;      // 0b0001LL: translation fault, level LL
-constexpr Word kFscPermission = 0x0c;       // 0b0011LL: permission fault, level LL
+constexpr Word kEcDataAbortLow = 0x24;        // Data Abort from a lower Exception level
+constexpr Word kFscMask = 0x3c;               // fault status code without its level bits
+constexpr Word kFscTranslation = 0x04;        // 0b0001LL: translation fault, level LL
+constexpr Word kFscPermission = 0x0c;         // 0b0011LL: permission fault, level LL
 constexpr Word kIssWnR = Word{1} << 6;
 
 [[nodiscard]] constexpr Word esr_class(Word esr) { return (esr >> kEsrEcShift) & kEsrEcMask; }
@@ -86,7 +86,8 @@ int child_main(Word role) {
     return static_cast<int>(kNotKilled);
   }
   case kYieldThenExit:
-    for (int i = 0; i < 16; ++i) (void)sys::yield();
+    for (int i = 0; i < 16; ++i)
+      (void)sys::yield();
     return 0;
   case kHealthy: {
     auto* shared = task::at<Shared>(task::kTestMapBase);

@@ -56,10 +56,12 @@ struct Shared {
 [[nodiscard]] constexpr Word pattern_low(unsigned id, unsigned reg) {
   return (Word{id + 1} << 56) | (Word{reg} << 48) | (0xA5A5'5A5A'C3C3ull ^ (Word{id} * 0x1111'1111ull));
 }
-[[nodiscard]] constexpr Word pattern_high(unsigned id, unsigned reg) { return ~pattern_low(id, reg) ^ (Word{reg} << 8); }
+[[nodiscard]] constexpr Word pattern_high(unsigned id, unsigned reg) {
+  return ~pattern_low(id, reg) ^ (Word{reg} << 8);
+}
 
 #define BRAMBLE_FP_PAIRS(op, base)                                                                                     \
-  op " q0, q1, [" base ", #0]\n\t" op " q2, q3, [" base ", #32]\n\t" op " q4, q5, [" base ", #64]\n\t" op               \
+  op " q0, q1, [" base ", #0]\n\t" op " q2, q3, [" base ", #32]\n\t" op " q4, q5, [" base ", #64]\n\t" op              \
      " q6, q7, [" base ", #96]\n\t" op " q8, q9, [" base ", #128]\n\t" op " q10, q11, [" base ", #160]\n\t" op         \
      " q12, q13, [" base ", #192]\n\t" op " q14, q15, [" base ", #224]\n\t" op " q16, q17, [" base ", #256]\n\t" op    \
      " q18, q19, [" base ", #288]\n\t" op " q20, q21, [" base ", #320]\n\t" op " q22, q23, [" base ", #352]\n\t" op    \
@@ -73,29 +75,27 @@ Result torture(Word id, const Registers& in, Registers& out, volatile Word* last
   Result result{};
   Word n = iterations;
   Word seen = 0;
-  asm volatile(BRAMBLE_FP_PAIRS("ldp", "%[in]")
-               "msr fpcr, %[fpcr_in]\n\t"
-               "msr fpsr, %[fpsr_in]\n\t"
-               "mov %[switches], #0\n"
-               "1:\n\t"
-               "ldr %[seen], [%[last]]\n\t"
-               "cmp %[seen], %[id]\n\t"
-               "b.eq 2f\n\t"
-               "str %[id], [%[last]]\n\t"
-               "add %[switches], %[switches], #1\n"
-               "2:\n\t"
-               "subs %[n], %[n], #1\n\t"
-               "b.ne 1b\n\t"
-               BRAMBLE_FP_PAIRS("stp", "%[out]")
-               "mrs %[fpcr_out], fpcr\n\t"
-               "mrs %[fpsr_out], fpsr\n\t"
-               : [n] "+r"(n), [seen] "=&r"(seen), [switches] "=&r"(result.switches), [fpcr_out] "=&r"(result.fpcr),
-                 [fpsr_out] "=&r"(result.fpsr)
-               : [in] "r"(&in), [out] "r"(&out), [last] "r"(last_runner), [id] "r"(id), [fpcr_in] "r"(kFpcr[id]),
-                 [fpsr_in] "r"(kFpsr[id])
-               : "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12", "v13",
-                 "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25", "v26", "v27",
-                 "v28", "v29", "v30", "v31");
+  asm volatile(
+      BRAMBLE_FP_PAIRS("ldp", "%[in]") "msr fpcr, %[fpcr_in]\n\t"
+                                       "msr fpsr, %[fpsr_in]\n\t"
+                                       "mov %[switches], #0\n"
+                                       "1:\n\t"
+                                       "ldr %[seen], [%[last]]\n\t"
+                                       "cmp %[seen], %[id]\n\t"
+                                       "b.eq 2f\n\t"
+                                       "str %[id], [%[last]]\n\t"
+                                       "add %[switches], %[switches], #1\n"
+                                       "2:\n\t"
+                                       "subs %[n], %[n], #1\n\t"
+                                       "b.ne 1b\n\t" BRAMBLE_FP_PAIRS("stp", "%[out]") "mrs %[fpcr_out], fpcr\n\t"
+                                                                                       "mrs %[fpsr_out], fpsr\n\t"
+      : [n] "+r"(n), [seen] "=&r"(seen), [switches] "=&r"(result.switches), [fpcr_out] "=&r"(result.fpcr),
+        [fpsr_out] "=&r"(result.fpsr)
+      : [in] "r"(&in), [out] "r"(&out), [last] "r"(last_runner), [id] "r"(id), [fpcr_in] "r"(kFpcr[id]),
+        [fpsr_in] "r"(kFpsr[id])
+      : "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12", "v13", "v14",
+        "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25", "v26", "v27", "v28", "v29", "v30",
+        "v31");
   return result;
 }
 
@@ -152,7 +152,8 @@ int root_main(const void* startup) {
     view[id] = task::share(child[id], frame, task::kTestMapBase, abi::kMapRead | abi::kMapWrite);
     CHECK(view[id] != 0);
   }
-  for (unsigned id = 1; id < kTasks; ++id) CHECK_OK(sys::task_start(child[id], id));
+  for (unsigned id = 1; id < kTasks; ++id)
+    CHECK_OK(sys::task_start(child[id], id));
   run(0);
   const Word all = (Word{1} << 1) | (Word{1} << 2);
   CHECK_EQ(task::wait_for(ended, all) & (all | abi::kTaskEndedFault), all);

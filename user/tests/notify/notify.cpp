@@ -22,10 +22,10 @@ constexpr const char* kProgram = "notify";
 
 // Child roles (the task_start argument). Every child finds its notifications in slots 1 and 2.
 enum Role : Word {
-  kSignalIn = 1,      // signal slot 1, exit 0
-  kWaitIn = 2,        // wait on slot 1, signal slot 2, exit with the bits it got
+  kSignalIn = 1,        // signal slot 1, exit 0
+  kWaitIn = 2,          // wait on slot 1, signal slot 2, exit with the bits it got
   kYieldThenSignal = 3, // yield a few times, then signal slot 1, exit 0
-  kPollIn = 4,        // poll slot 1, exit with status * 0x1000 + bits
+  kPollIn = 4,          // poll slot 1, exit with status * 0x1000 + bits
 };
 constexpr Word kIn = 1;
 constexpr Word kOut = 2;
@@ -45,7 +45,8 @@ int child_main(Word role) {
     return static_cast<int>(woken.r1);
   }
   case kYieldThenSignal:
-    for (int i = 0; i < 8; ++i) (void)sys::yield();
+    for (int i = 0; i < 8; ++i)
+      (void)sys::yield();
     return sys::signal(kIn).ok() ? 0 : 1;
   case kPollIn: {
     const SyscallResult polled = sys::poll(kIn);
@@ -153,7 +154,7 @@ int root_main(const void* startup) {
     const Word reply = new_notification(root);
     const Child w = make_child(f, kSame, n, abi::kRightWait, 0, reply, 0x4);
     CHECK_OK(sys::task_start(w.task, kWaitIn));
-    CHECK(task::yield_until_blocked(w.task)); // same priority: the child runs and blocks in wait
+    CHECK(task::yield_until_blocked(w.task));   // same priority: the child runs and blocks in wait
     CHECK_EQ(CHECK_OK(sys::poll(reply)).r1, 0); // it has not been woken yet
     const Word badged = mint(n, abi::kRightSignal, 0x80);
     CHECK_OK(sys::signal(badged));

@@ -10,8 +10,8 @@
 // under QEMU, -icount: without it QEMU leaves INST_RETIRED at 0).
 #include <cstdint>
 
-#include "user/lib/pmu.hpp"
 #include "user/lib/check.hpp"
+#include "user/lib/pmu.hpp"
 #include "user/lib/task.hpp"
 
 namespace {

@@ -33,7 +33,8 @@ struct Shared {
 
 [[noreturn]] void child_main(Word index) {
   auto* shared = task::at<Shared>(task::kTestMapBase);
-  for (;;) shared->counter[index] = shared->counter[index] + 1;
+  for (;;)
+    shared->counter[index] = shared->counter[index] + 1;
 }
 
 int root_main(const void* startup) {
@@ -52,7 +53,8 @@ int root_main(const void* startup) {
     view[i] = task::share(child[i], frame, task::kTestMapBase, abi::kMapRead | abi::kMapWrite);
     CHECK(view[i] != 0);
   }
-  for (unsigned i = 0; i < kChildren; ++i) CHECK_OK(sys::task_start(child[i], i));
+  for (unsigned i = 0; i < kChildren; ++i)
+    CHECK_OK(sys::task_start(child[i], i));
 
   Word last[kChildren] = {};
   Word sightings[kChildren] = {};
@@ -78,15 +80,21 @@ int root_main(const void* startup) {
 
   // Deleting a running task's last capability kills it: the counters stop. The root then yields and
   // spins for several time slices, which a surviving child at its priority would share and count in.
-  for (unsigned i = 0; i < kChildren; ++i) CHECK_OK(sys::cap_delete(child[i]));
+  for (unsigned i = 0; i < kChildren; ++i)
+    CHECK_OK(sys::cap_delete(child[i]));
   Word frozen[kChildren] = {};
-  for (unsigned i = 0; i < kChildren; ++i) frozen[i] = shared->counter[i];
-  for (int i = 0; i < 4; ++i) (void)sys::yield();
+  for (unsigned i = 0; i < kChildren; ++i)
+    frozen[i] = shared->counter[i];
+  for (int i = 0; i < 4; ++i)
+    (void)sys::yield();
   volatile Word spin = 0;
-  while (spin < 5'000'000) spin = spin + 1;
-  for (unsigned i = 0; i < kChildren; ++i) CHECK_EQ(shared->counter[i], frozen[i]);
+  while (spin < 5'000'000)
+    spin = spin + 1;
+  for (unsigned i = 0; i < kChildren; ++i)
+    CHECK_EQ(shared->counter[i], frozen[i]);
 
-  for (unsigned i = 0; i < kChildren; ++i) CHECK_OK(sys::cap_delete(view[i]));
+  for (unsigned i = 0; i < kChildren; ++i)
+    CHECK_OK(sys::cap_delete(view[i]));
   CHECK_OK(sys::memory_unmap(task::kTestMapBase));
   CHECK_OK(sys::cap_delete(frame));
   return bramble::user::check::summary(kProgram);

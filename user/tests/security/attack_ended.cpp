@@ -91,13 +91,15 @@ void attack_ended_task() {
   if (!CHECK(a.count > 0) || !source.ok()) return (void)hold();
   VERDICT("fresh frames read as zero (no freed table or kernel data in them)", changed_words(a, false) == 0);
   for (Word f = 0; f < a.count; ++f) {
-    for (Word i = 0; i < kPage / sizeof(Word); ++i) *word_at(f, i) = kPattern | (f << 16) | i;
+    for (Word i = 0; i < kPage / sizeof(Word); ++i)
+      *word_at(f, i) = kPattern | (f << 16) | i;
   }
   probe(a, kSlotTarget, abi::TaskState::Exited, source.r1, "exited");
   probe(a, kSlotTarget2, abi::TaskState::Faulted, source.r1, "faulted");
   (void)hold();
   VERDICT("after the root's own calls on the ended task my frames are unchanged", changed_words(a, true) == 0);
-  for (Word f = 0; f < a.count; ++f) CHECK_OK(sys::cap_delete(a.frame[f]));
+  for (Word f = 0; f < a.count; ++f)
+    CHECK_OK(sys::cap_delete(a.frame[f]));
   CHECK_OK(sys::cap_delete(source.r1));
 }
 
@@ -113,15 +115,17 @@ void attack_revoke_grant(Word image) {
 
   const Word grant = kSlotTarget;
   const SyscallResult info = sys::cap_info(grant);
-  if (!VERDICT("the root granted a quota", info.ok() && sys::info_type(info) == abi::CapType::Memory)) return (void)hold();
+  if (!VERDICT("the root granted a quota", info.ok() && sys::info_type(info) == abi::CapType::Memory))
+    return (void)hold();
   const Word keep = 32 * 1024;
-  const SyscallResult sub = ALLOWED("split a sub-quota off the grant", sys::memory_split(grant, (info.r2 - keep) & ~(kPage - 1)));
+  const SyscallResult sub =
+      ALLOWED("split a sub-quota off the grant", sys::memory_split(grant, (info.r2 - keep) & ~(kPage - 1)));
   const SyscallResult f1 = ALLOWED("allocate from the sub-quota", sys::memory_allocate(sub.r1, kPage));
   ALLOWED("map it", sys::memory_map(f1.r1, kArena + kPage, abi::kMapRead | abi::kMapWrite));
   const SyscallResult n1 = ALLOWED("notification from the sub-quota", sys::notification_create(sub.r1));
-  const SyscallResult t1 = ALLOWED("a task from the sub-quota", sys::task_create(kSlotTaskCreate, sub.r1, image,
-                                                                                kGrandchildSlots, kGrandchildPriority,
-                                                                                kSlotEnded));
+  const SyscallResult t1 =
+      ALLOWED("a task from the sub-quota",
+              sys::task_create(kSlotTaskCreate, sub.r1, image, kGrandchildSlots, kGrandchildPriority, kSlotEnded));
   if (t1.ok()) ALLOWED("start it", sys::task_start(t1.r1, argument(kSpin, 0, image)));
   const SyscallResult f2 = ALLOWED("allocate from the grant", sys::memory_allocate(grant, kPage));
   ALLOWED("map it", sys::memory_map(f2.r1, kArena + 2 * kPage, abi::kMapRead | abi::kMapWrite));

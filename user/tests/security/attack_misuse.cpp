@@ -10,8 +10,8 @@ namespace {
 
 constexpr Word kR = abi::kMapRead;
 constexpr Word kRw = abi::kMapRead | abi::kMapWrite;
-constexpr abi::Rights kFrameAll = abi::kRightRead | abi::kRightWrite | abi::kRightExecute | abi::kRightGrant |
-                                  abi::kRightAudit;
+constexpr abi::Rights kFrameAll =
+    abi::kRightRead | abi::kRightWrite | abi::kRightExecute | abi::kRightGrant | abi::kRightAudit;
 
 Word mint(Word source, abi::Rights rights, Word badge) {
   const Word slot = task::free_slot();
@@ -45,13 +45,15 @@ void attack_stale() {
 
   // Memory reused after free is zeroed: write a whole frame, free it, take a new one.
   CHECK_OK(sys::memory_map(f, kArena, kRw));
-  for (Word i = 0; i < kPage / sizeof(Word); ++i) task::at<volatile Word>(kArena)[i] = ~i;
+  for (Word i = 0; i < kPage / sizeof(Word); ++i)
+    task::at<volatile Word>(kArena)[i] = ~i;
   CHECK_OK(sys::memory_unmap(kArena));
   CHECK_OK(sys::cap_delete(f));
   f = page();
   Word dirty = 0;
   if (CHECK_OK(sys::memory_map(f, kArena, kR)).ok()) {
-    for (Word i = 0; i < kPage / sizeof(Word); ++i) dirty += task::at<volatile Word>(kArena)[i] != 0 ? Word{1} : Word{0};
+    for (Word i = 0; i < kPage / sizeof(Word); ++i)
+      dirty += task::at<volatile Word>(kArena)[i] != 0 ? Word{1} : Word{0};
     CHECK_OK(sys::memory_unmap(kArena));
   }
   VERDICT("a frame allocated after another was freed reads as zero", dirty == 0);
@@ -101,19 +103,23 @@ void attack_boundaries(Word image) {
   char buffer[8] = {'b', 'o', 'u', 'n', 'd', '\n', 0, 0};
   const Word buf = reinterpret_cast<Word>(buffer);
   ALLOWED("debug_write of 0 bytes at 2^64-1", sys::debug_write(kMax, 0));
-  REFUSED("debug_write of 4097 readable bytes", sys::debug_write(reinterpret_cast<Word>(g_big), sizeof g_big), InvalidSize);
+  REFUSED("debug_write of 4097 readable bytes", sys::debug_write(reinterpret_cast<Word>(g_big), sizeof g_big),
+          InvalidSize);
   // Too long and leaving the window at once: either documented refusal will do, nothing may be written.
   const SyscallResult huge = sys::debug_write(buf, kMax);
   VERDICT("debug_write of 2^64-1 bytes is refused (InvalidSize or BadUserPointer)",
           huge.status == status(Error::InvalidSize) || huge.status == status(Error::BadUserPointer));
   REFUSED("debug_write at 2^64-1", sys::debug_write(kMax, 1), BadUserPointer);
   REFUSED("debug_write at 0", sys::debug_write(0, 1), BadUserPointer);
-  REFUSED("debug_write across the top of the user window", sys::debug_write(abi::kUserStackTop - 8, 16), BadUserPointer);
+  REFUSED("debug_write across the top of the user window", sys::debug_write(abi::kUserStackTop - 8, 16),
+          BadUserPointer);
   REFUSED("debug_write from the kernel", sys::debug_write(0xFFFF'FF80'0008'0000, 16), BadUserPointer);
 
   const Word sizes[] = {0, 1, kPage - 1, kPage + 1, kMax, kMax & ~(kPage - 1), Word{1} << 63, (Word{4} << 20) + kPage};
-  for (Word size : sizes) REFUSED("memory_allocate of a bad size", sys::memory_allocate(kSlotMemory, size), InvalidSize);
-  REFUSED("memory_allocate of 4 MiB on a 64 KiB budget", sys::memory_allocate(kSlotMemory, Word{4} << 20), QuotaExceeded);
+  for (Word size : sizes)
+    REFUSED("memory_allocate of a bad size", sys::memory_allocate(kSlotMemory, size), InvalidSize);
+  REFUSED("memory_allocate of 4 MiB on a 64 KiB budget", sys::memory_allocate(kSlotMemory, Word{4} << 20),
+          QuotaExceeded);
   REFUSED("memory_split of 0", sys::memory_split(kSlotMemory, 0), InvalidSize);
   REFUSED("memory_split of 2^64-1", sys::memory_split(kSlotMemory, kMax), InvalidSize);
   REFUSED("memory_split of 2^64-4096", sys::memory_split(kSlotMemory, kMax & ~(kPage - 1)), QuotaExceeded);
@@ -124,7 +130,8 @@ void attack_boundaries(Word image) {
   const Word f = page();
   const Word big = page(4 * kPage);
   const Word addresses[] = {0, kMax & ~(kPage - 1), abi::kUserStackTop, 0xFFFF'FF80'0000'0000, Word{1} << 47};
-  for (Word at : addresses) REFUSED("memory_map outside the user window", sys::memory_map(f, at, kR), InvalidAddress);
+  for (Word at : addresses)
+    REFUSED("memory_map outside the user window", sys::memory_map(f, at, kR), InvalidAddress);
   REFUSED("memory_map at 1", sys::memory_map(f, 1, kR), Misaligned);
   REFUSED("memory_map at 2^64-1", sys::memory_map(f, kMax, kR), Misaligned);
   REFUSED("memory_map 16 KiB that wraps past 2^64", sys::memory_map(big, kMax & ~(kPage - 1), kR), InvalidAddress);
@@ -133,7 +140,8 @@ void attack_boundaries(Word image) {
   REFUSED("memory_map over the stack", sys::memory_map(f, abi::kUserStackTop - kPage, kR), AlreadyMapped);
   REFUSED("memory_map over the program", sys::memory_map(f, abi::kProgramBase, kR), AlreadyMapped);
   const Word perms[] = {0, abi::kMapWrite, kMax, abi::kMapRead | abi::kMapWrite | abi::kMapExecute, Word{1} << 3 | kR};
-  for (Word p : perms) REFUSED("memory_map with bad permissions", sys::memory_map(f, kArena, p), InvalidPermissions);
+  for (Word p : perms)
+    REFUSED("memory_map with bad permissions", sys::memory_map(f, kArena, p), InvalidPermissions);
   REFUSED("memory_unmap at 0", sys::memory_unmap(0), InvalidAddress);
   REFUSED("memory_unmap at 2^64-1", sys::memory_unmap(kMax), Misaligned);
   REFUSED("memory_unmap at 2^64-4096", sys::memory_unmap(kMax & ~(kPage - 1)), InvalidAddress);
@@ -182,13 +190,15 @@ void attack_boundaries(Word image) {
   REFUSED("cap_mint with rights 2^64-1", sys::cap_mint(f, task::free_slot(), kMax, 0), InvalidRights);
   REFUSED("cap_mint with an undefined right", sys::cap_mint(f, task::free_slot(), 1u << 8, 0), InvalidRights);
   REFUSED("shmem_query of name 2^64-1", sys::shmem_query(kSlotRegistry, kMax), NameNotPermitted);
-  REFUSED("shmem_query of an unregistered name", sys::shmem_query(kSlotRegistry, kAttackerPrefix | 0xFFFF), NameNotFound);
+  REFUSED("shmem_query of an unregistered name", sys::shmem_query(kSlotRegistry, kAttackerPrefix | 0xFFFF),
+          NameNotFound);
   const Word n = CHECK_OK(sys::notification_create(kSlotMemory)).r1;
   REFUSED("shmem_register name 0", sys::shmem_register(kSlotRegistry, 0, f, n), NameNotPermitted);
   REFUSED("shmem_register name 2^64-1", sys::shmem_register(kSlotRegistry, kMax, f, n), NameNotPermitted);
   ALLOWED("shmem_register the highest name of our block",
           sys::shmem_register(kSlotRegistry, kAttackerPrefix | (kMax >> 8), f, n));
-  REFUSED("shmem_register it twice", sys::shmem_register(kSlotRegistry, kAttackerPrefix | (kMax >> 8), f, n), NameExists);
+  REFUSED("shmem_register it twice", sys::shmem_register(kSlotRegistry, kAttackerPrefix | (kMax >> 8), f, n),
+          NameExists);
   CHECK_OK(sys::cap_revoke(f));
   (void)hold();
   CHECK_OK(sys::cap_delete(n));
@@ -201,8 +211,8 @@ void attack_rights() {
   const Word n = CHECK_OK(sys::notification_create(kSlotMemory)).r1;
   const Word read_only = mint(f, abi::kRightRead, 0);
   REFUSED("mint Read+Write from Read", sys::cap_mint(read_only, task::free_slot(), kRw, 0), InsufficientRights);
-  REFUSED("mint Read+Grant from Read", sys::cap_mint(read_only, task::free_slot(), abi::kRightRead | abi::kRightGrant, 0),
-          InsufficientRights);
+  REFUSED("mint Read+Grant from Read",
+          sys::cap_mint(read_only, task::free_slot(), abi::kRightRead | abi::kRightGrant, 0), InsufficientRights);
   const Word copied = task::free_slot();
   CHECK_OK(sys::cap_copy(read_only, copied));
   const Word moved = task::free_slot();
@@ -212,16 +222,17 @@ void attack_rights() {
   REFUSED("map a moved Read copy writable", sys::memory_map(moved, kArena, kRw), InsufficientRights);
   REFUSED("map a Read capability executable", sys::memory_map(read_only, kArena, kR | abi::kMapExecute),
           InsufficientRights);
-  REFUSED("insert a capability without Grant", sys::cap_insert_into(kSlotSelf, task::free_slot(), read_only,
-                                                                    abi::kRightRead, 0), InsufficientRights);
+  REFUSED("insert a capability without Grant",
+          sys::cap_insert_into(kSlotSelf, task::free_slot(), read_only, abi::kRightRead, 0), InsufficientRights);
   const Word grantable = mint(f, abi::kRightRead | abi::kRightGrant, 0);
-  REFUSED("insert Read+Write from Read+Grant",
-          sys::cap_insert_into(kSlotSelf, task::free_slot(), grantable, kRw, 0), InsufficientRights);
+  REFUSED("insert Read+Write from Read+Grant", sys::cap_insert_into(kSlotSelf, task::free_slot(), grantable, kRw, 0),
+          InsufficientRights);
   REFUSED("insert with an undefined right", sys::cap_insert_into(kSlotSelf, task::free_slot(), grantable, 1u << 8, 0),
           InvalidRights);
   const Word inserted = task::free_slot();
   CHECK_OK(sys::cap_insert_into(kSlotSelf, inserted, grantable, abi::kRightRead, 0));
-  VERDICT("an inserted capability has the asked subset only", sys::info_rights(sys::cap_info(inserted)) == abi::kRightRead);
+  VERDICT("an inserted capability has the asked subset only",
+          sys::info_rights(sys::cap_info(inserted)) == abi::kRightRead);
 
   const Word no_control = mint(kSlotMemory, abi::kRightGrant | abi::kRightAudit, 0);
   REFUSED("allocate without Control", sys::memory_allocate(no_control, kPage), InsufficientRights);
@@ -237,13 +248,14 @@ void attack_rights() {
 
   const Word audit_task = mint(kSlotSelf, abi::kRightAudit, 0);
   REFUSED("task_start without Control", sys::task_start(audit_task, 0), InsufficientRights);
-  REFUSED("insert into a task without Control", sys::cap_insert_into(audit_task, task::free_slot(), grantable,
-                                                                     abi::kRightRead, 0), InsufficientRights);
+  REFUSED("insert into a task without Control",
+          sys::cap_insert_into(audit_task, task::free_slot(), grantable, abi::kRightRead, 0), InsufficientRights);
   REFUSED("map into a task without Control", sys::memory_map_into(audit_task, f, kArena, kR), InsufficientRights);
   REFUSED("mint Grant onto our own task", sys::cap_mint(kSlotSelf, task::free_slot(), abi::kRightGrant, 0),
           InsufficientRights);
   REFUSED("mint Grant onto the task-create authority",
-          sys::cap_mint(kSlotTaskCreate, task::free_slot(), abi::kRightControl | abi::kRightGrant, 0), InsufficientRights);
+          sys::cap_mint(kSlotTaskCreate, task::free_slot(), abi::kRightControl | abi::kRightGrant, 0),
+          InsufficientRights);
 
   const Word signal_only = mint(n, abi::kRightSignal, 0);
   REFUSED("poll with Signal only", sys::poll(signal_only), InsufficientRights);
@@ -255,15 +267,17 @@ void attack_rights() {
   REFUSED("re-badge the root's badged notification", sys::cap_mint(kSlotDone, task::free_slot(), abi::kRightSignal, 1),
           AlreadyBadged);
   const Word badged = mint(n, abi::kRightSignal | abi::kRightWait, 0x10);
-  REFUSED("re-badge a badged capability", sys::cap_mint(badged, task::free_slot(), abi::kRightSignal, 0x20), AlreadyBadged);
-  REFUSED("re-badge through insert", sys::cap_insert_into(kSlotSelf, task::free_slot(), badged, abi::kRightSignal, 0x20),
+  REFUSED("re-badge a badged capability", sys::cap_mint(badged, task::free_slot(), abi::kRightSignal, 0x20),
+          AlreadyBadged);
+  REFUSED("re-badge through insert",
+          sys::cap_insert_into(kSlotSelf, task::free_slot(), badged, abi::kRightSignal, 0x20),
           InsufficientRights); // no Grant on it: refused before the badge is looked at
   const Word kept = mint(badged, abi::kRightSignal, 0);
   CHECK_OK(sys::signal(kept));
   VERDICT("a badge 0 mint keeps the source's badge", sys::poll(n).r1 == 0x10);
   REFUSED("badge a frame", sys::cap_mint(f, task::free_slot(), abi::kRightRead, 5), InvalidBadge);
-  REFUSED("widen the registry badge", sys::cap_mint(kSlotRegistry, task::free_slot(), abi::kRightRead,
-                                                    abi::registry_badge(0, 1)), AlreadyBadged);
+  REFUSED("widen the registry badge",
+          sys::cap_mint(kSlotRegistry, task::free_slot(), abi::kRightRead, abi::registry_badge(0, 1)), AlreadyBadged);
   REFUSED("register outside our block", sys::shmem_register(kSlotRegistry, kHonestPrefix | 1, grantable, n),
           NameNotPermitted);
   REFUSED("query outside our block", sys::shmem_query(kSlotRegistry, kRootPrefix | 1), NameNotPermitted);

@@ -13,7 +13,8 @@ Word g_made[kMaxMade]; // slots the attack filled, to give back in phase two
 
 void give_back(Word count) {
   bool all = true;
-  for (Word i = 0; i < count; ++i) all = sys::cap_delete(g_made[i]).ok() && all;
+  for (Word i = 0; i < count; ++i)
+    all = sys::cap_delete(g_made[i]).ok() && all;
   CHECK(all);
 }
 

@@ -30,7 +30,10 @@ int attacker_main(Word attack, Word image) {
   case kStale: attack_stale(); break;
   case kBoundaries: attack_boundaries(image); break;
   case kRights: attack_rights(); break;
-  default: CHECK(false); (void)hold(); break;
+  default:
+    CHECK(false);
+    (void)hold();
+    break;
   }
   return check::summary("attacker");
 }
@@ -79,10 +82,11 @@ int main(const void* startup) {
   case kAttacker: return attacker_main(attack_of(arg), image_of(arg));
   case kHonest: return honest();
   case kExitNow: sys::task_exit(kExitNowCode);
-  case kBadCall: (void)sys::raw_call(99); return 1;    // killed: no call has that number
+  case kBadCall: (void)sys::raw_call(99); return 1;      // killed: no call has that number
   case kBadCallMax: (void)sys::raw_call(kMax); return 1; // killed: x8 = 2^64-1
   case kSpin:
-    for (;;) (void)sys::yield(); // until revoked or its last capability goes
+    for (;;)
+      (void)sys::yield(); // until revoked or its last capability goes
   default: return 1;
   }
 }

@@ -29,17 +29,20 @@ Child spawn(World& w, Word slots, Word budget, Word end_bit, Word registry_prefi
   }
   c.report = task::free_slot();
   CHECK_OK(sys::cap_mint(w.events, c.report, abi::kRightSignal, end_bit));
-  const SyscallResult t = ALLOWED("root: task_create for a child", sys::task_create(w.root.task_create, memory,
-                                                                                  w.child_image, slots, kChildPriority,
-                                                                                  c.report));
+  const SyscallResult t =
+      ALLOWED("root: task_create for a child",
+              sys::task_create(w.root.task_create, memory, w.child_image, slots, kChildPriority, c.report));
   if (!t.ok()) return c;
   c.task = t.r1;
   const Word hold_badge = end_bit << 8;
   const bool given =
-      sys::cap_insert_into(c.task, kSlotMemory, memory, abi::kRightControl | abi::kRightGrant | abi::kRightAudit, 0).ok() &&
+      sys::cap_insert_into(c.task, kSlotMemory, memory, abi::kRightControl | abi::kRightGrant | abi::kRightAudit, 0)
+          .ok() &&
       sys::cap_insert_into(c.task, kSlotTaskCreate, w.root.task_create, abi::kRightControl, 0).ok() &&
-      sys::cap_insert_into(c.task, kSlotRegistry, w.root.registry, abi::kRightRead | abi::kRightWrite | abi::kRightGrant,
-                           abi::registry_badge(registry_prefix, 8)).ok() &&
+      sys::cap_insert_into(c.task, kSlotRegistry, w.root.registry,
+                           abi::kRightRead | abi::kRightWrite | abi::kRightGrant,
+                           abi::registry_badge(registry_prefix, 8))
+          .ok() &&
       sys::cap_insert_into(c.task, kSlotGo, w.go, abi::kRightWait, 0).ok() &&
       sys::cap_insert_into(c.task, kSlotDone, w.events, abi::kRightSignal, hold_badge).ok() &&
       sys::cap_insert_into(c.task, kSlotEnded, w.events, abi::kRightSignal, kGrandchildBit).ok() &&
@@ -151,10 +154,12 @@ void option(const char* line, const char* key, char* out, unsigned size) {
     if (p != line && p[-1] != ' ') continue;
     const char* k = key;
     const char* q = p;
-    while (*k != '\0' && *q == *k) ++k, ++q;
+    while (*k != '\0' && *q == *k)
+      ++k, ++q;
     if (*k != '\0' || *q != '=') continue;
     unsigned i = 0;
-    for (++q; *q != '\0' && *q != ' ' && i + 1 < size; ++q) out[i++] = *q;
+    for (++q; *q != '\0' && *q != ' ' && i + 1 < size; ++q)
+      out[i++] = *q;
     out[i] = '\0';
     return;
   }

@@ -16,7 +16,7 @@ struct World {
 
 struct Child {
   Word task = 0;
-  Word quota = 0; // the root's capability to the child's quota (0: made from the root's quota)
+  Word quota = 0;  // the root's capability to the child's quota (0: made from the root's quota)
   Word report = 0; // the root's badged Signal copy the kernel signals at its end (deleting it deletes
                    // the kernel's copy too: it lives as long as the child)
   bool started = false;

@@ -62,10 +62,11 @@ void run_revoke_grant(World& w) {
 
   const Word used_before = used_of(w.root.memory);
   const Word free_before = free_frames(w.root.memory);
-  const SyscallResult grant = ALLOWED("root: memory_split for the grant",
-                                      sys::memory_split(w.root.memory, kBudget + grandchild_cost));
+  const SyscallResult grant =
+      ALLOWED("root: memory_split for the grant", sys::memory_split(w.root.memory, kBudget + grandchild_cost));
   if (!grant.ok()) return finish(w, c, kAttackerEndBit, true);
-  CHECK_OK(sys::cap_insert_into(c.task, kSlotTarget, grant.r1, abi::kRightControl | abi::kRightGrant | abi::kRightAudit, 0));
+  CHECK_OK(
+      sys::cap_insert_into(c.task, kSlotTarget, grant.r1, abi::kRightControl | abi::kRightGrant | abi::kRightAudit, 0));
   (void)sys::signal(w.go);
   if (!await_hold(w)) {
     CHECK_OK(sys::cap_delete(grant.r1));

@@ -16,8 +16,8 @@
 
 namespace sec {
 
-using bramble::user::SyscallResult;
 using bramble::user::print;
+using bramble::user::SyscallResult;
 using bramble::user::task::Word;
 namespace abi = bramble::abi;
 namespace sys = bramble::user::sys;
@@ -52,8 +52,8 @@ enum Attack : Word {
   kAttackCount
 };
 inline constexpr const char* kAttackNames[kAttackCount] = {
-    "",          "ended-task",         "pt-churn",      "pt-hoard", "split-chain", "registry-flood", "revoke-grant",
-    "pool-tasks", "pool-frames", "pool-notifications", "pool-mappings", "stale",    "boundaries",  "rights"};
+    "",           "ended-task",  "pt-churn",           "pt-hoard",      "split-chain", "registry-flood", "revoke-grant",
+    "pool-tasks", "pool-frames", "pool-notifications", "pool-mappings", "stale",       "boundaries",     "rights"};
 
 // Child roles. task_start's argument: role | attack << 8 | image << 16.
 enum Role : Word { kAttacker = 1, kHonest = 2, kExitNow = 3, kBadCall = 4, kSpin = 5, kBadCallMax = 6 };

@@ -26,7 +26,8 @@ void test_cap_copy_mint_move(const Env& env) {
   const Word copy = task::free_slot();
   CHECK_OK(sys::cap_copy(n, copy));
   CHECK_EQ(CHECK_OK(sys::cap_info(copy)).r1, sys::cap_info(n).r1); // same type and rights
-  derive_errors(env, [](Word s, Word d) { return sys::cap_copy(s, d); }, n, copy);
+  derive_errors(
+      env, [](Word s, Word d) { return sys::cap_copy(s, d); }, n, copy);
 
   check::section("cap_mint");
   const Word minted = task::free_slot();
@@ -37,13 +38,14 @@ void test_cap_copy_mint_move(const Env& env) {
   const Word kept = task::free_slot();
   CHECK_OK(sys::cap_mint(minted, kept, abi::kRightSignal, 0)); // badge 0 keeps the source's
   CHECK_EQ(CHECK_OK(sys::cap_info(kept)).r2, 0x10u);
-  derive_errors(env, [](Word s, Word d) { return sys::cap_mint(s, d, abi::kRightSignal, 0); }, n, copy);
+  derive_errors(
+      env, [](Word s, Word d) { return sys::cap_mint(s, d, abi::kRightSignal, 0); }, n, copy);
   const Word spare = task::free_slot();
-  CHECK_ERR(sys::cap_mint(n, spare, abi::kRightRead, 0), InvalidRights);  // not a notification right
-  CHECK_ERR(sys::cap_mint(n, spare, Word{1} << 8, 0), InvalidRights);     // no such right
+  CHECK_ERR(sys::cap_mint(n, spare, abi::kRightRead, 0), InvalidRights); // not a notification right
+  CHECK_ERR(sys::cap_mint(n, spare, Word{1} << 8, 0), InvalidRights);    // no such right
   CHECK_ERR(sys::cap_mint(minted, spare, abi::kRightSignal | abi::kRightWait, 0), InsufficientRights);
   CHECK_ERR(sys::cap_mint(minted, spare, abi::kRightSignal, 0x20), AlreadyBadged);
-  CHECK_ERR(sys::cap_mint(env.root.memory, spare, abi::kRightControl, 0x20), InvalidBadge); // no badges
+  CHECK_ERR(sys::cap_mint(env.root.memory, spare, abi::kRightControl, 0x20), InvalidBadge);        // no badges
   CHECK_ERR(sys::cap_mint(env.root.registry, spare, abi::kRightRead, kPrefix), InvalidBadge);      // 0 bits
   CHECK_ERR(sys::cap_mint(env.root.registry, spare, abi::kRightRead, kPrefix | 57), InvalidBadge); // > 56
   CHECK_ERR(sys::cap_mint(env.root.registry, spare, abi::kRightRead, kPrefix | (Word{1} << 40) | 8),
@@ -60,7 +62,8 @@ void test_cap_copy_mint_move(const Env& env) {
   info = CHECK_OK(sys::cap_info(moved));
   CHECK_EQ(info.r1, before);
   CHECK_EQ(info.r2, 0x10u); // the badge went along
-  derive_errors(env, [](Word s, Word d) { return sys::cap_move(s, d); }, moved, copy);
+  derive_errors(
+      env, [](Word s, Word d) { return sys::cap_move(s, d); }, moved, copy);
   // A mapping goes with the capability: unmapping still works after the move.
   const Word frame = new_frame(env, abi::kPageSize);
   CHECK_OK(sys::memory_map(frame, kMapA, kRw));
@@ -71,7 +74,8 @@ void test_cap_copy_mint_move(const Env& env) {
   CHECK_ERR(sys::memory_unmap(kMapA), NotMapped);
 
   const Word made[] = {copy, kept, moved, n};
-  for (Word slot : made) CHECK_OK(sys::cap_delete(slot));
+  for (Word slot : made)
+    CHECK_OK(sys::cap_delete(slot));
 }
 
 void test_cap_delete_revoke_info(const Env& env) {
@@ -168,7 +172,8 @@ void test_cap_insert_into(const Env& env) {
   CHECK_OK(sys::cap_revoke(frame));
   CHECK_OK(sys::cap_insert_into(child, 2, frame, abi::kRightRead, 0)); // slot 2 is free again
   const Word made[] = {badged, signal_grant, no_grant, no_control, frame, n, child};
-  for (Word slot : made) CHECK_OK(sys::cap_delete(slot));
+  for (Word slot : made)
+    CHECK_OK(sys::cap_delete(slot));
 }
 
 } // namespace syscall_errors

@@ -66,7 +66,8 @@ void test_memory_allocate(const Env& env) {
   if (CHECK_OK(sys::memory_map(three.r1, kMapA, kRw)).ok()) {
     const Word* words = task::at<const Word>(kMapA);
     Word nonzero = 0;
-    for (Word i = 0; i < 3 * abi::kPageSize / sizeof(Word); ++i) nonzero += words[i] != 0 ? 1 : 0;
+    for (Word i = 0; i < 3 * abi::kPageSize / sizeof(Word); ++i)
+      nonzero += words[i] != 0 ? 1 : 0;
     CHECK_EQ(nonzero, 0);
   }
   CHECK_OK(sys::cap_delete(three.r1));
@@ -134,7 +135,8 @@ void test_memory_map(const Env& env) {
   CHECK_OK(sys::cap_delete(copy));
   CHECK_ERR(sys::memory_unmap(kMapB), NotMapped);
   const Word made[] = {other, read_only, no_execute, frame};
-  for (Word slot : made) CHECK_OK(sys::cap_delete(slot));
+  for (Word slot : made)
+    CHECK_OK(sys::cap_delete(slot));
   CHECK_ERR(sys::memory_unmap(kMapA), NotMapped);
 }
 
@@ -171,7 +173,8 @@ void test_memory_map_into(const Env& env) {
     CHECK_EQ(*task::at<volatile Word>(kMapB), 0);
   }
   const Word made[] = {second, first, read_only, no_control, frame, child};
-  for (Word slot : made) CHECK_OK(sys::cap_delete(slot));
+  for (Word slot : made)
+    CHECK_OK(sys::cap_delete(slot));
   CHECK_ERR(sys::memory_unmap(kMapB), NotMapped);
 }
 

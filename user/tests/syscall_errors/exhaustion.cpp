@@ -28,7 +28,8 @@ int exhaust(Word image) {
   for (Word size = kLargestChunk; size >= abi::kPageSize;) {
     const SyscallResult frame = sys::memory_allocate(kChildMemory, size);
     if (frame.ok()) continue;
-    if (frame.status == error_value(abi::Error::OutOfMemory)) outcome |= kAllocateOutOfMemorySeen;
+    if (frame.status == error_value(abi::Error::OutOfMemory))
+      outcome |= kAllocateOutOfMemorySeen;
     else if (frame.status != error_value(abi::Error::QuotaExceeded) &&
              frame.status != error_value(abi::Error::InvalidSize)) {
       outcome |= kUnexpected;
@@ -43,9 +44,12 @@ int exhaust(Word image) {
   for (;;) {
     const SyscallResult n = sys::notification_create(kChildMemory);
     if (n.ok()) continue;
-    if (n.status == error_value(abi::Error::QuotaExceeded)) outcome |= kNotificationQuotaExceeded;
-    else if (n.status == error_value(abi::Error::OutOfMemory)) outcome |= kNotificationOutOfMemory;
-    else outcome |= kUnexpected;
+    if (n.status == error_value(abi::Error::QuotaExceeded))
+      outcome |= kNotificationQuotaExceeded;
+    else if (n.status == error_value(abi::Error::OutOfMemory))
+      outcome |= kNotificationOutOfMemory;
+    else
+      outcome |= kUnexpected;
     break;
   }
   if (sys::task_create(kChildTaskCreate, kChildMemory, image, kChildSlots, 0, 0).status ==
@@ -69,7 +73,8 @@ void test_quota_exceeded(const Env& env) {
   CHECK_EQ(status.r1, static_cast<Word>(abi::TaskState::Exited));
   const Word outcome = status.r2;
   bramble::user::print("syscall_errors: quota exhaustion outcome 0x%llx%s\n", static_cast<unsigned long long>(outcome),
-                       (outcome & kAllocateOutOfMemorySeen) != 0 ? " (memory_allocate OutOfMemory seen on the way)" : "");
+                       (outcome & kAllocateOutOfMemorySeen) != 0 ? " (memory_allocate OutOfMemory seen on the way)"
+                                                                 : "");
   CHECK_EQ(outcome & kUnexpected, 0);
   CHECK_EQ(outcome & kAllocateQuotaExceeded, kAllocateQuotaExceeded);
   check::section("notification_create");
@@ -112,7 +117,8 @@ void test_table_full(const Env& env) {
   CHECK_EQ(quota_used(env), used_before); // refused before the parent was charged
 
   bool all_deleted = true;
-  for (Word i = 0; i < count; ++i) all_deleted = sys::cap_delete(filled[i]).ok() && all_deleted;
+  for (Word i = 0; i < count; ++i)
+    all_deleted = sys::cap_delete(filled[i]).ok() && all_deleted;
   CHECK(all_deleted);
   check::section("shmem_query");
   CHECK_OK(sys::cap_revoke(frame)); // withdraws the entry

@@ -39,7 +39,8 @@ void counter_checks(const Env& env) {
   CHECK_EQ(counter_frequency(), env.root.boot->timer_frequency);
   const Word first = virtual_count();
   Word later = first;
-  for (int i = 0; i < 1'000'000 && later == first; ++i) later = virtual_count();
+  for (int i = 0; i < 1'000'000 && later == first; ++i)
+    later = virtual_count();
   CHECK(later > first); // it advances
 }
 
@@ -62,7 +63,7 @@ void self_checks(const Env& env) {
   const SyscallResult me = CHECK_OK(sys::task_info(self));
   CHECK_EQ(me.r1, static_cast<Word>(TaskState::Running));
   CHECK_EQ(me.r2, sys::cap_info(self).r3); // cap_info's priority (Audit)
-  CHECK(me.r3 > 0);                         // it has run since boot
+  CHECK(me.r3 > 0);                        // it has run since boot
   // Nobody else is ready at the root's priority, so all of a spin is the root's, and the kernel cannot
   // have charged more than the wall-clock time between the readings.
   const Word ticks = burn_ticks();
@@ -95,8 +96,8 @@ void child_checks(const Env& env) {
   info = CHECK_OK(sys::task_info(child));
   const Word first = info.r3;
   CHECK_EQ(info.r1, static_cast<Word>(TaskState::Running));
-  CHECK(first >= ticks);                           // it spun that long with the CPU to itself
-  CHECK(first <= virtual_count() - wall_start);    // and not longer than it existed
+  CHECK(first >= ticks);                               // it spun that long with the CPU to itself
+  CHECK(first <= virtual_count() - wall_start);        // and not longer than it existed
   CHECK_EQ(sys::wait(progress).status, abi::kSuccess); // the second
   const Word second = cpu_time(child);
   CHECK(second >= first + ticks);
@@ -114,7 +115,8 @@ void child_checks(const Env& env) {
   CHECK_EQ(cpu_time(child), at_end); // an ended task's total stays
 
   const Word made[] = {child, ended_copy, progress};
-  for (Word slot : made) CHECK_OK(sys::cap_delete(slot));
+  for (Word slot : made)
+    CHECK_OK(sys::cap_delete(slot));
 }
 
 void memory_info_errors(const Env& env) {
@@ -160,7 +162,7 @@ void test_memory_info(const Env& env) {
   const Word frames = start.r1;
   CHECK(frames > 0);
   CHECK(start.r2 <= frames);
-  CHECK(start.r3 > 0); // the kernel image at least
+  CHECK(start.r3 > 0);                                        // the kernel image at least
   CHECK(sys::cap_info(memory).r2 <= frames * abi::kPageSize); // the root's quota came out of these
 
   // N pages (a power of two: a block is exactly that many frames) take exactly N free frames.

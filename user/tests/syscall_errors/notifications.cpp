@@ -68,14 +68,16 @@ void test_signal_wait_poll(const Env& env) {
   CHECK_OK(sys::signal(n));
   CHECK_OK(sys::signal(badged));
   CHECK_EQ(CHECK_OK(sys::poll(n)).r1, abi::kUnbadgedSignalBits | 0x30);
-  typed_errors(env, [](Word slot) { return sys::signal(slot); }, wait_only);
+  typed_errors(
+      env, [](Word slot) { return sys::signal(slot); }, wait_only);
 
   check::section("wait");
   CHECK_OK(sys::signal(signal_only));
   CHECK_EQ(CHECK_OK(sys::wait(wait_only)).r1, abi::kUnbadgedSignalBits);
   CHECK_OK(sys::signal(badged));
   CHECK_EQ(CHECK_OK(sys::wait(n)).r1, 0x30u);
-  typed_errors(env, [](Word slot) { return sys::wait(slot); }, signal_only);
+  typed_errors(
+      env, [](Word slot) { return sys::wait(slot); }, signal_only);
   wait_on_destroyed(env);
 
   check::section("poll");
@@ -83,10 +85,12 @@ void test_signal_wait_poll(const Env& env) {
   CHECK_OK(sys::signal(badged));
   CHECK_EQ(CHECK_OK(sys::poll(wait_only)).r1, 0x30u);
   CHECK_EQ(CHECK_OK(sys::poll(n)).r1, 0); // poll clears too
-  typed_errors(env, [](Word slot) { return sys::poll(slot); }, signal_only);
+  typed_errors(
+      env, [](Word slot) { return sys::poll(slot); }, signal_only);
 
   const Word made[] = {badged, wait_only, signal_only, n};
-  for (Word slot : made) CHECK_OK(sys::cap_delete(slot));
+  for (Word slot : made)
+    CHECK_OK(sys::cap_delete(slot));
 }
 
 } // namespace syscall_errors

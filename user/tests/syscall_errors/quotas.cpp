@@ -79,7 +79,8 @@ void split_accounting(const Env& env) {
   CHECK_EQ(quota_used(env), used_after_split);           // the child's use is inside its split
 
   CHECK_OK(sys::cap_delete(child)); // takes the frames and the notification made from it along
-  for (Word i = 0; i < made; ++i) CHECK_ERR(sys::cap_info(frames[i]), EmptySlot);
+  for (Word i = 0; i < made; ++i)
+    CHECK_ERR(sys::cap_info(frames[i]), EmptySlot);
   CHECK_ERR(sys::cap_info(n), EmptySlot);
   CHECK_EQ(quota_used(env), used);
   CHECK_EQ(free_frames(env), frames_free);
@@ -138,7 +139,8 @@ void split_derived(const Env& env) {
   const Word n = CHECK_OK(sys::notification_create(sub)).r1;
   CHECK(sys::cap_revoke(copy).ok() && sys::cap_revoke(copy).r1 == 0); // the second revoke finds nothing
   const Word gone[] = {grandcopy, sub, deeper, frame, n};
-  for (Word slot : gone) CHECK_ERR(sys::cap_info(slot), EmptySlot);
+  for (Word slot : gone)
+    CHECK_ERR(sys::cap_info(slot), EmptySlot);
   CHECK_EQ(quota_used(env), used);
   CHECK_EQ(free_frames(env), frames_free);
   CHECK_OK(sys::cap_delete(copy));

@@ -44,8 +44,10 @@ void test_shmem(const Env& env) {
   // the security suite's (a child with a small quota floods the registry).
   Word registered = 0;
   const Word used_before_fill = quota_used(env);
-  for (Word i = 0; i < kFillLimit; ++i) registered += sys::shmem_register(registry, kFillBase + i, frame, n).ok() ? Word{1} : Word{0};
-  bramble::user::print("syscall_errors: the registry took %llu more names\n", static_cast<unsigned long long>(registered));
+  for (Word i = 0; i < kFillLimit; ++i)
+    registered += sys::shmem_register(registry, kFillBase + i, frame, n).ok() ? Word{1} : Word{0};
+  bramble::user::print("syscall_errors: the registry took %llu more names\n",
+                       static_cast<unsigned long long>(registered));
   CHECK_EQ(registered, kFillLimit);
   CHECK(quota_used(env) >= used_before_fill + abi::record_charge(kFillLimit) - abi::record_charge(1));
   CHECK(quota_used(env) <= used_before_fill + abi::record_charge(kFillLimit));
@@ -87,7 +89,8 @@ void test_shmem(const Env& env) {
 
   CHECK_OK(sys::memory_unmap(kMapA));
   const Word made[] = {write_only, read_only, limited, frame, n};
-  for (Word slot : made) CHECK_OK(sys::cap_delete(slot));
+  for (Word slot : made)
+    CHECK_OK(sys::cap_delete(slot));
   // An entry withdrawn through its frame keeps nothing alive: deleting the notification's last
   // capability destroyed it and refunded its quota.
   check::section("shmem_register");

@@ -30,7 +30,15 @@ inline constexpr Word kAboveUserWindow = 0x8000'0000'0000;    // 2^47: beyond th
 inline constexpr Word kRw = abi::kMapRead | abi::kMapWrite;
 
 // Child roles (task_start's argument: role | image << kImageShift).
-enum Role : Word { kWaitForDestroy = 1, kCreateHigher = 2, kExitFive = 3, kIdle = 4, kExhaust = 5, kBurn = 6, kManyTasks = 7 };
+enum Role : Word {
+  kWaitForDestroy = 1,
+  kCreateHigher = 2,
+  kExitFive = 3,
+  kIdle = 4,
+  kExhaust = 5,
+  kBurn = 6,
+  kManyTasks = 7
+};
 // kManyTasks: more tasks than an 8-bit ASID space holds (255) and than the fixed task pool the kernel
 // once had (64); it exits with how many it made.
 inline constexpr Word kManyTaskCount = 300;

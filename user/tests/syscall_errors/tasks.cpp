@@ -133,7 +133,8 @@ void test_task_calls(const Env& env) {
   CHECK_ERR(sys::task_status(env.ended), WrongType);
 
   const Word made_slots[] = {no_rights, no_control, child, wait_only, ended_copy};
-  for (Word slot : made_slots) CHECK_OK(sys::cap_delete(slot));
+  for (Word slot : made_slots)
+    CHECK_OK(sys::cap_delete(slot));
 }
 
 } // namespace syscall_errors

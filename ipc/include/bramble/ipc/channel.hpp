@@ -27,17 +27,18 @@ struct ChannelConfig {
   std::size_t size = 0;                     // bytes mapped from base
   Role role = Role::Producer;               // which end this component holds
   RingKind kind = RingKind::Element;
-  std::uint32_t element_size = 0;           // sizeof(T) for an element ring, 1 for a record ring
-  std::uint64_t capacity = 0;               // slots (element ring) or bytes (record ring)
+  std::uint32_t element_size = 0; // sizeof(T) for an element ring, 1 for a record ring
+  std::uint64_t capacity = 0;     // slots (element ring) or bytes (record ring)
   // Notification handles, opaque to this library (capability slots for the kernel notifier in user/):
-  std::uint64_t signal_handle = 0;          // the peer waits on it; we signal it
-  std::uint64_t wait_handle = 0;            // we wait on it; the peer signals it
+  std::uint64_t signal_handle = 0; // the peer waits on it; we signal it
+  std::uint64_t wait_handle = 0;   // we wait on it; the peer signals it
 };
 
 // The config a broker hands out for one end of a ring type (the notification handles still to be filled).
-template <typename RingType> [[nodiscard]] constexpr ChannelConfig channel_config_for(Role role, std::uintptr_t base = kChannelWindowBase) {
-  return ChannelConfig{base, RingType::kBytes, role, RingType::kSpec.kind, RingType::kSpec.element_size,
-                       RingType::kSpec.capacity, 0, 0};
+template <typename RingType>
+[[nodiscard]] constexpr ChannelConfig channel_config_for(Role role, std::uintptr_t base = kChannelWindowBase) {
+  return ChannelConfig{
+      base, RingType::kBytes, role, RingType::kSpec.kind, RingType::kSpec.element_size, RingType::kSpec.capacity, 0, 0};
 }
 
 namespace detail {

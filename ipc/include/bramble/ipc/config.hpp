@@ -30,14 +30,13 @@ inline constexpr std::uintptr_t kChannelWindowBase = 0x9000'0000;
 // PlainWord policy of shared_word.hpp). Both are correct across their own wrap because the capacity is
 // a power of two and every comparison is a modular difference. A ring shared between a 64-bit core and
 // a Cortex-M names std::uint32_t explicitly on both sides (the header records the width).
-using DefaultIndex =
-    std::conditional_t<std::atomic<std::uint64_t>::is_always_lock_free, std::uint64_t, std::uint32_t>;
+using DefaultIndex = std::conditional_t<std::atomic<std::uint64_t>::is_always_lock_free, std::uint64_t, std::uint32_t>;
 
 // An index type the ring can share on this target: 32 or 64 bits, with an access policy (an always
 // lock-free std::atomic, or plain aligned words with barriers where the core has no atomics).
 template <typename I>
-concept RingIndex = (std::same_as<I, std::uint64_t> || std::same_as<I, std::uint32_t>) &&
-                    kIndexAccess<I> != IndexAccess::None;
+concept RingIndex = (std::same_as<I, std::uint64_t> ||
+                     std::same_as<I, std::uint32_t>)&&kIndexAccess<I> != IndexAccess::None;
 
 static_assert(RingIndex<DefaultIndex>, "the ring needs an index access policy on this target (shared_word.hpp)");
 

@@ -114,7 +114,8 @@ public:
     if (state_->load(std::memory_order_relaxed) == kChannelClosed) return set_fault(Error::Closed);
     const I head = peer_->head.load(std::memory_order_acquire);
     // The head may only move forward, and never past what we published (tail_ >= published tail).
-    if (static_cast<I>(head - cached_head_) > static_cast<I>(tail_ - cached_head_)) return set_fault(Error::PeerCorrupted);
+    if (static_cast<I>(head - cached_head_) > static_cast<I>(tail_ - cached_head_))
+      return set_fault(Error::PeerCorrupted);
     cached_head_ = head;
     return cached_free();
   }

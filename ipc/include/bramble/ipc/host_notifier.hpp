@@ -24,7 +24,8 @@ public:
     word_.notify_one();
   }
   void wait() {
-    while (word_.exchange(0, std::memory_order_acquire) == 0) word_.wait(0, std::memory_order_relaxed);
+    while (word_.exchange(0, std::memory_order_acquire) == 0)
+      word_.wait(0, std::memory_order_relaxed);
   }
 
 private:

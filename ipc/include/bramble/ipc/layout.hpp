@@ -54,8 +54,8 @@ struct SharedHeader {
   std::uint8_t kind;        // RingKind
   std::uint8_t index_width; // bytes per index: 8, or 4 on targets without lock-free 64-bit atomics
   std::uint32_t element_size;
-  std::uint32_t granule;    // Granule: 4096 (page layout) or 64 (cache-line layout)
-  std::uint64_t capacity;   // slots (Element) or bytes (Record); a power of two
+  std::uint32_t granule;  // Granule: 4096 (page layout) or 64 (cache-line layout)
+  std::uint64_t capacity; // slots (Element) or bytes (Record); a power of two
   std::uint64_t producer_offset;
   std::uint64_t consumer_offset;
   std::uint64_t data_offset;
@@ -141,7 +141,10 @@ struct RingGeometry {
   const std::size_t header = round_up_to(kHeaderPartBytes, unit);
   const std::size_t control = round_up_to(kControlPartBytes, unit);
   const std::size_t data = round_up_to(data_bytes, unit);
-  return RingGeometry{{0, header}, {header, control}, {header + control, control}, {header + 2 * control, data},
+  return RingGeometry{{0, header},
+                      {header, control},
+                      {header + control, control},
+                      {header + 2 * control, data},
                       header + 2 * control + data};
 }
 [[nodiscard]] constexpr RingGeometry ring_geometry(const RingSpec& spec) {
@@ -178,10 +181,10 @@ inline constexpr std::size_t kRecordRingBytes = ring_geometry(N, G).total_size;
 // The header a valid spec lays out (constexpr, so tests can compare its bytes at compile time).
 [[nodiscard]] constexpr SharedHeader make_header(const RingSpec& spec) {
   const RingGeometry g = ring_geometry(spec);
-  return SharedHeader{kLayoutMagic,      kLayoutVersion,   static_cast<std::uint8_t>(spec.kind),
-                      spec.index_width,  spec.element_size, static_cast<std::uint32_t>(spec.granule),
-                      spec.capacity,     g.producer.offset, g.consumer.offset,
-                      g.data.offset,     g.data.size,       g.total_size};
+  return SharedHeader{kLayoutMagic,     kLayoutVersion,    static_cast<std::uint8_t>(spec.kind),
+                      spec.index_width, spec.element_size, static_cast<std::uint32_t>(spec.granule),
+                      spec.capacity,    g.producer.offset, g.consumer.offset,
+                      g.data.offset,    g.data.size,       g.total_size};
 }
 
 // Writes part 0 only (a page, or two cache lines): the header and an open channel-state word. For a
@@ -201,7 +204,8 @@ inline constexpr std::size_t kRecordRingBytes = ring_geometry(N, G).total_size;
 
 // The channel-state word of the ring whose page 0 is at `base`.
 [[nodiscard]] inline ChannelStateWord* channel_state(void* base) {
-  return std::launder(static_cast<ChannelStateWord*>(static_cast<void*>(static_cast<unsigned char*>(base) + kChannelStateOffset)));
+  return std::launder(
+      static_cast<ChannelStateWord*>(static_cast<void*>(static_cast<unsigned char*>(base) + kChannelStateOffset)));
 }
 [[nodiscard]] inline const ChannelStateWord* channel_state(const void* base) {
   return std::launder(static_cast<const ChannelStateWord*>(
@@ -220,7 +224,8 @@ inline void mark_closed(void* base) { channel_state(base)->store(kChannelClosed,
 // words = 0). This is what the broker, or a producer setting up its own channel, does before either side
 // opens the ring. `start` lets tests begin near the top of the index range to cross its wrap.
 template <RingIndex I = DefaultIndex>
-[[nodiscard]] inline Result<void> write_header(void* base, std::size_t mapping_size, const RingSpec& spec, I start = 0) {
+[[nodiscard]] inline Result<void> write_header(void* base, std::size_t mapping_size, const RingSpec& spec,
+                                               I start = 0) {
   if (base == nullptr) return err(Error::NullBase);
   if (known_granule(spec.granule) && !aligned_to(base, granule_bytes(spec.granule))) return err(Error::Misaligned);
   if (spec.index_width != sizeof(I)) return err(Error::BadIndexWidth);

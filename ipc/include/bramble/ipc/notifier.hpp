@@ -33,7 +33,9 @@ struct NoNotify {
 };
 
 template <typename N>
-concept PollingNotifier = Notifier<N> && requires { requires N::kPolling; };
+concept PollingNotifier = Notifier<N> && requires {
+  requires N::kPolling;
+};
 
 // Adapts any pair of C-style functions (for instance syscall stubs with a capability slot in `context`)
 // without making the ring depend on them.

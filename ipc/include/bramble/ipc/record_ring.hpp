@@ -45,10 +45,10 @@ enum class Publish : std::uint8_t { Now, Later };
 }
 
 template <std::size_t N, typename I>
-concept RecordRingShape = RingIndex<I> && N >= 32 && (N & (N - 1)) == 0 && N <= kMaxCapacity<I> && N / 2 <= UINT32_MAX;
+concept RecordRingShape = RingIndex<I> && N >= 32 && (N & (N - 1)) == 0 && N <= kMaxCapacity<I>&& N / 2 <= UINT32_MAX;
 
 template <std::size_t N, Notifier Nt = NoNotify, RingIndex I = DefaultIndex>
-  requires RecordRingShape<N, I>
+requires RecordRingShape<N, I>
 class RecordProducer : public detail::ProducerHandle<detail::ProducerCore<I, N, Nt>, N> {
   using Base = detail::ProducerHandle<detail::ProducerCore<I, N, Nt>, N>;
   using Base::core_;
@@ -127,7 +127,7 @@ private:
 };
 
 template <std::size_t N, Notifier Nt = NoNotify, RingIndex I = DefaultIndex>
-  requires RecordRingShape<N, I>
+requires RecordRingShape<N, I>
 class RecordConsumer : public detail::ConsumerHandle<detail::ConsumerCore<I, N, Nt>, N> {
   using Base = detail::ConsumerHandle<detail::ConsumerCore<I, N, Nt>, N>;
   using Base::core_;
@@ -217,7 +217,7 @@ private:
 // The ring as a type: its spec and size, and the calls that lay it out and open either end.
 // G as for SpscRing: Granule::Page (kernel channels) or Granule::Line (compact firmware rings).
 template <std::size_t N, RingIndex I = DefaultIndex, Granule G = Granule::Page>
-  requires RecordRingShape<N, I>
+requires RecordRingShape<N, I>
 struct RecordRing {
   static constexpr RingSpec kSpec = record_ring_spec<N, I, G>();
   static constexpr RingGeometry kGeometry = ring_geometry(kSpec);

@@ -12,8 +12,8 @@ namespace bramble::ipc {
 
 enum class Error : std::uint8_t {
   // Flow control: nothing is wrong, try again later.
-  Full,           // no room for what was asked
-  Empty,          // nothing to read
+  Full,  // no room for what was asked
+  Empty, // nothing to read
   // Caller mistakes.
   TooLarge,       // a request larger than the ring can ever hold
   BadArgument,    // e.g. commit() of more than was reserved, or without a reserve()
@@ -22,7 +22,7 @@ enum class Error : std::uint8_t {
   Detached,       // the handle was moved from
   // Layout validation (the mapping cannot be trusted, nothing was touched).
   NullBase,
-  Misaligned,     // base not aligned to the layout's granule (a page, or a cache line)
+  Misaligned, // base not aligned to the layout's granule (a page, or a cache line)
   MappingTooSmall,
   BadMagic,
   BadVersion,
@@ -84,32 +84,36 @@ public:
   constexpr Result(T value) : value_(std::move(value)), ok_(true) {}
   constexpr Result(Unexpected e) : error_(e.error), ok_(false) {}
   constexpr Result(Result&& o) noexcept : ok_(o.ok_) {
-    if (ok_) ::new (static_cast<void*>(&value_)) T(std::move(o.value_));
-    else error_ = o.error_;
+    if (ok_)
+      ::new (static_cast<void*>(&value_)) T(std::move(o.value_));
+    else
+      error_ = o.error_;
   }
-  constexpr Result(const Result& o)
-    requires std::is_copy_constructible_v<T>
-      : ok_(o.ok_) {
-    if (ok_) ::new (static_cast<void*>(&value_)) T(o.value_);
-    else error_ = o.error_;
+  constexpr Result(const Result& o) requires std::is_copy_constructible_v<T> : ok_(o.ok_) {
+    if (ok_)
+      ::new (static_cast<void*>(&value_)) T(o.value_);
+    else
+      error_ = o.error_;
   }
   constexpr Result& operator=(Result&& o) noexcept {
     if (this != &o) {
       destroy();
       ok_ = o.ok_;
-      if (ok_) ::new (static_cast<void*>(&value_)) T(std::move(o.value_));
-      else error_ = o.error_;
+      if (ok_)
+        ::new (static_cast<void*>(&value_)) T(std::move(o.value_));
+      else
+        error_ = o.error_;
     }
     return *this;
   }
-  constexpr Result& operator=(const Result& o)
-    requires std::is_copy_constructible_v<T>
-  {
+  constexpr Result& operator=(const Result& o) requires std::is_copy_constructible_v<T> {
     if (this != &o) {
       destroy();
       ok_ = o.ok_;
-      if (ok_) ::new (static_cast<void*>(&value_)) T(o.value_);
-      else error_ = o.error_;
+      if (ok_)
+        ::new (static_cast<void*>(&value_)) T(o.value_);
+      else
+        error_ = o.error_;
     }
     return *this;
   }

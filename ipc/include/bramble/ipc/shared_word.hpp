@@ -48,10 +48,10 @@ inline constexpr bool kPlainWordTarget = false;
 #endif
 
 template <typename I>
-inline constexpr IndexAccess kIndexAccess =
-    std::atomic<I>::is_always_lock_free ? IndexAccess::Atomic
-    : (kPlainWordTarget && sizeof(I) == 4 && std::is_unsigned_v<I>) ? IndexAccess::PlainWord
-                                                                   : IndexAccess::None;
+inline constexpr IndexAccess kIndexAccess = std::atomic<I>::is_always_lock_free ? IndexAccess::Atomic
+                                            : (kPlainWordTarget && sizeof(I) == 4 && std::is_unsigned_v<I>)
+                                                ? IndexAccess::PlainWord
+                                                : IndexAccess::None;
 
 // The barrier both policies use for the store->load (Dekker) fence of the notify-on-need protocol: a
 // full barrier on every target. M-profile: `dmb sy` written out, so it never depends on how a compiler
@@ -85,13 +85,13 @@ public:
 
   [[nodiscard]] I load(std::memory_order order = std::memory_order_seq_cst) const {
     if (order == std::memory_order_seq_cst) barrier();
-    const I v = word_; // one LDR
+    const I v = word_;                                 // one LDR
     if (order != std::memory_order_relaxed) barrier(); // acquire: nothing later moves before the load
     return v;
   }
   void store(I v, std::memory_order order = std::memory_order_seq_cst) {
     if (order != std::memory_order_relaxed) barrier(); // release: nothing earlier moves after the store
-    word_ = v;                                          // one STR
+    word_ = v;                                         // one STR
     if (order == std::memory_order_seq_cst) barrier();
   }
   static constexpr bool is_always_lock_free = true; // no lock and no library call, by construction

@@ -30,11 +30,11 @@
 namespace bramble::ipc {
 
 template <typename T, std::size_t N, typename I>
-concept ElementRingShape = RingIndex<I> && std::is_trivially_copyable_v<T> && N > 0 && (N & (N - 1)) == 0 &&
-                           N <= kMaxCapacity<I> && alignof(T) <= kPageSize && sizeof(T) <= UINT32_MAX;
+concept ElementRingShape = RingIndex<I> && std::is_trivially_copyable_v<T> && N >
+0 && (N & (N - 1)) == 0 && N <= kMaxCapacity<I> && alignof(T) <= kPageSize && sizeof(T) <= UINT32_MAX;
 
 template <typename T, std::size_t N, Notifier Nt = NoNotify, RingIndex I = DefaultIndex>
-  requires ElementRingShape<T, N, I>
+requires ElementRingShape<T, N, I>
 class RingProducer : public detail::ProducerHandle<detail::ProducerCore<I, N, Nt>, N> {
   using Base = detail::ProducerHandle<detail::ProducerCore<I, N, Nt>, N>;
   using Base::core_;
@@ -126,7 +126,7 @@ private:
 };
 
 template <typename T, std::size_t N, Notifier Nt = NoNotify, RingIndex I = DefaultIndex>
-  requires ElementRingShape<T, N, I>
+requires ElementRingShape<T, N, I>
 class RingConsumer : public detail::ConsumerHandle<detail::ConsumerCore<I, N, Nt>, N> {
   using Base = detail::ConsumerHandle<detail::ConsumerCore<I, N, Nt>, N>;
   using Base::core_;
@@ -213,8 +213,7 @@ private:
 // The ring as a type: its spec and size, and the calls that lay it out and open either end. G is the
 // layout's granule (layout.hpp): Page for the kernel's channels, Line for compact firmware rings.
 template <typename T, std::size_t N, RingIndex I = DefaultIndex, Granule G = Granule::Page>
-  requires ElementRingShape<T, N, I> && (alignof(T) <= granule_bytes(G))
-struct SpscRing {
+requires ElementRingShape<T, N, I> &&(alignof(T) <= granule_bytes(G)) struct SpscRing {
   static constexpr RingSpec kSpec = element_ring_spec<T, N, I, G>();
   static constexpr RingGeometry kGeometry = ring_geometry(kSpec);
   static constexpr std::size_t kBytes = kGeometry.total_size;

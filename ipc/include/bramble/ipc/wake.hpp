@@ -22,8 +22,8 @@ namespace bramble::ipc::detail {
 
 // Private (never shared) state of one side's half of the protocol, and its counters.
 template <RingIndex I> struct WakeState {
-  I own_seq = 0;          // private copy of our own sleep_seq: we never read it back from shared memory
-  I last_signalled = 0;   // the peer's odd sleep_seq we already signalled for: at most one signal per sleep
+  I own_seq = 0;                  // private copy of our own sleep_seq: we never read it back from shared memory
+  I last_signalled = 0;           // the peer's odd sleep_seq we already signalled for: at most one signal per sleep
   std::uint64_t signals_sent = 0; // signal() calls made for the peer
   std::uint64_t sleeps = 0;       // times we announced a sleep (step 1)
   std::uint64_t waits = 0;        // wait() calls made (step 4)
@@ -36,9 +36,9 @@ inline void signal_if_sleeping(N& notifier, const SharedWord<I>& peer_seq, WakeS
     (void)peer_seq;
     (void)st;
   } else {
-    full_fence();                                             // (a)
-    const I seq = peer_seq.load(std::memory_order_relaxed);   // (b)
-    if ((seq & 1U) != 0 && seq != st.last_signalled) {        // (c)
+    full_fence();                                           // (a)
+    const I seq = peer_seq.load(std::memory_order_relaxed); // (b)
+    if ((seq & 1U) != 0 && seq != st.last_signalled) {      // (c)
       st.last_signalled = seq;
       notifier.signal();
       ++st.signals_sent;
@@ -59,20 +59,20 @@ inline Result<void> sleep_until_work(N& notifier, SharedWord<I>& own_seq, WakeSt
     return {};
   } else {
     st.own_seq = static_cast<I>(st.own_seq + 1);
-    own_seq.store(st.own_seq, std::memory_order_relaxed);     // (1) odd: "about to sleep"
+    own_seq.store(st.own_seq, std::memory_order_relaxed); // (1) odd: "about to sleep"
     ++st.sleeps;
-    full_fence();                                             // (2)
-    Result<bool> work = recheck();                            // (3) re-read the peer's index (acquire)
+    full_fence();                  // (2)
+    Result<bool> work = recheck(); // (3) re-read the peer's index (acquire)
     if (!work.ok() || work.value()) {
       st.own_seq = static_cast<I>(st.own_seq + 1);
-      own_seq.store(st.own_seq, std::memory_order_relaxed);   // (3') even again: back to work
+      own_seq.store(st.own_seq, std::memory_order_relaxed); // (3') even again: back to work
       if (!work.ok()) return err(work.error());
       return {};
     }
-    notifier.wait();                                          // (4) blocks until signalled
+    notifier.wait(); // (4) blocks until signalled
     ++st.waits;
     st.own_seq = static_cast<I>(st.own_seq + 1);
-    own_seq.store(st.own_seq, std::memory_order_relaxed);     // (5) even: loop back and retry
+    own_seq.store(st.own_seq, std::memory_order_relaxed); // (5) even: loop back and retry
     return {};
   }
 }
