@@ -10,7 +10,7 @@
 set -euo pipefail
 
 want_packages=(
-  cmake ninja-build make g++ clang lld llvm libclang-rt-14-dev
+  cmake ninja-build make g++ clang lld llvm libclang-rt-14-dev clang-format-14
   g++-aarch64-linux-gnu binutils-aarch64-linux-gnu
   gcc-arm-none-eabi libstdc++-arm-none-eabi-newlib
   doctest-dev libfdt-dev device-tree-compiler
