@@ -11,33 +11,7 @@
 
 namespace ipc = bramble::ipc;
 
-extern "C" {
-void* memcpy(void* dst, const void* src, std::size_t n) {
-  auto* d = static_cast<unsigned char*>(dst);
-  const auto* s = static_cast<const unsigned char*>(src);
-  while (n-- != 0)
-    *d++ = *s++;
-  return dst;
-}
-void* memmove(void* dst, const void* src, std::size_t n) {
-  auto* d = static_cast<unsigned char*>(dst);
-  const auto* s = static_cast<const unsigned char*>(src);
-  if (d < s) {
-    while (n-- != 0)
-      *d++ = *s++;
-  } else {
-    while (n-- != 0)
-      d[n] = s[n];
-  }
-  return dst;
-}
-void* memset(void* dst, int c, std::size_t n) {
-  auto* d = static_cast<unsigned char*>(dst);
-  while (n-- != 0)
-    *d++ = static_cast<unsigned char>(c);
-  return dst;
-}
-}
+// memcpy, memmove and memset come from firmware/common/memory.cpp, linked beside this file.
 
 namespace {
 int signals = 0;

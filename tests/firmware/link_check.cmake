@@ -6,7 +6,8 @@
 #      notify-on-need fence must be a real instruction, not a call or nothing.
 # With -DEXPECT_FORBIDDEN=ON the same source is built with an injected read-modify-write atomic and the
 # check must find it (proves the check can fail).
-# Arguments: CXX, FLAGS (;-list), NM, OBJDUMP, SOURCE, INCLUDES (;-list), OUT, BARRIER, EXPECT_FORBIDDEN.
+# Arguments: CXX, FLAGS (;-list), NM, OBJDUMP, SOURCE, SUPPORT (the C-library functions it needs, the
+# firmware's own firmware/common/memory.cpp), INCLUDES (;-list), OUT, BARRIER, EXPECT_FORBIDDEN.
 set(_flags ${FLAGS} -std=c++20 -O2 -ffreestanding -fno-exceptions -fno-rtti -Wall -Wextra -Werror)
 foreach(dir IN LISTS INCLUDES)
   list(APPEND _flags -I${dir})
@@ -20,10 +21,14 @@ execute_process(COMMAND ${CXX} ${_flags} -c ${SOURCE} -o ${OUT}.o RESULT_VARIABL
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "compile failed")
 endif()
+execute_process(COMMAND ${CXX} ${_flags} -c ${SUPPORT} -o ${OUT}.support.o RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "compile of ${SUPPORT} failed")
+endif()
 execute_process(COMMAND ${NM} -u ${OUT}.o OUTPUT_VARIABLE undefined RESULT_VARIABLE rc)
 string(REGEX MATCHALL "${_forbidden}" calls "${undefined}")
 
-execute_process(COMMAND ${CXX} ${_flags} -nostdlib -nostartfiles -static -Wl,-e,_start ${OUT}.o -lgcc -o ${OUT}.elf
+execute_process(COMMAND ${CXX} ${_flags} -nostdlib -nostartfiles -static -Wl,-e,_start ${OUT}.o ${OUT}.support.o -lgcc -o ${OUT}.elf
                 RESULT_VARIABLE link_rc)
 set(helpers "")
 if(link_rc EQUAL 0)
