@@ -16,7 +16,7 @@ namespace bramble::board {
 
 template <typename B>
 concept BoardType = requires(std::uintptr_t mmio_offset) {
-  // Names for the boot line and BootInfo.
+  // Names for the boot line and the root task's abi::BootInfo.
   { B::kName } -> std::convertible_to<const char*>;
   { B::kDescription } -> std::convertible_to<const char*>;
   { B::kIrqControllerName } -> std::convertible_to<const char*>;

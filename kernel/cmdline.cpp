@@ -1,6 +1,6 @@
 #include "kernel/cmdline.hpp"
 
-#include "kernel/arch/aarch64/semihosting.hpp"
+#include "kernel/arch/semihosting.hpp"
 #include "lib/cmdline.hpp"
 
 namespace bramble::cmdline {

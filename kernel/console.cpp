@@ -1,10 +1,10 @@
 #include "kernel/console.hpp"
 
 #include "board.hpp"
-#include "kernel/arch/aarch64/memory_layout.hpp"
+#include "kernel/arch/memory_layout.hpp"
 #include "kernel/log.hpp"
 
-namespace bramble::console {
+namespace bramble::kconsole {
 namespace {
 
 using board::Board;
@@ -37,4 +37,4 @@ void set_quiet(bool quiet) { g_quiet = quiet; }
 
 void flush() { kUart.flush(); }
 
-} // namespace bramble::console
+} // namespace bramble::kconsole

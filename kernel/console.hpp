@@ -1,7 +1,7 @@
 // The kernel console on the board's PL011 (GPIO14/15, 115200 8N1).
 #pragma once
 
-namespace bramble::console {
+namespace bramble::kconsole {
 
 // Routes GPIO14/15 to the UART, initialises it and makes it the log sink.
 void init();
@@ -16,4 +16,4 @@ void set_quiet(bool quiet);
 // Waits until everything written has been sent (before ending a QEMU run or halting).
 void flush();
 
-} // namespace bramble::console
+} // namespace bramble::kconsole

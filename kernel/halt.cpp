@@ -1,13 +1,13 @@
 #include "kernel/halt.hpp"
 
-#include "kernel/arch/aarch64/cpu.hpp"
-#include "kernel/arch/aarch64/semihosting.hpp"
+#include "kernel/arch/cpu.hpp"
+#include "kernel/arch/semihosting.hpp"
 #include "kernel/console.hpp"
 
 namespace bramble::halt {
 
 void finish(ExitCode code) {
-  console::flush();
+  kconsole::flush();
   semihosting::exit(static_cast<std::uint32_t>(code));
   arch::halt();
 }

@@ -2,7 +2,7 @@
 
 #include "board.hpp"
 #include "drivers/irq_controller.hpp"
-#include "kernel/arch/aarch64/memory_layout.hpp"
+#include "kernel/arch/memory_layout.hpp"
 
 namespace bramble::irq {
 namespace {

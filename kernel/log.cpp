@@ -9,7 +9,7 @@ namespace {
 
 ConsoleSink g_sink = nullptr;
 
-// Longest task name a line remembers (task names are shorter: kobj::kTaskNameLength).
+// Longest task name a line remembers (task names are shorter: ktask::kTaskNameLength).
 constexpr std::size_t kNameLength = 32;
 
 // The console's line state: is a line open (text written, no '\n' yet), and whose is it. Only the

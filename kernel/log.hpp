@@ -1,4 +1,4 @@
-// The kernel log: printf-style lines to the console (the board's PL011 once console::init ran).
+// The kernel log: printf-style lines to the console (the board's PL011 once kconsole::init ran).
 //
 // The console carries two kinds of line, told apart by their first character:
 //   - the kernel's own lines (kprintf, kputs, kwrite), which never start with '[';

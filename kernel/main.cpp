@@ -1,11 +1,11 @@
 // kernel_main: what the kernel does after boot/ has brought core 0 to EL1 with a stack.
 #include "board.hpp"
-#include "kernel/arch/aarch64/cpu.hpp"
-#include "kernel/arch/aarch64/exceptions.hpp"
-#include "kernel/arch/aarch64/memory_layout.hpp"
-#include "kernel/arch/aarch64/pmu.hpp"
-#include "kernel/arch/aarch64/semihosting.hpp"
-#include "kernel/boot_info.hpp"
+#include "kernel/arch/cpu.hpp"
+#include "kernel/arch/exceptions.hpp"
+#include "kernel/arch/memory_layout.hpp"
+#include "kernel/arch/pmu.hpp"
+#include "kernel/arch/semihosting.hpp"
+#include "kernel/boot_facts.hpp"
 #include "kernel/cmdline.hpp"
 #include "kernel/console.hpp"
 #include "kernel/fdt/fdt.hpp"
@@ -22,7 +22,7 @@
 #include "kernel/version.hpp"
 #include "lib/cmdline.hpp"
 
-extern "C" std::uint32_t boot_entry_el; // boot/start.S
+extern "C" std::uint32_t boot_entry_el; // kernel/arch/aarch64/boot/start.S
 
 namespace bramble {
 namespace {
@@ -37,7 +37,7 @@ std::uint32_t probe_dtb_size(std::uintptr_t address) {
   return *size >= fdt::kHeaderSize && *size <= 0x20'0000 ? static_cast<std::uint32_t>(*size) : 0; // .. 2 MiB
 }
 
-void print_banner(const BootInfo& info) {
+void print_banner(const BootFacts& info) {
   kprintf("Bramble %s on %s (%s): running at EL%u (entered at EL%u), timer %llu Hz, ", kVersion, board::Board::kName,
           board::Board::kDescription, info.el, info.entry_el, static_cast<unsigned long long>(info.timer_hz));
   if (info.dtb_size != 0) {
@@ -68,14 +68,14 @@ constexpr std::uint32_t kSchedulerHz = 100;
 }
 
 // Starts the root task and the scheduler; the kernel from here on only runs on exceptions.
-[[noreturn]] void start_user_space(const char* program, const BootInfo& info) {
+[[noreturn]] void start_user_space(const char* program, const BootFacts& info) {
   char interval[24];
   if (cmdline::option("capcheck", interval, sizeof interval)) {
     const std::uint64_t n = cmdline::decimal(interval, 0);
     syscall::set_invariant_check_interval(n);
     kprintf("kernel: checking capability invariants every %llu system calls\n", static_cast<unsigned long long>(n));
   }
-  root::create(program, info);
+  ktask::root::create(program, info);
   timer::set_tick_hook([](std::uint64_t) { sched::on_tick(); });
   if (!timer::start(kSchedulerHz)) panic("cannot attach the timer interrupt (line %u)", board::Board::kTimerIrq);
   sched::start();
@@ -86,9 +86,9 @@ constexpr std::uint32_t kSchedulerHz = 100;
 
 extern "C" void kernel_main(std::uintptr_t dtb_address) {
   using namespace bramble;
-  console::init();
+  kconsole::init();
   arch::install_exception_vectors();
-  // Components time their own work with CNTVCT_EL0 (BootInfo.timer_frequency ticks per second).
+  // Components time their own work with CNTVCT_EL0 (abi::BootInfo.timer_frequency ticks per second).
   arch::allow_el0_virtual_count();
   semihosting::probe();
   cmdline::load();
@@ -98,7 +98,7 @@ extern "C" void kernel_main(std::uintptr_t dtb_address) {
     pmu::allow_el0_access();
   }
 
-  BootInfo info;
+  BootFacts info;
   info.dtb_address = dtb_address;
   info.dtb_size = probe_dtb_size(dtb_address);
   info.entry_el = boot_entry_el;

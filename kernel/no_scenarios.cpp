@@ -6,7 +6,7 @@
 
 namespace bramble::scenario {
 
-void run(const char* name, const BootInfo&) {
+void run(const char* name, const BootFacts&) {
   kprintf("test: unknown scenario '%s'; known: none (the scenarios are in the test image, kernel8-test.img)\n", name);
   halt::finish(halt::ExitCode::UnknownScenario);
 }

@@ -15,7 +15,7 @@ void panic(const char* fmt, ...) {
   va_start(args, fmt);
   vformat(message, sizeof message, fmt, args);
   va_end(args);
-  console::set_quiet(false);
+  kconsole::set_quiet(false);
   kprintf("\n*** KERNEL PANIC: %s\n*** system halted\n", message);
   halt::finish(halt::ExitCode::Panic);
 }

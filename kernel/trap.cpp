@@ -11,7 +11,7 @@
 namespace bramble::trap {
 
 void system_call(arch::ExceptionFrame& frame) {
-  if (kobj::Task* task = sched::current(); task != nullptr) [[likely]]
+  if (ktask::Task* task = sched::current(); task != nullptr) [[likely]]
     syscall::handle(frame, *task);
   sched::exit_to_user(frame);
 }
@@ -25,12 +25,12 @@ void interrupt_in_kernel() { irq::dispatch(); }
 
 void user_fault(arch::ExceptionFrame& frame, abi::FaultReason reason, const char* what, const char* how,
                 std::uint64_t address) {
-  if (kobj::Task* task = sched::current(); task != nullptr) {
+  if (ktask::Task* task = sched::current(); task != nullptr) {
     kprintf("kernel: task '%s' killed: %s", task->name, what);
     if (how != nullptr) kprintf(", %s at 0x%llx", how, static_cast<unsigned long long>(address));
-    kprintf(" (ELR 0x%llx, ESR 0x%llx)\n", static_cast<unsigned long long>(frame.elr),
-            static_cast<unsigned long long>(frame.esr));
-    kobj::end_task(*task, abi::TaskState::Faulted, static_cast<std::uint64_t>(reason), frame.esr);
+    kprintf(" (ELR 0x%llx, ESR 0x%llx)\n", static_cast<unsigned long long>(arch::fault_pc(frame)),
+            static_cast<unsigned long long>(arch::fault_syndrome(frame)));
+    ktask::end_task(*task, abi::TaskState::Faulted, static_cast<std::uint64_t>(reason), arch::fault_syndrome(frame));
   }
   sched::exit_to_user(frame);
 }

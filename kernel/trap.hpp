@@ -8,7 +8,7 @@
 #include <cstdint>
 
 #include "kernel/abi/boot_info.hpp"
-#include "kernel/arch/aarch64/exception_frame.hpp"
+#include "kernel/arch/context.hpp"
 
 namespace bramble::trap {
 

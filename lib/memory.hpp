@@ -1,5 +1,5 @@
-// The byte-moving loops behind memcpy, memmove, memset and memcmp, shared by the kernel (boot/crt.cpp's
-// runtime) and user programs (user/runtime), and host-tested against the C library.
+// The byte-moving loops behind memcpy, memmove, memset and memcmp, shared by the kernel
+// (kernel/arch/aarch64/boot/crt.cpp's runtime) and user programs (user/runtime), and host-tested against the C library.
 //
 // The kernel builds with -mstrict-align: before the MMU is on every access is to Device memory, where
 // an unaligned access faults. So these move 8 bytes at a time only when both addresses share their

@@ -33,7 +33,7 @@ private:
 };
 
 // TLB and cache maintenance, in the order the page-table code calls it. The kernel implementation is
-// Aarch64TlbOps (mm/arch_aarch64.hpp); host tests record the calls and check their order.
+// arch::TlbOps (kernel/arch/aarch64/mmu.hpp); host tests record the calls and check their order.
 //
 // Sequences used (ARM ARM DDI 0487 K.a D8.16 "TLB maintenance" and D8.16.1 "Using break-before-make
 // when updating translation table entries"; D5.10 in older editions):

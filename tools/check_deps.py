@@ -27,6 +27,8 @@ The rules (docs/architecture.md, "Dependency rules", says why):
   no-board-if     no preprocessor conditional outside board/ tests a board (#if BOARD, RPI4, BCM2711 ...).
   programs        a program's folder (PROGRAMS below) includes no other program's headers, and the
                   shared user-space libraries include no program's headers at all.
+  arch-seam       only kernel/arch/ (and tests/kernel/, tests/unit/) includes kernel/arch/<architecture>/.
+  no-test-in-kernel  kernel/ includes nothing from tests/ (scenarios are linked only into test images).
   folder-cycle    the top-level folders form no cycle (reported once per edge of each cycle found).
 """
 
@@ -45,7 +47,7 @@ SKIP_DIRS = {".git", "build", "tests/tools/deps_fixture"}
 # Each program's own folder: what is in it is private to that program (or family of programs).
 PROGRAMS = [
     "broker/root", "broker/bench",
-    "user/components", "user/console", "user/hello", "user/fuzz/*", "user/tests/*",
+    "user/components", "user/console", "user/hello", "user/fuzz/*", "tests/programs/*",
 ]
 # Kernel folders the host tests compile as they are: no hardware, no other kernel folder.
 HOST_TESTABLE = ["kernel/cap", "kernel/fdt", "kernel/loader"]
@@ -135,6 +137,17 @@ def check_include(src: str, written: str, target: str) -> list[tuple[str, str]]:
         allowed = ("kernel/arch", "kernel/abi", "kernel/trap.hpp", "kernel/log.hpp", "kernel/console.hpp")
         rule("arch-reports-up", not under(target, "kernel") or any(under(target, a) or target == a for a in allowed),
              "kernel/arch/ reaches the generic kernel only through kernel/trap.hpp (and the log)")
+    if target.startswith("kernel/arch/") and target.count("/") >= 3:
+        # kernel/arch/<architecture>/...: the architecture's own files. Generic code includes the
+        # neutral headers in kernel/arch/ instead; the scenarios of tests/kernel/ (which execute CPU
+        # instructions themselves) and the host tests of arch code may name it.
+        arch_dir = "/".join(target.split("/")[:3])
+        neutral_header = os.path.dirname(src) == "kernel/arch"
+        rule("arch-seam", neutral_header or any(under(src, f) for f in (arch_dir, "tests/kernel", "tests/unit")),
+             "generic code includes kernel/arch/<header>, never an architecture's own folder")
+    if under(src, "kernel"):
+        rule("no-test-in-kernel", not under(target, "tests"),
+             "kernel/ includes nothing from tests/ (test scenarios are linked only into test images)")
     if under(src, "kernel"):
         rule("kernel-down", not (under(target, "user") or under(target, "broker")),
              "the kernel includes nothing from user/ or broker/")

@@ -1,29 +1,22 @@
 #include "kernel/mem/memory.hpp"
 
-#include "kernel/arch/aarch64/memory_layout.hpp"
+#include "kernel/arch/memory_layout.hpp"
+#include "kernel/arch/mmu.hpp"
 #include "kernel/fdt/fdt.hpp"
 #include "kernel/log.hpp"
 #include "kernel/panic.hpp"
 #include "kernel/platform.hpp"
 #include "lib/align.hpp"
 #include "lib/lazy.hpp"
-#include "mm/arch_aarch64.hpp"
-
-#include "boot/sysregs.h"
 
 extern "C" {
 extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
-void mmu_replace_ttbr1(std::uint64_t ttbr1);
 }
 
 namespace bramble::kmem {
 namespace {
 
 using mm::PhysRange;
-
-static_assert(mm::kMairEl1 == MAIR_EL1_VALUE, "boot/sysregs.h and mm/descriptor.hpp disagree on MAIR_EL1");
-static_assert(mm::tcr_el1(0) == TCR_EL1_NO_IPS, "boot/sysregs.h and mm/descriptor.hpp disagree on TCR_EL1");
-static_assert(mm::kKernelHalfBase == arch::kKernelVirtualBase, "the linear map is the kernel half's base");
 
 // The kernel's own translation tables come from a pool inside the image (BSS), not from the frame
 // allocator: they must exist before the allocator can reach all of RAM, and they live for ever.
@@ -49,7 +42,7 @@ private:
 struct State {
   Layout layout;
   KernelTablePool kernel_pool;
-  mm::Aarch64TlbOps tlb;
+  arch::TlbOps tlb;
   mm::AsidAllocator asids;
   Lazy<mm::PageTable> kernel_table;
   Lazy<mm::FrameAllocator> frames;
@@ -64,7 +57,7 @@ mm::FrameAllocator& allocator() { return *g.frames; }
 
 std::uint64_t phys_of(const char* symbol) { return arch::virt_to_phys(symbol); }
 
-void find_ram(const BootInfo& info, fdt::Range* reserved, std::size_t& reserved_count, std::size_t reserved_max) {
+void find_ram(const BootFacts& info, fdt::Range* reserved, std::size_t& reserved_count, std::size_t reserved_max) {
   Layout& l = g.layout;
   if (info.dtb_size != 0) {
     auto blob = fdt::Fdt::create(arch::phys_to_virt<const void>(info.dtb_address), info.dtb_size);
@@ -119,22 +112,14 @@ void map_ram_range(PhysRange ram) {
 }
 
 void switch_to_final_tables() {
-  // Run the switch from the identity map (see mmu_switch.S), then drop the identity map too.
-  const auto replace =
-      reinterpret_cast<void (*)(std::uint64_t)>(arch::virt_to_phys(reinterpret_cast<const void*>(&mmu_replace_ttbr1)));
-  replace(mm::ttbr_value(kernel_pt().root(), 0));
-  activate_user_space(0);
-  asm volatile("tlbi vmalle1\n\tdsb nsh\n\tisb" ::: "memory");
+  arch::switch_kernel_tables(mm::ttbr_value(kernel_pt().root(), 0), empty_user_ttbr0());
   // Now that no writable mapping needs to be executable: writable implies execute-never.
-  std::uint64_t sctlr;
-  asm volatile("mrs %0, sctlr_el1" : "=r"(sctlr));
-  sctlr |= SCTLR_EL1_WXN;
-  asm volatile("msr sctlr_el1, %0\n\tisb\n\ttlbi vmalle1\n\tdsb nsh\n\tisb" ::"r"(sctlr) : "memory");
+  arch::enable_write_implies_never_execute();
 }
 
 } // namespace
 
-void init(const BootInfo& info) {
+void init(const BootFacts& info) {
   Layout& l = g.layout;
   l.kernel_image = PhysRange{phys_of(__kernel_start), phys_of(__kernel_end) - phys_of(__kernel_start)};
   l.text = PhysRange{phys_of(__kernel_start), phys_of(__text_end) - phys_of(__kernel_start)};
@@ -181,9 +166,7 @@ void init(const BootInfo& info) {
   g.frames.emplace(*frames);
 
   // 16-bit ASIDs when boot could turn them on (start.S clears TCR_EL1.AS on an 8-bit core).
-  std::uint64_t tcr;
-  asm volatile("mrs %0, tcr_el1" : "=r"(tcr));
-  g.asids.set_limit((tcr & mm::kTcrAs16BitAsids) != 0 ? mm::AsidAllocator::kMaxAsids : mm::AsidAllocator::kAsids8Bit);
+  g.asids.set_limit(arch::asid_bits() == 16 ? mm::AsidAllocator::kMaxAsids : mm::AsidAllocator::kAsids8Bit);
 
   g.forbidden[g.forbidden_count++] = PhysRange{0, 0x1000};
   g.forbidden[g.forbidden_count++] = l.kernel_image;
@@ -227,13 +210,11 @@ mm::TableAllocator& table_allocator() {
 std::uint64_t empty_user_ttbr0() { return mm::ttbr_value(arch::virt_to_phys(g_empty_table), 0); }
 
 void activate_user_space(std::uint64_t ttbr0_value) {
-  mm::write_ttbr0_el1(ttbr0_value == 0 ? empty_user_ttbr0() : ttbr0_value);
+  arch::write_ttbr0(ttbr0_value == 0 ? empty_user_ttbr0() : ttbr0_value);
 }
 
 void deactivate_user_space(std::uint64_t ttbr0_value) {
-  std::uint64_t active;
-  asm volatile("mrs %0, ttbr0_el1" : "=r"(active));
-  if (active == ttbr0_value) activate_user_space(0);
+  if (arch::read_ttbr0() == ttbr0_value) activate_user_space(0);
 }
 
 } // namespace bramble::kmem

@@ -3,7 +3,7 @@
 // comes from.
 #pragma once
 
-#include "kernel/boot_info.hpp"
+#include "kernel/boot_facts.hpp"
 #include "mm/address_space.hpp"
 #include "mm/frame_allocator.hpp"
 #include "mm/table_ops.hpp"
@@ -23,7 +23,7 @@ struct Layout {
 
 // Brings memory up: must run once, early in kernel_main, with the boot (early) tables live.
 // Panics if it cannot (no RAM, not enough table frames): nothing works without it.
-void init(const BootInfo& info);
+void init(const BootFacts& info);
 
 [[nodiscard]] const Layout& layout();
 // Frames the kernel keeps for itself outside the frame allocator (which manages frames().total_frames()):

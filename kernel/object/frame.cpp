@@ -27,7 +27,7 @@ std::size_t g_mappings = 0;
 Mapping* record_of(const cap::Capability& cap) { return reinterpret_cast<Mapping*>(cap.kernel_word()); }
 
 void remove_mapping(Mapping* m, bool unmap) {
-  Task& task = *m->task;
+  ktask::Task& task = *m->task;
   if (unmap) (void)task.space().unmap(m->vaddr, m->size);
   if (m->cap != nullptr) m->cap->set_kernel_word(0);
   if (m->prev != nullptr)
@@ -83,7 +83,7 @@ cap::Result<Frame*> Frame::create_device(mm::PhysAddr pa, std::uint64_t size, bo
   Frame* frame = g_device_frames.create(pa, 0u, size, nullptr, std::uint64_t{0}, true, console);
   if (frame == nullptr) return err(Error::OutOfMemory);
   ++g_frames;
-  if (console) console::set_quiet(true);
+  if (console) kconsole::set_quiet(true);
   return frame;
 }
 
@@ -98,7 +98,7 @@ void Frame::on_capability_moved(const cap::Capability&, const cap::Capability& t
 void Frame::on_last_capability_deleted() {
   --g_frames;
   if (device()) {
-    if (console_) console::set_quiet(false); // the driver is gone: the kernel speaks again
+    if (console_) kconsole::set_quiet(false); // the driver is gone: the kernel speaks again
     g_device_frames.destroy(this);
     return;
   }
@@ -109,7 +109,7 @@ void Frame::on_last_capability_deleted() {
   payer.refund(charged);
 }
 
-cap::Result<void> map_frame(Task& task, cap::Capability& cap, std::uint64_t vaddr, abi::MapPerms perms) {
+cap::Result<void> map_frame(ktask::Task& task, cap::Capability& cap, std::uint64_t vaddr, abi::MapPerms perms) {
   const auto& frame = static_cast<const Frame&>(*cap.object()); // decode checked the type
   const std::uint64_t size = align_up(frame.size(), abi::kPageSize);
   const bool in_window = vaddr >= mm::kChannelWindowBase && vaddr < mm::kChannelWindowEnd;
@@ -130,7 +130,7 @@ cap::Result<void> map_frame(Task& task, cap::Capability& cap, std::uint64_t vadd
   return {};
 }
 
-cap::Result<void> unmap_at(Task& task, std::uint64_t vaddr) {
+cap::Result<void> unmap_at(ktask::Task& task, std::uint64_t vaddr) {
   for (Mapping* m = task.mappings; m != nullptr; m = m->next) {
     if (m->vaddr == vaddr) {
       remove_mapping(m, true);
@@ -140,7 +140,7 @@ cap::Result<void> unmap_at(Task& task, std::uint64_t vaddr) {
   return err(Error::NotMapped);
 }
 
-void forget_mappings(Task& task) {
+void forget_mappings(ktask::Task& task) {
   while (task.mappings != nullptr)
     remove_mapping(task.mappings, false);
 }

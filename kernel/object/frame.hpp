@@ -14,9 +14,11 @@
 #include "lib/result.hpp"
 #include "mm/types.hpp"
 
-namespace bramble::kobj {
-
+namespace bramble::ktask {
 class Task;
+} // namespace bramble::ktask
+
+namespace bramble::kobj {
 
 class Frame final : public cap::FrameObject {
 public:
@@ -49,7 +51,7 @@ private:
 // The mapping made through one frame capability; a record charged to the mapped task's quota, on the
 // task's list of mappings (so unmap and the task's end find it without a global search).
 struct Mapping {
-  Task* task = nullptr;
+  ktask::Task* task = nullptr;
   std::uint64_t vaddr = 0;
   std::uint64_t size = 0;
   cap::Capability* cap = nullptr;
@@ -60,11 +62,12 @@ struct Mapping {
 // memory_map's invoke step, after decode checked every argument: maps `cap`'s frame into `task` at
 // vaddr and records it in the capability. AlreadyMapped when a page there is mapped; QuotaExceeded /
 // OutOfMemory when the task's quota cannot pay for the record or the page tables.
-[[nodiscard]] cap::Result<void> map_frame(Task& task, cap::Capability& cap, std::uint64_t vaddr, abi::MapPerms perms);
+[[nodiscard]] cap::Result<void> map_frame(ktask::Task& task, cap::Capability& cap, std::uint64_t vaddr,
+                                          abi::MapPerms perms);
 // Removes the mapping of `task` that starts at vaddr (NotMapped if there is none).
-[[nodiscard]] cap::Result<void> unmap_at(Task& task, std::uint64_t vaddr);
+[[nodiscard]] cap::Result<void> unmap_at(ktask::Task& task, std::uint64_t vaddr);
 // A task is going away: forget its mappings (its address space is destroyed next).
-void forget_mappings(Task& task);
+void forget_mappings(ktask::Task& task);
 [[nodiscard]] std::size_t frames_in_use();
 [[nodiscard]] std::size_t mappings_in_use();
 

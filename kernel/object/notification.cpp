@@ -18,7 +18,7 @@ cap::Result<Notification*> Notification::create(cap::MemoryQuota& quota) {
 void Notification::signal(std::uint64_t bits) {
   word_ |= bits;
   if (first_waiter_ == nullptr) return;
-  Task* t = first_waiter_;
+  ktask::Task* t = first_waiter_;
   first_waiter_ = t->next_waiter;
   if (first_waiter_ == nullptr) last_waiter_ = nullptr;
   t->next_waiter = nullptr;
@@ -28,7 +28,7 @@ void Notification::signal(std::uint64_t bits) {
   sched::wake(*t, abi::kSuccess, word);
 }
 
-std::uint64_t Notification::wait_or_enqueue(Task& task) {
+std::uint64_t Notification::wait_or_enqueue(ktask::Task& task) {
   if (word_ != 0) {
     const std::uint64_t word = word_;
     word_ = 0;
@@ -50,9 +50,9 @@ std::uint64_t Notification::poll() {
   return word;
 }
 
-void Notification::remove_waiter(Task& task) {
-  Task* previous = nullptr;
-  for (Task* t = first_waiter_; t != nullptr; previous = t, t = t->next_waiter) {
+void Notification::remove_waiter(ktask::Task& task) {
+  ktask::Task* previous = nullptr;
+  for (ktask::Task* t = first_waiter_; t != nullptr; previous = t, t = t->next_waiter) {
     if (t != &task) continue;
     if (previous != nullptr)
       previous->next_waiter = t->next_waiter;
@@ -67,7 +67,7 @@ void Notification::remove_waiter(Task& task) {
 
 void Notification::on_last_capability_deleted() {
   while (first_waiter_ != nullptr) {
-    Task* t = first_waiter_;
+    ktask::Task* t = first_waiter_;
     first_waiter_ = t->next_waiter;
     t->next_waiter = nullptr;
     t->waiting_on = nullptr;

@@ -7,9 +7,11 @@
 #include "kernel/cap/memory_quota.hpp"
 #include "lib/result.hpp"
 
-namespace bramble::kobj {
-
+namespace bramble::ktask {
 class Task;
+} // namespace bramble::ktask
+
+namespace bramble::kobj {
 
 class Notification final : public cap::KernelObject {
 public:
@@ -23,10 +25,10 @@ public:
 
   void signal(std::uint64_t bits);
   // The word if non-zero (cleared), else 0 and the task is queued (the caller blocks it).
-  std::uint64_t wait_or_enqueue(Task& task);
+  std::uint64_t wait_or_enqueue(ktask::Task& task);
   std::uint64_t poll();
   // A task waiting here is going away.
-  void remove_waiter(Task& task);
+  void remove_waiter(ktask::Task& task);
 
   void on_last_capability_deleted() override;
 
@@ -34,8 +36,8 @@ public:
 
 private:
   std::uint64_t word_ = 0;
-  Task* first_waiter_ = nullptr;
-  Task* last_waiter_ = nullptr;
+  ktask::Task* first_waiter_ = nullptr;
+  ktask::Task* last_waiter_ = nullptr;
 };
 
 [[nodiscard]] std::size_t notifications_in_use();

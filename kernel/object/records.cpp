@@ -1,6 +1,6 @@
 #include "kernel/object/records.hpp"
 
-#include "kernel/arch/aarch64/memory_layout.hpp"
+#include "kernel/arch/memory_layout.hpp"
 #include "kernel/mem/memory.hpp"
 #include "lib/align.hpp"
 #include "lib/memory.hpp"

@@ -1,6 +1,6 @@
 #include "kernel/syscall/syscall.hpp"
 
-#include "kernel/arch/aarch64/uaccess.hpp"
+#include "kernel/arch/uaccess.hpp"
 #include "kernel/cap/cap_ops.hpp"
 #include "kernel/cap/invariants.hpp"
 #include "kernel/cap/syscall_decode.hpp"
@@ -22,7 +22,7 @@ namespace {
 
 using abi::Error;
 using abi::Syscall;
-using kobj::Task;
+using ktask::Task;
 
 // What a call leaves in x0..x3; `deferred`: the task blocked or ended, nothing is written now.
 struct Reply {
@@ -69,7 +69,7 @@ void check_capability_invariants() {
         overflow = true;
     }
   } collector{tables, 0, false};
-  kobj::for_each_task(
+  ktask::for_each_task(
       [](Task& t, void* context) {
         auto* c = static_cast<Collector*>(context);
         if (!t.released) c->add(t.table());
@@ -217,9 +217,9 @@ Reply shmem_query(Task& self, const cap::SyscallArgs& call, cap::Caller caller) 
 Reply task_create(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
   const auto a = REPLY_TRY(cap::decode_task_create(call, caller));
   const loader::EmbeddedProgram& program = loader::embedded_programs()[a.image];
-  const kobj::TaskSpec spec{program.name, program.data, program.size,        a.slots,
-                            a.priority,   a.quota,      a.fault_notification};
-  const auto task = REPLY_TRY(kobj::create_task(spec));
+  const ktask::TaskSpec spec{program.name, program.data, program.size,        a.slots,
+                             a.priority,   a.quota,      a.fault_notification};
+  const auto task = REPLY_TRY(ktask::create_task(spec));
   cap::invoke_install(cap::InstallOp{a.destination, task, a.memory});
   return ok(slot_of(self, a.destination));
 }
@@ -228,7 +228,7 @@ Reply task_start(const cap::SyscallArgs& call, cap::Caller caller) {
   const auto a = REPLY_TRY(cap::decode_task_start(call, caller));
   Task& task = static_cast<Task&>(*a.task);
   if (task.state != abi::TaskState::Created) return fail(Error::InvalidState);
-  kobj::start_task(task, a.argument);
+  ktask::start_task(task, a.argument);
   return ok();
 }
 
@@ -305,7 +305,7 @@ Reply dispatch(Syscall number, Task& self, const cap::SyscallArgs& call, cap::Ca
   case Syscall::shmem_query: return shmem_query(self, call, caller);
   case Syscall::task_create: return task_create(self, call, caller);
   case Syscall::task_start: return task_start(call, caller);
-  case Syscall::task_exit: kobj::end_task(self, abi::TaskState::Exited, x[0], 0); return deferred();
+  case Syscall::task_exit: ktask::end_task(self, abi::TaskState::Exited, x[0], 0); return deferred();
   case Syscall::task_status: return task_status(call, caller);
   case Syscall::task_info: return task_info(call, caller);
   case Syscall::irq_handler_create: return irq_handler_create(self, call, caller);
@@ -320,23 +320,23 @@ Reply dispatch(Syscall number, Task& self, const cap::SyscallArgs& call, cap::Ca
 
 void handle(arch::ExceptionFrame& frame, Task& self) {
   ++g_calls;
-  const cap::SyscallArgs call{frame.x[8], {frame.x[0], frame.x[1], frame.x[2], frame.x[3], frame.x[4], frame.x[5]}};
+  const cap::SyscallArgs call{arch::syscall_number(frame),
+                              {arch::syscall_argument(frame, 0), arch::syscall_argument(frame, 1),
+                               arch::syscall_argument(frame, 2), arch::syscall_argument(frame, 3),
+                               arch::syscall_argument(frame, 4), arch::syscall_argument(frame, 5)}};
   auto number = cap::decode_syscall_number(call.number);
   if (!number.ok()) {
     kprintf("kernel: task '%s' killed: bad system call %llu\n", self.name,
             static_cast<unsigned long long>(call.number));
-    kobj::end_task(self, abi::TaskState::Faulted, static_cast<std::uint64_t>(abi::FaultReason::BadSyscall),
-                   call.number);
+    ktask::end_task(self, abi::TaskState::Faulted, static_cast<std::uint64_t>(abi::FaultReason::BadSyscall),
+                    call.number);
     return;
   }
   const cap::DecodeLimits& limits = limits_for(self);
   const Reply reply = dispatch(*number, self, call, cap::Caller{self.caps(), limits});
   if (g_check_interval != 0 && g_calls % g_check_interval == 0) check_capability_invariants();
   if (reply.deferred || self.state != abi::TaskState::Running) return;
-  frame.x[0] = reply.status;
-  frame.x[1] = reply.r[0];
-  frame.x[2] = reply.r[1];
-  frame.x[3] = reply.r[2];
+  arch::set_syscall_result(frame, reply.status, reply.r[0], reply.r[1], reply.r[2]);
 }
 
 std::uint64_t calls_handled() { return g_calls; }

@@ -2,9 +2,9 @@
 // the kernel's own checks, then invoke. Results go back in x0 (status) and x1..x3.
 #pragma once
 
-#include "kernel/arch/aarch64/exception_frame.hpp"
+#include "kernel/arch/context.hpp"
 
-namespace bramble::kobj {
+namespace bramble::ktask {
 class Task;
 }
 
@@ -12,7 +12,7 @@ namespace bramble::syscall {
 
 // An `svc` from `self`, the current task (the caller looked it up already). May block or end the task
 // (the scheduler then switches).
-void handle(arch::ExceptionFrame& frame, kobj::Task& self);
+void handle(arch::ExceptionFrame& frame, ktask::Task& self);
 
 // Test runs: check every capability table's invariants (kernel/cap/invariants.hpp) after every
 // `interval` system calls (0: never); a violation is a kernel panic.

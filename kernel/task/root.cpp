@@ -1,9 +1,9 @@
 #include "kernel/task/root.hpp"
 
 #include "kernel/abi/syscalls.hpp"
-#include "kernel/arch/aarch64/memory_layout.hpp"
-#include "kernel/arch/aarch64/pmu.hpp"
-#include "kernel/arch/aarch64/semihosting.hpp"
+#include "kernel/arch/memory_layout.hpp"
+#include "kernel/arch/pmu.hpp"
+#include "kernel/arch/semihosting.hpp"
 #include "kernel/cap/cap_ops.hpp"
 #include "kernel/cmdline.hpp"
 #include "kernel/halt.hpp"
@@ -22,7 +22,7 @@
 #include "kernel/timer.hpp"
 #include "lib/lazy.hpp"
 
-namespace bramble::root {
+namespace bramble::ktask::root {
 namespace {
 
 class RootQuota final : public cap::MemoryQuota {
@@ -42,7 +42,7 @@ constexpr std::uint64_t kUnpromisedFrames = 1024;
 Lazy<RootQuota> g_quota;
 struct Ended {
   bool ended = false;
-  char name[kobj::kTaskNameLength] = {};
+  char name[ktask::kTaskNameLength] = {};
   abi::TaskState state = abi::TaskState::Running;
   std::uint64_t code = 0;
   std::uint64_t detail = 0;
@@ -58,7 +58,7 @@ void copy_string(char* out, std::size_t size, const char* in) {
   out[i] = '\0';
 }
 
-void install(kobj::Task& task, std::uint64_t slot, cap::KernelObject& object) {
+void install(ktask::Task& task, std::uint64_t slot, cap::KernelObject& object) {
   auto op = cap::decode_install(task.caps(), slot, object);
   if (!op.ok())
     panic("root: cannot install slot %llu (error %u)", static_cast<unsigned long long>(slot),
@@ -79,7 +79,7 @@ const char* state_name(abi::TaskState s) {
 
 } // namespace
 
-void create(const char* program, const BootInfo& info) {
+void create(const char* program, const BootFacts& info) {
   const loader::EmbeddedProgram* image = loader::find_embedded_program(program);
   if (image == nullptr) panic("root: no program '%s' is linked into the kernel", program);
   g_frames_before = kmem::frames().free_frames();
@@ -90,10 +90,10 @@ void create(const char* program, const BootInfo& info) {
   const std::uint64_t promised =
       g_frames_before > 2 * kUnpromisedFrames ? g_frames_before - kUnpromisedFrames : g_frames_before / 2;
   RootQuota& quota = g_quota.emplace(promised * abi::kPageSize);
-  const kobj::TaskSpec spec{image->name, image->data, image->size, kRootSlots, kRootPriority, &quota, nullptr};
-  auto task = kobj::create_task(spec);
+  const ktask::TaskSpec spec{image->name, image->data, image->size, kRootSlots, kRootPriority, &quota, nullptr};
+  auto task = ktask::create_task(spec);
   if (!task.ok()) panic("root: cannot create task '%s' (error %u)", program, static_cast<unsigned>(task.error()));
-  kobj::Task& root = **task;
+  ktask::Task& root = **task;
   root.is_root = true;
 
   abi::BootInfo boot{};
@@ -132,10 +132,10 @@ void create(const char* program, const BootInfo& info) {
   install(root, boot.slot_registry, kobj::registry());
   install(root, boot.slot_irq_control, kobj::irq_control());
 
-  auto page = kobj::give_read_only_page(root, abi::kBootInfoAddress);
+  auto page = ktask::give_read_only_page(root, abi::kBootInfoAddress);
   if (!page.ok()) panic("root: cannot map the boot info (error %u)", static_cast<unsigned>(page.error()));
   *static_cast<abi::BootInfo*>(*page) = boot;
-  kobj::start_task(root, abi::kBootInfoAddress);
+  ktask::start_task(root, abi::kBootInfoAddress);
   if (pmu::running()) {
     kprintf("kernel: root task ready after %llu instructions (%llu cycles) since the command line was read\n",
             static_cast<unsigned long long>(pmu::instructions()), static_cast<unsigned long long>(pmu::cycles()));
@@ -145,7 +145,7 @@ void create(const char* program, const BootInfo& info) {
           static_cast<unsigned long long>(kmem::frames().free_frames()));
 }
 
-void note_ended(const kobj::Task& task) {
+void note_ended(const ktask::Task& task) {
   g_ended.ended = true;
   copy_string(g_ended.name, sizeof g_ended.name, task.name);
   g_ended.state = task.state;
@@ -169,10 +169,10 @@ void check_ended() {
   kprintf("kernel: frames free %llu, before root %llu%s; tasks %zu, frames objects %zu, notifications %zu, "
           "mappings %zu, object pages %zu\n",
           static_cast<unsigned long long>(free), static_cast<unsigned long long>(g_frames_before),
-          leak ? " (LEAK)" : "", kobj::tasks_in_use(), kobj::frames_in_use(), kobj::notifications_in_use(),
+          leak ? " (LEAK)" : "", ktask::tasks_in_use(), kobj::frames_in_use(), kobj::notifications_in_use(),
           kobj::mappings_in_use(), kobj::object_pages_in_use());
-  kobj::for_each_task(
-      [](kobj::Task& t, void*) {
+  ktask::for_each_task(
+      [](ktask::Task& t, void*) {
         kprintf("kernel: LEFT task '%s' %s, %u capabilities to it, resources %s\n", t.name, state_name(t.state),
                 t.cap_count(), t.released ? "released" : "held");
       },
@@ -183,4 +183,4 @@ void check_ended() {
   halt::finish(code);
 }
 
-} // namespace bramble::root
+} // namespace bramble::ktask::root

@@ -1,21 +1,13 @@
 #include "kernel/task/scheduler.hpp"
 #include "kernel/abi/syscalls.hpp"
 
-#include "kernel/arch/aarch64/cpu.hpp"
+#include "kernel/arch/cpu.hpp"
 #include "kernel/cap/links.hpp"
 #include "kernel/mem/memory.hpp"
 #include "kernel/object/device.hpp"
 #include "kernel/object/registry.hpp"
 #include "kernel/task/root.hpp"
 #include "kernel/task/task.hpp"
-
-extern "C" {
-void fp_save(bramble::kobj::FpState* state);
-void fp_restore(const bramble::kobj::FpState* state);
-[[noreturn]] void enter_user(const bramble::arch::ExceptionFrame* frame);
-void copy_frame(bramble::arch::ExceptionFrame* to, const bramble::arch::ExceptionFrame* from);
-}
-static_assert(bramble::arch::kExceptionFrameSize == 288, "copy_frame (context.S) copies 288 bytes");
 
 namespace bramble::sched {
 namespace {
@@ -33,7 +25,7 @@ Task* g_current = nullptr;
 // Work for exit_to_user, flagged by the code that creates it, so the way back to EL0 tests one word
 // when there is none (the common case) instead of walking lists or re-deriving it.
 constexpr std::uint32_t kPendingSwitch = 1u << 0; // a task blocked, ended, yielded, woke or used up its slice
-constexpr std::uint32_t kPendingReap = 1u << 1;   // a task ended (kobj::end_task): reap it, report the root
+constexpr std::uint32_t kPendingReap = 1u << 1;   // a task ended (ktask::end_task): reap it, report the root
 std::uint32_t g_pending = 0;
 std::uint64_t g_switches = 0;
 // CPU time: the physical count when g_current got the CPU (or was last charged). The outgoing task is
@@ -129,10 +121,7 @@ void remove(Task& task) {
 }
 
 void wake(Task& task, std::uint64_t status, std::uint64_t value) {
-  task.context.x[0] = status;
-  task.context.x[1] = value;
-  task.context.x[2] = 0;
-  task.context.x[3] = 0;
+  arch::set_syscall_result(task.context, status, value, 0, 0);
   make_ready(task);
 }
 
@@ -161,7 +150,7 @@ namespace {
     // Cleared first: tasks that reap() itself ends are reaped by this same call (their flag only
     // costs one empty reap() later).
     g_pending &= ~kPendingReap;
-    kobj::reap();
+    ktask::reap();
   }
   // The sweeps only matter after a capability was deleted (reap() deletes them too).
   if (cap::release_pending()) {
@@ -169,7 +158,7 @@ namespace {
     kobj::registry().sweep();
     kobj::sweep_irq_handlers();
   }
-  if (ended) root::check_ended(); // after the sweeps: its report counts the frames they freed
+  if (ended) ktask::root::check_ended(); // after the sweeps: its report counts the frames they freed
   if ((g_pending & kPendingSwitch) == 0 && g_current != nullptr && running(*g_current)) return;
   g_pending &= ~kPendingSwitch;
   Task* previous = g_current;

@@ -5,15 +5,15 @@
 
 #include <cstdint>
 
-#include "kernel/arch/aarch64/exception_frame.hpp"
+#include "kernel/arch/context.hpp"
 
-namespace bramble::kobj {
+namespace bramble::ktask {
 class Task;
 }
 
 namespace bramble::sched {
 
-using kobj::Task;
+using ktask::Task;
 
 // The task whose registers are in the exception frame (nullptr while idle).
 [[nodiscard]] Task* current();
@@ -28,7 +28,7 @@ void block_current();
 void yield_current();
 // Timer tick (interrupt context).
 void on_tick();
-// A task ended (kobj::end_task): the next exit_to_user reaps it (and reports an ended root task).
+// A task ended (ktask::end_task): the next exit_to_user reaps it (and reports an ended root task).
 void note_task_ended();
 
 // At the end of every exception taken from EL0: releases ended tasks, and if the running task

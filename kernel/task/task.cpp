@@ -2,7 +2,8 @@
 
 #include <bit>
 
-#include "kernel/arch/aarch64/memory_layout.hpp"
+#include "kernel/arch/memory_layout.hpp"
+#include "kernel/arch/mmu.hpp"
 #include "kernel/cap/cap_ops.hpp"
 #include "kernel/loader/elf.hpp"
 #include "kernel/loader/load.hpp"
@@ -14,7 +15,7 @@
 #include "lib/align.hpp"
 #include "lib/memory.hpp"
 
-namespace bramble::kobj {
+namespace bramble::ktask {
 namespace {
 
 using abi::Error;
@@ -82,7 +83,7 @@ void release(Task& t) {
   // in other tables, registry entries) goes with it, and nothing it made outlives it unseen.
   cap::cap_table_clear(t.table());
   if (t.kernel_slots.constructed()) cap::cap_table_clear(*t.kernel_slots);
-  forget_mappings(t);
+  kobj::forget_mappings(t);
   if (t.space_.constructed()) {
     // Never free the tables TTBR0 points at: the walker could still read them speculatively.
     kmem::deactivate_user_space(t.space_->ttbr0_value());
@@ -195,9 +196,7 @@ cap::Result<Task*> create_task(const TaskSpec& spec) {
     return {};
   });
   if (!loaded.ok()) return fail(loaded.error());
-  // Fresh code pages: make the instruction side see what was just written (ARM ARM D7.5.9: clean the
-  // data cache to the point of unification, invalidate the instruction cache).
-  asm volatile("dsb ish\n\tic ialluis\n\tdsb ish\n\tisb" ::: "memory");
+  arch::sync_instruction_fetch(); // fresh code pages
 
   auto stack = take_block(*t, abi::kUserStackSize);
   if (!stack.ok()) return fail(stack.error());
@@ -226,12 +225,8 @@ cap::Result<void*> give_read_only_page(Task& task, std::uint64_t vaddr) {
 }
 
 void start_task(Task& task, std::uint64_t argument) {
-  task.context = arch::ExceptionFrame{};
-  task.context.x[0] = argument;
-  task.context.elr = task.entry;
-  task.context.sp_el0 = abi::kUserStackTop;
-  task.context.spsr = 0; // EL0t, interrupts unmasked
-  task.fp = FpState{};
+  arch::prepare_user_entry(task.context, task.entry, abi::kUserStackTop, argument);
+  task.fp = arch::FpState{};
   task.state = abi::TaskState::Running;
   sched::make_ready(task);
 }
@@ -249,7 +244,7 @@ void end_task(Task& task, abi::TaskState state, std::uint64_t code, std::uint64_
   if (task.waiting_on != nullptr) task.waiting_on->remove_waiter(task);
   const cap::Capability& fault = task.kernel_slot_storage[1];
   if (!fault.empty()) {
-    auto* n = cap::object_cast<Notification>(fault.object());
+    auto* n = cap::object_cast<kobj::Notification>(fault.object());
     const std::uint64_t bits = state == abi::TaskState::Exited ? abi::kTaskEndedExit : abi::kTaskEndedFault;
     if (n != nullptr) n->signal(bits | fault.badge());
   }
@@ -279,4 +274,4 @@ void for_each_task(void (*fn)(Task&, void*), void* context) {
   }
 }
 
-} // namespace bramble::kobj
+} // namespace bramble::ktask

@@ -14,15 +14,17 @@
 
 #include "kernel/abi/boot_info.hpp"
 #include "kernel/abi/syscalls.hpp"
-#include "kernel/arch/aarch64/exception_frame.hpp"
+#include "kernel/arch/context.hpp"
 #include "kernel/cap/objects.hpp"
 #include "lib/lazy.hpp"
 #include "mm/address_space.hpp"
 
 namespace bramble::kobj {
-
 class Notification;
 struct Mapping;
+} // namespace bramble::kobj
+
+namespace bramble::ktask {
 
 // The task's translation tables, from the frame allocator, each charged to the task's quota (a map
 // that needs a table the quota cannot pay for fails with QuotaExceeded) and refunded when unmap or the
@@ -36,14 +38,6 @@ public:
 private:
   cap::MemoryQuota* quota_;
 };
-
-// q0-q31, FPCR, FPSR (saved and restored by fp_save/fp_restore in context.S).
-struct alignas(16) FpState {
-  std::uint64_t q[64];
-  std::uint64_t fpcr;
-  std::uint64_t fpsr;
-};
-static_assert(sizeof(FpState) == 528);
 
 inline constexpr std::size_t kMaxImageSegments = 8; // = loader::kMaxSegments
 inline constexpr std::size_t kTaskNameLength = 24;
@@ -79,13 +73,13 @@ public:
   std::uint64_t cpu_time = 0; // counter ticks charged so far (sched::cpu_time() adds the running slice)
 
   arch::ExceptionFrame context{};
-  FpState fp{};
+  arch::FpState fp{};
 
   // Scheduler and notification queues (intrusive).
   Task* next_ready = nullptr;
   Task* prev_ready = nullptr;
   bool queued = false;
-  Notification* waiting_on = nullptr;
+  kobj::Notification* waiting_on = nullptr;
   Task* next_waiter = nullptr;
   Task* next_reap = nullptr;
   // Every task record, for for_each_task.
@@ -93,7 +87,7 @@ public:
   Task* prev_task = nullptr;
 
   // Mappings in this space (frame.hpp), newest first.
-  Mapping* mappings = nullptr;
+  kobj::Mapping* mappings = nullptr;
 
   // What it owns and who pays.
   cap::MemoryQuota* quota;
@@ -146,4 +140,4 @@ void reap();
 // Calls fn(Task&) for every task record.
 void for_each_task(void (*fn)(Task&, void*), void* context);
 
-} // namespace bramble::kobj
+} // namespace bramble::ktask

@@ -1,4 +1,4 @@
-# The security suite (user/tests/security): one attack class per test, on both boards, labelled
+# The security suite (tests/programs/security): one attack class per test, on both boards, labelled
 # `security` (ctest -L security). The root program `security` reads the class from the command line,
 # starts the attacker (security_child, a budget of 64 KiB beyond the price of its own task) and checks
 # that the root and an honest component keep working. Every attack prints one `attack: ...` line; a

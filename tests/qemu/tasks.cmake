@@ -1,4 +1,4 @@
-# EL0 test programs (user/tests/<program>) run as the root task on both boards: the kernel starts
+# EL0 test programs (tests/programs/<program>) run as the root task on both boards: the kernel starts
 # the program for -append "test=user:<program>" and ends QEMU with its exit code (1 if a frame
 # leaked). Each program prints one "FAIL <file>:<line>: <expr>" line per failed check and ends with
 # "<program>: N checks, M failed".

@@ -40,7 +40,7 @@ struct Tally {
 // Zero-initialized (.bss): every task starts with an empty tally.
 inline Tally tally;
 
-// "user/tests/x/x.cpp" rather than the build machine's absolute path.
+// "tests/programs/x/x.cpp" rather than the build machine's absolute path.
 [[nodiscard]] inline const char* short_file(const char* path) {
   const char* last = path;
   for (const char* p = path; *p != '\0'; ++p) {

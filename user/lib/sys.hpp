@@ -3,7 +3,7 @@
 // results in x1..x3), so a test can look at every error the kernel returns. Slots, addresses and
 // sizes are plain 64-bit numbers on purpose: tests pass out-of-range and malformed values.
 //
-// Header-only: user/tests programs include it as "user/lib/sys.hpp" and need no extra target.
+// Header-only: tests/programs programs include it as "user/lib/sys.hpp" and need no extra target.
 #pragma once
 
 #include <cstdint>

@@ -16,10 +16,10 @@ inline void wait_for_interrupt() { asm volatile("wfi" ::: "memory"); }
 }
 
 // The generic timer's physical count, CNTPCT_EL0 (ARM ARM D11, the Generic Timer): the time base of
-// the kernel's own tick (the EL1 physical timer). boot/start.S sets CNTVOFF_EL2 to 0, so it reads the
-// same as the CNTVCT_EL0 that EL0 reads, and differences agree in any case. No ISB before the read:
-// the CPU-time accounting that uses it wants one cheap read per context switch, and an early read by a
-// few instructions only moves time between two tasks' totals.
+// the kernel's own tick (the EL1 physical timer). kernel/arch/aarch64/boot/start.S sets CNTVOFF_EL2 to 0, so it reads
+// the same as the CNTVCT_EL0 that EL0 reads, and differences agree in any case. No ISB before the read: the CPU-time
+// accounting that uses it wants one cheap read per context switch, and an early read by a few instructions only moves
+// time between two tasks' totals.
 [[nodiscard]] inline std::uint64_t physical_count() {
   std::uint64_t v;
   asm volatile("mrs %0, cntpct_el0" : "=r"(v));

@@ -114,7 +114,7 @@ extern "C" void exception_dispatch(bramble::arch::ExceptionFrame* frame, std::ui
       return;
     }
   }
-  console::set_quiet(false);
+  kconsole::set_quiet(false);
   arch::print_exception_report(*frame, index);
   trap::kernel_fault();
 }

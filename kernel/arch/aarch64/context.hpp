@@ -1,0 +1,59 @@
+// A task's user-mode context on AArch64: the saved register frame (exception_frame.hpp), the FP/SIMD
+// state, the calling convention generic code reads through (system-call number and arguments, the
+// reply, a new task's first entry), and the assembly that saves, loads and enters it (context.S).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernel/arch/aarch64/exception_frame.hpp"
+
+namespace bramble::arch {
+
+// q0-q31, FPCR, FPSR (saved and restored by fp_save/fp_restore in context.S).
+struct alignas(16) FpState {
+  std::uint64_t q[64];
+  std::uint64_t fpcr;
+  std::uint64_t fpsr;
+};
+static_assert(sizeof(FpState) == 528);
+
+// The system-call convention (docs/syscalls.md): the number in x8, up to six arguments in x0-x5; the
+// status comes back in x0 and up to three results in x1-x3.
+[[nodiscard]] inline std::uint64_t syscall_number(const ExceptionFrame& frame) { return frame.x[8]; }
+[[nodiscard]] inline std::uint64_t syscall_argument(const ExceptionFrame& frame, std::size_t i) { return frame.x[i]; }
+inline void set_syscall_result(ExceptionFrame& frame, std::uint64_t status, std::uint64_t r0, std::uint64_t r1,
+                               std::uint64_t r2) {
+  frame.x[0] = status;
+  frame.x[1] = r0;
+  frame.x[2] = r1;
+  frame.x[3] = r2;
+}
+
+// A new task's first entry: at `entry`, EL0 with interrupts unmasked, its stack at `stack_top` and
+// `argument` in x0 (the runtime's _start receives it as its first argument).
+inline void prepare_user_entry(ExceptionFrame& frame, std::uintptr_t entry, std::uintptr_t stack_top,
+                               std::uint64_t argument) {
+  frame = ExceptionFrame{};
+  frame.x[0] = argument;
+  frame.elr = entry;
+  frame.sp_el0 = stack_top;
+  frame.spsr = 0; // EL0t, DAIF clear
+}
+
+// What a fault report names: where the task was (ELR) and the syndrome (ESR).
+[[nodiscard]] inline std::uint64_t fault_pc(const ExceptionFrame& frame) { return frame.elr; }
+[[nodiscard]] inline std::uint64_t fault_syndrome(const ExceptionFrame& frame) { return frame.esr; }
+
+} // namespace bramble::arch
+
+// context.S.
+extern "C" {
+void fp_save(bramble::arch::FpState* state);
+void fp_restore(const bramble::arch::FpState* state);
+// Loads `frame` (which must not live on the kernel stack) and returns to EL0 through it.
+[[noreturn]] void enter_user(const bramble::arch::ExceptionFrame* frame);
+// The 288 bytes a context switch saves and loads, 16 bytes a step.
+void copy_frame(bramble::arch::ExceptionFrame* to, const bramble::arch::ExceptionFrame* from);
+}
+static_assert(bramble::arch::kExceptionFrameSize == 288, "copy_frame and enter_user (context.S) copy 288 bytes");
