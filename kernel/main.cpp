@@ -15,6 +15,7 @@
 #include "kernel/mem/memory.hpp"
 #include "kernel/panic.hpp"
 #include "kernel/scenario.hpp"
+#include "kernel/smp.hpp"
 #include "kernel/syscall/syscall.hpp"
 #include "kernel/task/root.hpp"
 #include "kernel/task/scheduler.hpp"
@@ -23,6 +24,7 @@
 #include "lib/cmdline.hpp"
 
 extern "C" std::uint32_t boot_entry_el; // kernel/arch/aarch64/boot/start.S
+extern "C" char __stack_top[];          // the boot stack (kernel/arch/aarch64/boot/kernel.ld)
 
 namespace bramble {
 namespace {
@@ -54,6 +56,7 @@ constexpr std::uint32_t kSchedulerHz = 100;
 [[noreturn]] void idle_demo() {
   constexpr std::uint32_t kHz = 100;
   if (!timer::start(kHz)) panic("cannot attach the timer interrupt (line %u)", board::Board::kTimerIrq);
+  smp::unlock_kernel(); // the timer's interrupts take it
   arch::enable_irqs();
   std::uint64_t last_second = 0;
   for (;;) {
@@ -86,12 +89,16 @@ constexpr std::uint32_t kSchedulerHz = 100;
 
 extern "C" void kernel_main(std::uintptr_t dtb_address) {
   using namespace bramble;
+  smp::init_boot_core(reinterpret_cast<std::uintptr_t>(__stack_top));
+  smp::lock_kernel(); // given up when the first task starts (sched::start) or the idle demo waits
   kconsole::init();
   arch::install_exception_vectors();
   // Components time their own work with CNTVCT_EL0 (abi::BootInfo.timer_frequency ticks per second).
   arch::allow_el0_virtual_count();
   semihosting::probe();
   cmdline::load();
+  const std::uint32_t cores = smp::wanted_cores();
+  smp::park_unwanted(cores);
   char pmu_option[8];
   if (cmdline::option("pmu", pmu_option, sizeof pmu_option) && pmu_option[0] == 'e') {
     pmu::start_counters(); // as early as the command line is known: boot cost is measured from here
@@ -108,6 +115,9 @@ extern "C" void kernel_main(std::uintptr_t dtb_address) {
 
   kmem::init(info);
   irq::init();
+  const std::uint32_t online = smp::bring_up(cores);
+  kprintf("smp: %u of %u cores online%s\n", online, smp::kMaxCores,
+          cores < smp::kMaxCores ? " (cores= on the command line)" : "");
 
   char scenario[32];
   if (cmdline::option("test", scenario, sizeof scenario)) {

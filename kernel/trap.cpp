@@ -4,6 +4,7 @@
 #include "kernel/halt.hpp"
 #include "kernel/irq.hpp"
 #include "kernel/log.hpp"
+#include "kernel/smp.hpp"
 #include "kernel/syscall/syscall.hpp"
 #include "kernel/task/scheduler.hpp"
 #include "kernel/task/task.hpp"
@@ -11,20 +12,26 @@
 namespace bramble::trap {
 
 void system_call(arch::ExceptionFrame& frame) {
+  const smp::KernelLock lock;
   if (ktask::Task* task = sched::current(); task != nullptr) [[likely]]
     syscall::handle(frame, *task);
   sched::exit_to_user(frame);
 }
 
 void interrupt_from_user(arch::ExceptionFrame& frame) {
+  const smp::KernelLock lock;
   irq::dispatch();
   sched::exit_to_user(frame);
 }
 
-void interrupt_in_kernel() { irq::dispatch(); }
+void interrupt_in_kernel() {
+  const smp::KernelLock lock;
+  irq::dispatch();
+}
 
 void user_fault(arch::ExceptionFrame& frame, abi::FaultReason reason, const char* what, const char* how,
                 std::uint64_t address) {
+  const smp::KernelLock lock;
   if (ktask::Task* task = sched::current(); task != nullptr) {
     kprintf("kernel: task '%s' killed: %s", task->name, what);
     if (how != nullptr) kprintf(", %s at 0x%llx", how, static_cast<unsigned long long>(address));

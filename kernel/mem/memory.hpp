@@ -45,5 +45,7 @@ void activate_user_space(std::uint64_t ttbr0_value);
 // If this space is the one in TTBR0, installs the empty table instead.
 void deactivate_user_space(std::uint64_t ttbr0_value);
 [[nodiscard]] std::uint64_t empty_user_ttbr0();
+// TTBR1_EL1's value for the kernel's final tables (what a secondary core turns its MMU on with).
+[[nodiscard]] std::uint64_t kernel_ttbr1();
 
 } // namespace bramble::kmem

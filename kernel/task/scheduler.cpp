@@ -6,6 +6,7 @@
 #include "kernel/mem/memory.hpp"
 #include "kernel/object/device.hpp"
 #include "kernel/object/registry.hpp"
+#include "kernel/smp.hpp"
 #include "kernel/task/root.hpp"
 #include "kernel/task/task.hpp"
 
@@ -83,9 +84,12 @@ bool running(const Task& t) { return t.state == abi::TaskState::Running; }
 void idle() {
   kmem::activate_user_space(0);
   while (highest_ready() == nullptr) {
+    // The interrupt's handler takes the kernel lock itself: give it up while waiting.
+    smp::unlock_kernel();
     arch::enable_irqs();
     arch::wait_for_interrupt();
     arch::disable_irqs();
+    smp::lock_kernel();
   }
 }
 
@@ -203,7 +207,8 @@ void start() {
   if (highest_ready() == nullptr) idle();
   load(*highest_ready(), first_frame, arch::physical_count());
   g_pending &= ~kPendingSwitch;
-  enter_user(&first_frame);
+  smp::unlock_kernel(); // taken by kernel_main; from here on every kernel entry takes it
+  enter_user(&first_frame, smp::this_cpu().stack_top);
 }
 
 std::uint64_t context_switches() { return g_switches; }

@@ -94,6 +94,12 @@ if [ -n "$handover" ]; then
   else
     fail "no kernel line starting with 'Bramble' and matching /$banner/ after U-Boot's hand-over"
   fi
+  # U-Boot leaves cores 1-3 in the spin table; the kernel must bring all of them up.
+  if tail -n +"$handover" "$log" | grep -qE "smp: 4 of 4 cores online"; then
+    ok "all four cores online after booti"
+  else
+    fail "the kernel did not report 'smp: 4 of 4 cores online' after U-Boot's hand-over"
+  fi
 else
   fail "U-Boot never printed 'Starting kernel ...'"
 fi

@@ -53,12 +53,12 @@ fp_restore:
     msr     fpsr, x2
     ret
 
-// [[noreturn]] void enter_user(const ExceptionFrame* frame): copies the frame (288 bytes, which must
-// not be on the stack) to the top of the kernel stack, where an exception from EL0 would have put it,
+// [[noreturn]] void enter_user(const ExceptionFrame* frame, uintptr_t stack_top): copies the frame (288
+// bytes, which must not be on the stack) to the top of this core's kernel stack (x1), where an
+// exception from EL0 would have put it,
 // abandons everything below, and returns to EL0 exactly as the end of an exception does (vectors.S).
     .global enter_user
 enter_user:
-    ldr     x1, =__stack_top
     sub     x1, x1, #288
     mov     x2, #0
 1:  ldr     x3, [x0, x2]

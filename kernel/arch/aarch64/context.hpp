@@ -51,8 +51,9 @@ inline void prepare_user_entry(ExceptionFrame& frame, std::uintptr_t entry, std:
 extern "C" {
 void fp_save(bramble::arch::FpState* state);
 void fp_restore(const bramble::arch::FpState* state);
-// Loads `frame` (which must not live on the kernel stack) and returns to EL0 through it.
-[[noreturn]] void enter_user(const bramble::arch::ExceptionFrame* frame);
+// Loads `frame` (which must not live on the kernel stack) and returns to EL0 through it, with this
+// core's kernel stack reset to `stack_top` (where the next exception from EL0 starts).
+[[noreturn]] void enter_user(const bramble::arch::ExceptionFrame* frame, std::uintptr_t stack_top);
 // The 288 bytes a context switch saves and loads, 16 bytes a step.
 void copy_frame(bramble::arch::ExceptionFrame* to, const bramble::arch::ExceptionFrame* from);
 }

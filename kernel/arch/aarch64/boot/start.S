@@ -19,6 +19,36 @@
     add     \reg, \reg, :lo12:\sym
 .endm
 
+// EL2 -> EL1, continuing at `target` at EL1h with every interrupt masked. Everything EL1 relies on is
+// set explicitly: on real hardware these reset to UNKNOWN values (ARM ARM D1.9 / the register
+// descriptions). Clobbers x0.
+.macro drop_el2_to_el1 target
+    ldr     x0, =HCR_EL2_VALUE
+    msr     hcr_el2, x0
+    mrs     x0, cnthctl_el2
+    orr     x0, x0, #(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN)   // EL1 may use the physical timer
+    msr     cnthctl_el2, x0
+    msr     cntvoff_el2, xzr
+    mrs     x0, midr_el1
+    msr     vpidr_el2, x0
+    mrs     x0, mpidr_el1
+    msr     vmpidr_el2, x0
+    ldr     x0, =CPTR_EL2_VALUE     // no FP/SIMD traps to EL2
+    msr     cptr_el2, x0
+    msr     hstr_el2, xzr
+    mrs     x0, pmcr_el0            // MDCR_EL2.HPMN = PMCR_EL0.N: EL1 sees every counter, no traps
+    ubfx    x0, x0, #11, #5
+    msr     mdcr_el2, x0
+    msr     vttbr_el2, xzr
+    ldr     x0, =SCTLR_EL1_BOOT
+    msr     sctlr_el1, x0
+    ldr     x0, =SPSR_EL1H_MASKED
+    msr     spsr_el2, x0
+    adr     x0, \target
+    msr     elr_el2, x0
+    eret
+.endm
+
     .section .text.boot, "ax"
     .global _start
 _start:
@@ -60,32 +90,7 @@ from_el3:
     eret
 
 from_el2:
-    // EL2 -> EL1. Everything EL1 relies on is set explicitly: on real hardware these reset to
-    // UNKNOWN values (ARM ARM D1.9 / the register descriptions).
-    ldr     x0, =HCR_EL2_VALUE
-    msr     hcr_el2, x0
-    mrs     x0, cnthctl_el2
-    orr     x0, x0, #(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN)   // EL1 may use the physical timer
-    msr     cnthctl_el2, x0
-    msr     cntvoff_el2, xzr
-    mrs     x0, midr_el1
-    msr     vpidr_el2, x0
-    mrs     x0, mpidr_el1
-    msr     vmpidr_el2, x0
-    ldr     x0, =CPTR_EL2_VALUE     // no FP/SIMD traps to EL2
-    msr     cptr_el2, x0
-    msr     hstr_el2, xzr
-    mrs     x0, pmcr_el0            // MDCR_EL2.HPMN = PMCR_EL0.N: EL1 sees every counter, no traps
-    ubfx    x0, x0, #11, #5
-    msr     mdcr_el2, x0
-    msr     vttbr_el2, xzr
-    ldr     x0, =SCTLR_EL1_BOOT
-    msr     sctlr_el1, x0
-    ldr     x0, =SPSR_EL1H_MASKED
-    msr     spsr_el2, x0
-    adr     x0, at_el1
-    msr     elr_el2, x0
-    eret
+    drop_el2_to_el1 at_el1
 
 at_el1:
     ldr     x0, =SCTLR_EL1_BOOT     // MMU and caches off
@@ -103,9 +108,9 @@ at_el1:
     stp     xzr, xzr, [x0], #16
     b       1b
 2:
-    // The other cores wait in the firmware's spin table (0xd8 + 8n); send them to a parking loop
-    // (sleeping in WFI, so they cost no emulated instructions) and wait for each to check in.
-    bl      park_secondaries
+    // Cores 1-3 stay in the firmware's spin table (0xd8 + 8n) until the kernel has read its command
+    // line: then it either starts them (secondary_entry) or parks them (secondary_parked), see
+    // kernel/arch/aarch64/smp.cpp.
     bl      build_early_tables
     bl      enable_mmu
     // Continue at the link address, in the high half.
@@ -212,30 +217,12 @@ park_core:
 9:  wfi
     b       9b
 
-// Clobbers x0-x4. Waits (bounded) for each core that was sent to report.
-park_secondaries:
-    adr     x0, secondary_parked
-    mov     x1, #0xe0               // spin slot of core 1; cores 2 and 3 follow at 8-byte steps
-    mov     x2, #3
-10: str     x0, [x1], #8
-    subs    x2, x2, #1
-    b.ne    10b
-    dsb     sy
-    sev
-    // Each parked core sets its byte in parked_cores (plain stores: exclusives are not guaranteed
-    // on the Device memory everything is while the MMU is off). Wait a bounded time, then carry on:
-    // a core that never arrives must not stop the boot.
-    adr_l   x1, parked_cores
-    mov     x2, #0x100000
-    ldr     w4, =0x01010100         // cores 1, 2, 3 checked in (little-endian bytes 1-3)
-11: ldr     w3, [x1]
-    and     w3, w3, #0xffffff00
-    cmp     w3, w4
-    b.eq    12f
-    subs    x2, x2, #1
-    b.ne    11b
-12: ret
-
+// A secondary core sent here by the kernel to sleep for good (cores=1): MMU off, at the level the
+// spin table left it. It checks in by setting its byte in parked_cores (a plain store: exclusives are
+// not guaranteed on the Device memory everything is while the MMU is off), then sleeps in WFI, which
+// under QEMU -icount costs no emulated instructions (a core left polling the spin table would leak
+// instructions into every count).
+    .global secondary_parked
 secondary_parked:
     msr     daifset, #0xf
     mrs     x0, mpidr_el1
@@ -247,7 +234,55 @@ secondary_parked:
 13: wfi
     b       13b
 
+// A secondary core started by the kernel (kernel/arch/aarch64/smp.cpp): from the spin table, MMU off,
+// at EL2 (or EL1). Drops to EL1, turns the MMU on with the kernel's final tables in TTBR1 (and the
+// early identity map in TTBR0 until it runs in the high half), takes its stack and C++ entry from its
+// slot in secondary_boot, and calls entry(core). Core 0 cleaned the slot to the point of coherency.
+    .global secondary_entry
+secondary_entry:
+    msr     daifset, #0xf
+    mrs     x0, CurrentEL
+    lsr     x0, x0, #2
+    cmp     x0, #2
+    b.ne    secondary_el1
+    drop_el2_to_el1 secondary_el1
+secondary_el1:
+    ldr     x0, =SCTLR_EL1_BOOT     // MMU and caches off
+    msr     sctlr_el1, x0
+    ldr     x0, =CPACR_EL1_FPEN
+    msr     cpacr_el1, x0
+    isb
+    mrs     x20, mpidr_el1
+    and     x20, x20, #0xff         // the core number
+    adr_l   x21, secondary_boot
+    add     x21, x21, x20, lsl #6   // its 64-byte slot: entry, stack top, TTBR1, TCR
+    ldp     x22, x23, [x21]
+    ldp     x24, x25, [x21, #16]
+    ldr     x0, =MAIR_EL1_VALUE
+    msr     mair_el1, x0
+    msr     tcr_el1, x25
+    adr_l   x0, early_l1
+    msr     ttbr0_el1, x0
+    msr     ttbr1_el1, x24
+    isb
+    tlbi    vmalle1
+    dsb     nsh
+    isb
+    ldr     x0, =SCTLR_EL1_MMU_ON
+    msr     sctlr_el1, x0
+    isb
+    ic      iallu
+    dsb     nsh
+    isb
+    mov     sp, x23
+    mov     x0, x20
+    br      x22                     // the high half: entry(core) never returns
+
     .section .data.boot, "aw"
+    .balign 64
+    .global secondary_boot
+secondary_boot:
+    .space  4 * 64
     .balign 8
     .global parked_cores
 parked_cores:

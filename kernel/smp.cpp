@@ -1,0 +1,109 @@
+#include "kernel/smp.hpp"
+
+#include "kernel/arch/cpu.hpp"
+#include "kernel/arch/exceptions.hpp"
+#include "kernel/cmdline.hpp"
+#include "kernel/log.hpp"
+#include "kernel/mem/memory.hpp"
+#include "kernel/timer.hpp"
+#include "lib/cmdline.hpp"
+#include "lib/ticket_lock.hpp"
+
+namespace bramble::smp {
+namespace {
+
+constexpr std::size_t kStackSize = 16 * 1024;
+// Cores 1-3's kernel stacks (core 0 keeps the boot stack of the linker script).
+alignas(16) std::uint8_t g_stacks[kMaxCores - 1][kStackSize];
+Cpu g_cpus[kMaxCores];
+TicketLock g_kernel_lock;
+// Which core holds it, and how often it took it (kernel code that runs with interrupts enabled, as
+// the boot-time test scenarios do, takes an interrupt on the core that already holds the lock).
+// Written only by the holder; another core reading it can never see its own id there.
+constexpr std::uint32_t kNoOwner = 0xFFFF'FFFF;
+std::atomic<std::uint32_t> g_owner{kNoOwner};
+std::uint32_t g_depth = 0;
+
+// How long bring_up() waits for a started core to report, in counter ticks per second / 10: 100 ms.
+constexpr std::uint64_t kReportTimeoutDivisor = 10;
+
+[[noreturn]] void secondary_main(std::uint32_t id) {
+  Cpu& me = g_cpus[id];
+  arch::set_cpu_data(&me);
+  arch::finish_secondary_mmu(kmem::empty_user_ttbr0());
+  arch::install_exception_vectors();
+  arch::allow_el0_virtual_count();
+  me.online.store(true, std::memory_order_release);
+  // Nothing is scheduled here yet: sleep with interrupts masked.
+  for (;;)
+    arch::wait_for_interrupt();
+}
+
+} // namespace
+
+void init_boot_core(std::uintptr_t stack_top) {
+  for (std::uint32_t i = 0; i < kMaxCores; ++i)
+    g_cpus[i].id = i;
+  g_cpus[0].stack_top = stack_top;
+  g_cpus[0].online.store(true, std::memory_order_relaxed);
+  arch::set_cpu_data(&g_cpus[0]);
+}
+
+std::uint32_t wanted_cores() {
+  char value[8];
+  if (!cmdline::option("cores", value, sizeof value)) return kMaxCores;
+  const std::uint64_t n = cmdline::decimal(value, kMaxCores);
+  return n == 0 ? 1 : (n > kMaxCores ? kMaxCores : static_cast<std::uint32_t>(n));
+}
+
+void park_unwanted(std::uint32_t wanted) {
+  std::uint32_t mask = 0;
+  for (std::uint32_t id = wanted; id < kMaxCores; ++id)
+    mask |= 1u << id;
+  if (mask == 0) return;
+  const std::uint32_t parked = arch::park_secondaries(mask);
+  if (parked != mask) kprintf("smp: cores 0x%x did not park (they may not exist)\n", mask & ~parked);
+}
+
+std::uint32_t bring_up(std::uint32_t wanted) {
+  for (std::uint32_t id = 1; id < wanted; ++id) {
+    Cpu& core = g_cpus[id];
+    core.stack_top = reinterpret_cast<std::uintptr_t>(g_stacks[id - 1] + kStackSize);
+    arch::start_secondary(id, secondary_main, core.stack_top, kmem::kernel_ttbr1());
+  }
+  const std::uint64_t deadline = arch::physical_count() + timer::frequency() / kReportTimeoutDivisor;
+  for (std::uint32_t id = 1; id < wanted; ++id) {
+    while (!g_cpus[id].online.load(std::memory_order_acquire) && arch::physical_count() < deadline) {
+    }
+    if (!g_cpus[id].online.load(std::memory_order_acquire)) kprintf("smp: core %u did not come up\n", id);
+  }
+  return online_count();
+}
+
+std::uint32_t online_count() {
+  std::uint32_t n = 0;
+  for (const Cpu& c : g_cpus)
+    if (c.online.load(std::memory_order_acquire)) ++n;
+  return n;
+}
+
+Cpu& cpu(std::uint32_t id) { return g_cpus[id]; }
+
+void lock_kernel() {
+  const std::uint32_t me = this_cpu().id;
+  if (g_owner.load(std::memory_order_relaxed) != me) {
+    g_kernel_lock.lock();
+    g_owner.store(me, std::memory_order_relaxed);
+  }
+  ++g_depth;
+}
+
+void unlock_kernel() {
+  if (--g_depth != 0) return;
+  g_owner.store(kNoOwner, std::memory_order_relaxed);
+  g_kernel_lock.unlock();
+}
+
+bool kernel_locked() { return g_owner.load(std::memory_order_relaxed) == this_cpu().id; }
+
+} // namespace bramble::smp

@@ -1,0 +1,59 @@
+// The cores: which are online, each core's per-CPU record, and the kernel lock.
+//
+// The kernel lock: one fair ticket lock (lib/ticket_lock.hpp) around everything the kernel does for a
+// task or an interrupt. A core takes it when it enters the kernel (kernel/trap.cpp: a system call, a
+// fault, an interrupt) and gives it back on the way out to EL0, or before it waits in WFI. Everything
+// shared between cores (tasks, capabilities, objects, memory, the run queues) is touched only with it
+// held; what a core keeps for itself (its Cpu record below) needs no lock. Code that runs before the
+// secondaries start, or in a core's own bring-up, needs none either.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "kernel/arch/smp.hpp"
+
+namespace bramble::smp {
+
+inline constexpr std::uint32_t kMaxCores = arch::kMaxCores;
+
+// One per core, reached through the architecture's per-CPU pointer; only its own core writes it.
+struct Cpu {
+  std::uint32_t id = 0;
+  std::atomic<bool> online{false};
+  std::uintptr_t stack_top = 0; // where an exception from EL0 starts on this core
+  std::uint64_t interrupts = 0; // interrupts taken on this core
+};
+
+// Core 0, early in kernel_main: its record and the per-CPU pointer.
+void init_boot_core(std::uintptr_t stack_top);
+// As soon as the command line is known: sends the cores beyond `wanted` to sleep for good, so they stop
+// polling the spin table before anything is measured.
+void park_unwanted(std::uint32_t wanted);
+// Once memory is up: starts cores 1..wanted-1 into the kernel and waits (bounded) for each to report.
+// Returns how many cores are online, core 0 included.
+std::uint32_t bring_up(std::uint32_t wanted);
+// cores=N from the command line, clamped to 1..kMaxCores; kMaxCores when absent or malformed.
+[[nodiscard]] std::uint32_t wanted_cores();
+
+[[nodiscard]] inline Cpu& this_cpu() { return *static_cast<Cpu*>(arch::cpu_data()); }
+[[nodiscard]] std::uint32_t online_count();
+[[nodiscard]] Cpu& cpu(std::uint32_t id);
+
+// The kernel lock. A core that holds it may take it again (an interrupt taken while kernel code runs
+// with interrupts enabled); it is released when every lock_kernel() has had its unlock_kernel().
+void lock_kernel();
+void unlock_kernel();
+// This core holds it.
+[[nodiscard]] bool kernel_locked();
+
+// Holds the kernel lock for a scope.
+class KernelLock {
+public:
+  KernelLock() { lock_kernel(); }
+  ~KernelLock() { unlock_kernel(); }
+  KernelLock(const KernelLock&) = delete;
+  KernelLock& operator=(const KernelLock&) = delete;
+};
+
+} // namespace bramble::smp
