@@ -10,6 +10,7 @@
 #include <span>
 
 #include "drivers/gpio.hpp"
+#include "drivers/irq_controller.hpp"
 #include "drivers/mmio.hpp"
 
 namespace bramble::board {
@@ -32,16 +33,22 @@ concept BoardType = requires(std::uintptr_t mmio_offset) {
   { B::kUartClockHz } -> std::convertible_to<std::uint32_t>;
   { B::kConsoleBaud } -> std::convertible_to<std::uint32_t>;
   { B::kGpioPullStyle } -> std::convertible_to<drivers::GpioPullStyle>;
-  // Interrupt lines in the board's controller numbering.
+  // The cores the kernel may bring up (numbered 0 to kCpuCount - 1, as the controller numbers them).
+  { B::kCpuCount } -> std::convertible_to<std::uint32_t>;
+  // Interrupt lines in the board's controller numbering. The timer and the IPI are per-core lines
+  // (enable_on/acknowledge_on on each core); the UART is a shared line taken by core 0.
   { B::kTimerIrq } -> std::convertible_to<std::uint32_t>;
+  { B::kIpiLine } -> std::convertible_to<std::uint32_t>;
   { B::kUartIrq } -> std::convertible_to<std::uint32_t>;
   // What user-space drivers may have; kConsoleDevice indexes the console UART among them.
   {std::span<const drivers::DeviceRange>(B::kDevices)};
   { B::kConsoleDevice } -> std::convertible_to<std::size_t>;
-  // The interrupt controller type and how to place it in the kernel's address space.
-  typename B::IrqController;
+  // The interrupt controller type (one every core can drive) and how to place it in the kernel's
+  // address space.
+  requires drivers::SmpIrqController<typename B::IrqController>;
   { B::make_irq_controller(mmio_offset) } -> std::same_as<typename B::IrqController>;
 }
-&&(B::kDeviceWindowStart < B::kDeviceWindowEnd) && (B::kConsoleDevice < std::size(B::kDevices));
+&&(B::kDeviceWindowStart < B::kDeviceWindowEnd) && (B::kConsoleDevice < std::size(B::kDevices)) &&
+    (B::kCpuCount >= 1) && (B::kCpuCount <= B::IrqController::kMaxCpus) && (B::kIpiLine == B::IrqController::kIpiLine);
 
 } // namespace bramble::board

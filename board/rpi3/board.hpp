@@ -32,9 +32,13 @@ struct Rpi3 {
   static constexpr std::uint32_t kConsoleBaud = 115'200;
   static constexpr drivers::GpioPullStyle kGpioPullStyle = drivers::GpioPullStyle::Bcm2835Clocked;
 
-  // Interrupt lines in Bcm2836InterruptController's numbering (see drivers/bcm2836_intc.hpp).
-  static constexpr std::uint32_t kTimerIrq = 1;      // core-0 source bit 1: nCNTPNSIRQ
-  static constexpr std::uint32_t kUartIrq = 32 + 57; // armctrl IRQ 57: PL011 UART0
+  static constexpr std::uint32_t kCpuCount = 4; // four Cortex-A53 (QEMU raspi3b: four too)
+
+  // Interrupt lines in Bcm2836InterruptController's numbering (see drivers/bcm2836_intc.hpp). The
+  // timer and the IPI are per-core: bits of core n's own IRQ source register (0x4000_0060 + 4n).
+  static constexpr std::uint32_t kTimerIrq = 1;      // source bit 1: nCNTPNSIRQ
+  static constexpr std::uint32_t kIpiLine = 4;       // source bit 4: mailbox 0
+  static constexpr std::uint32_t kUartIrq = 32 + 57; // armctrl IRQ 57: PL011 UART0, to core 0 only
 
   // RAM assumed when no DTB is passed: the first 948 MiB (the Pi 3 has 1 GiB, minus the GPU's share).
   static constexpr std::uint64_t kDefaultRamBase = 0;

@@ -33,9 +33,13 @@ struct Rpi4 {
   static constexpr std::uint32_t kConsoleBaud = 115'200;
   static constexpr drivers::GpioPullStyle kGpioPullStyle = drivers::GpioPullStyle::Bcm2711Direct;
 
-  // Interrupt lines in the controller's numbering (GIC INTIDs).
+  static constexpr std::uint32_t kCpuCount = 4; // four Cortex-A72 (QEMU raspi4b: four too)
+
+  // Interrupt lines in the controller's numbering (GIC INTIDs). The timer PPI and the IPI SGI are
+  // banked: each core enables and acknowledges its own on its own CPU interface.
   static constexpr std::uint32_t kTimerIrq = 30; // PPI 14: EL1 physical timer (non-secure)
-  static constexpr std::uint32_t kUartIrq = 153; // SPI 121: PL011 UART0
+  static constexpr std::uint32_t kIpiLine = 0;   // SGI 0, sent through GICD_SGIR
+  static constexpr std::uint32_t kUartIrq = 153; // SPI 121: PL011 UART0, routed to core 0
 
   // RAM assumed when no DTB is passed: the first 948 MiB below the VideoCore carve-out, which every
   // Pi 4 variant and QEMU's raspi4b (2 GiB) have.

@@ -10,3 +10,14 @@ TEST_CASE("the Pi 3 is a Board") {
   static_assert(bramble::board::BoardType<bramble::board::Rpi3>);
   CHECK(std::string_view(bramble::board::Rpi3::kName) == "rpi3");
 }
+
+TEST_CASE("the Pi 3's per-core lines: mailbox 0 (source bit 4) for the IPI, bit 1 for the timer") {
+  using bramble::board::Rpi3;
+  static_assert(Rpi3::kIpiLine == 4 && Rpi3::kTimerIrq == 1);
+  static_assert(Rpi3::kCpuCount == 4);
+  static_assert(Rpi3::kIpiLine != Rpi3::kUartIrq);
+  for (const auto& d : Rpi3::kDevices) {
+    CHECK(d.irq != Rpi3::kIpiLine);
+    CHECK(d.irq != Rpi3::kTimerIrq);
+  }
+}
