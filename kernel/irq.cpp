@@ -2,13 +2,16 @@
 
 #include "board.hpp"
 #include "drivers/irq_controller.hpp"
+#include "kernel/arch/cpu.hpp"
 #include "kernel/arch/memory_layout.hpp"
+#include "kernel/arch/smp.hpp"
+#include "kernel/smp.hpp"
 
 namespace bramble::irq {
 namespace {
 
 using Controller = board::Board::IrqController;
-static_assert(drivers::IrqController<Controller>);
+static_assert(drivers::SmpIrqController<Controller>);
 
 struct Slot {
   Handler handler = nullptr;
@@ -18,6 +21,7 @@ struct Slot {
 Controller g_controller = board::Board::make_irq_controller(arch::kKernelVirtualBase);
 Slot g_slots[kMaxLines];
 std::uint64_t g_unexpected = 0;
+void (*g_ipi_handler)() = nullptr;
 
 } // namespace
 
@@ -26,6 +30,19 @@ void init() {
   for (auto& slot : g_slots)
     slot = Slot{};
 }
+
+void init_this_core() {
+  const std::uint32_t me = arch::core_id();
+  if (me != 0) (void)g_controller.init_cpu(me); // core 0's part is in init()
+  (void)g_controller.enable_on(me, board::Board::kIpiLine);
+}
+
+bool send_ipi(std::uint32_t core) {
+  arch::write_barrier(); // what the IPI announces is in memory before the IPI can be seen
+  return g_controller.send_ipi(core);
+}
+
+void set_ipi_handler(void (*handler)()) { g_ipi_handler = handler; }
 
 bool attach(std::uint32_t line, Handler handler, void* context) {
   if (line >= kMaxLines || handler == nullptr || g_slots[line].handler != nullptr) return false;
@@ -54,17 +71,26 @@ void unmask(std::uint32_t line) {
 }
 
 void dispatch() {
+  const std::uint32_t me = arch::core_id();
   // Bounded: a line that keeps re-asserting must not keep the CPU here forever.
   for (int round = 0; round < 64; ++round) {
-    const std::uint32_t line = g_controller.acknowledge();
+    const drivers::IrqAck ack = g_controller.acknowledge_on(me);
+    const std::uint32_t line = ack.line;
     if (line == drivers::kNoInterrupt) return;
-    if (line < kMaxLines && g_slots[line].handler != nullptr) {
-      g_slots[line].handler(line, g_slots[line].context);
+    ++smp::this_cpu().interrupts;
+    if (line == board::Board::kIpiLine) {
+      arch::read_barrier(); // the acknowledgement before reading what the IPI announces
+      if (g_ipi_handler != nullptr) g_ipi_handler();
     } else {
-      ++g_unexpected;
-      (void)g_controller.disable(line);
+      const smp::KernelLock lock;
+      if (line < kMaxLines && g_slots[line].handler != nullptr) {
+        g_slots[line].handler(line, g_slots[line].context);
+      } else {
+        ++g_unexpected;
+        (void)g_controller.disable(line);
+      }
     }
-    g_controller.end_of_interrupt(line);
+    g_controller.end_of_interrupt(ack);
   }
 }
 

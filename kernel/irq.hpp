@@ -9,8 +9,16 @@ using Handler = void (*)(std::uint32_t line, void* context);
 
 inline constexpr std::uint32_t kMaxLines = 256;
 
-// Initialises the board's controller with every line disabled.
+// Initialises the board's controller with every line disabled (core 0, once).
 void init();
+// Every core, core 0 included, on itself: its own part of the controller and its IPI line on.
+void init_this_core();
+
+// Raises the inter-processor interrupt on `core`; false if the controller cannot reach that core.
+bool send_ipi(std::uint32_t core);
+// What an IPI runs on the core that takes it, *without* the kernel lock (the sender may hold it and
+// wait for the answer): smp::handle_ipi.
+void set_ipi_handler(void (*handler)());
 
 // Attaches a handler and enables the line. False if the line does not exist on this controller or
 // already has a handler.
@@ -23,7 +31,8 @@ void detach(std::uint32_t line);
 void mask(std::uint32_t line);
 void unmask(std::uint32_t line);
 
-// Called from the IRQ vector: acknowledges and runs handlers until nothing is pending.
+// Called from the IRQ vector: acknowledges on this core and runs handlers until nothing is pending.
+// An IPI runs the IPI handler without the kernel lock; every other line's handler runs with it held.
 void dispatch();
 
 // Interrupts taken that no handler claimed (masked again so they cannot storm).

@@ -3,6 +3,7 @@
 #include "kernel/arch/cpu.hpp"
 #include "kernel/arch/exceptions.hpp"
 #include "kernel/cmdline.hpp"
+#include "kernel/irq.hpp"
 #include "kernel/log.hpp"
 #include "kernel/mem/memory.hpp"
 #include "kernel/timer.hpp"
@@ -33,10 +34,23 @@ constexpr std::uint64_t kReportTimeoutDivisor = 10;
   arch::finish_secondary_mmu(kmem::empty_user_ttbr0());
   arch::install_exception_vectors();
   arch::allow_el0_virtual_count();
+  irq::init_this_core();
   me.online.store(true, std::memory_order_release);
-  // Nothing is scheduled here yet: sleep with interrupts masked.
-  for (;;)
+  // Nothing is scheduled here yet: sleep until an IPI asks for something.
+  for (;;) {
+    arch::enable_irqs();
     arch::wait_for_interrupt();
+    arch::disable_irqs();
+  }
+}
+
+// Bounded waits for another core.
+bool wait_until(const std::atomic<std::uint64_t>& value, std::uint64_t target, std::uint32_t timeout_ms = 1000) {
+  const std::uint64_t deadline = arch::physical_count() + timer::frequency() * timeout_ms / 1000;
+  while (value.load(std::memory_order_acquire) != target) {
+    if (arch::physical_count() > deadline) return false;
+  }
+  return true;
 }
 
 } // namespace
@@ -66,6 +80,8 @@ void park_unwanted(std::uint32_t wanted) {
 }
 
 std::uint32_t bring_up(std::uint32_t wanted) {
+  irq::set_ipi_handler(handle_ipi);
+  irq::init_this_core();
   for (std::uint32_t id = 1; id < wanted; ++id) {
     Cpu& core = g_cpus[id];
     core.stack_top = reinterpret_cast<std::uintptr_t>(g_stacks[id - 1] + kStackSize);
@@ -88,6 +104,34 @@ std::uint32_t online_count() {
 }
 
 Cpu& cpu(std::uint32_t id) { return g_cpus[id]; }
+
+bool post(std::uint32_t core, void (*fn)(void*), void* argument) {
+  if (core >= kMaxCores || !g_cpus[core].online.load(std::memory_order_acquire)) return false;
+  Cpu& target = g_cpus[core];
+  const std::uint64_t previous = target.requested.load(std::memory_order_relaxed);
+  if (!wait_until(target.done, previous)) return false;
+  target.call = fn;
+  target.call_argument = argument;
+  target.requested.store(previous + 1, std::memory_order_release);
+  return irq::send_ipi(core);
+}
+
+bool wait(std::uint32_t core, std::uint32_t timeout_ms) {
+  if (core >= kMaxCores) return false;
+  Cpu& target = g_cpus[core];
+  return wait_until(target.done, target.requested.load(std::memory_order_relaxed), timeout_ms);
+}
+
+bool run_on(std::uint32_t core, void (*fn)(void*), void* argument) { return post(core, fn, argument) && wait(core); }
+
+void handle_ipi() {
+  Cpu& me = this_cpu();
+  ++me.ipis;
+  const std::uint64_t requested = me.requested.load(std::memory_order_acquire);
+  if (requested == me.done.load(std::memory_order_relaxed)) return; // a wake-up only
+  me.call(me.call_argument);
+  me.done.store(requested, std::memory_order_release);
+}
 
 void lock_kernel() {
   const std::uint32_t me = this_cpu().id;

@@ -22,7 +22,16 @@ struct Cpu {
   std::uint32_t id = 0;
   std::atomic<bool> online{false};
   std::uintptr_t stack_top = 0; // where an exception from EL0 starts on this core
-  std::uint64_t interrupts = 0; // interrupts taken on this core
+  std::uint64_t interrupts = 0; // interrupts taken on this core (IPIs included)
+  std::uint64_t ipis = 0;       // IPIs taken on this core
+
+  // A function another core asked this one to run (post()), and how far it got: `requested` counts
+  // the posts, `done` the ones run. Written by the sender (function, argument, then requested) and by
+  // this core (done).
+  void (*call)(void*) = nullptr;
+  void* call_argument = nullptr;
+  std::atomic<std::uint64_t> requested{0};
+  std::atomic<std::uint64_t> done{0};
 };
 
 // Core 0, early in kernel_main: its record and the per-CPU pointer.
@@ -39,6 +48,16 @@ std::uint32_t bring_up(std::uint32_t wanted);
 [[nodiscard]] inline Cpu& this_cpu() { return *static_cast<Cpu*>(arch::cpu_data()); }
 [[nodiscard]] std::uint32_t online_count();
 [[nodiscard]] Cpu& cpu(std::uint32_t id);
+
+// Runs `fn(argument)` on `core`, from its IPI handler, without the kernel lock (so a sender holding it
+// may wait for the answer). post() returns once the IPI is sent (false: the core is not online, or
+// its previous call did not finish within a second); wait() waits, bounded (a second by default),
+// until it has run (false: it did not). One call at a time per target core.
+bool post(std::uint32_t core, void (*fn)(void*), void* argument);
+bool wait(std::uint32_t core, std::uint32_t timeout_ms = 1000);
+bool run_on(std::uint32_t core, void (*fn)(void*), void* argument);
+// The IPI handler (irq::set_ipi_handler): runs this core's posted call, if any.
+void handle_ipi();
 
 // The kernel lock. A core that holds it may take it again (an interrupt taken while kernel code runs
 // with interrupts enabled); it is released when every lock_kernel() has had its unlock_kernel().

@@ -19,15 +19,12 @@ void system_call(arch::ExceptionFrame& frame) {
 }
 
 void interrupt_from_user(arch::ExceptionFrame& frame) {
+  irq::dispatch(); // takes the kernel lock for what needs it
   const smp::KernelLock lock;
-  irq::dispatch();
   sched::exit_to_user(frame);
 }
 
-void interrupt_in_kernel() {
-  const smp::KernelLock lock;
-  irq::dispatch();
-}
+void interrupt_in_kernel() { irq::dispatch(); }
 
 void user_fault(arch::ExceptionFrame& frame, abi::FaultReason reason, const char* what, const char* how,
                 std::uint64_t address) {

@@ -4,6 +4,7 @@
 //   current_el()                                                   the privilege level the kernel runs at
 //   physical_count()                                               the free-running counter of CPU time
 //   allow_el0_virtual_count()                                      EL0 may read the virtual count, nothing else
+//   write_barrier(), read_barrier()                                memory against a device access (an IPI)
 #pragma once
 
 #if defined(__aarch64__)

@@ -34,6 +34,13 @@ inline void wait_for_interrupt() { asm volatile("wfi" ::: "memory"); }
 inline constexpr std::uint64_t kCntkctlEl0Vcten = std::uint64_t{1} << 1;
 inline void allow_el0_virtual_count() { asm volatile("msr cntkctl_el1, %0\n\tisb" ::"r"(kCntkctlEl0Vcten) : "memory"); }
 
+// Barriers between memory and a device register, for messages that travel with an interrupt: stores
+// to memory are visible to other cores before a later device write (an IPI) is (write_barrier), and a
+// device read (acknowledging the IPI) completes before later memory reads (read_barrier). ARM ARM
+// B2.3: a release or acquire orders memory accesses, not a Device access against them.
+inline void write_barrier() { asm volatile("dmb ishst" ::: "memory"); }
+inline void read_barrier() { asm volatile("dmb ish" ::: "memory"); }
+
 inline void set_vector_base(const void* table) { asm volatile("msr vbar_el1, %0; isb" ::"r"(table) : "memory"); }
 
 [[noreturn]] inline void halt() {
