@@ -82,13 +82,15 @@ inline void print_table(const std::vector<Figure>& figures) {
                 f.stats.min, f.stats.max, f.unit.c_str());
 }
 
-inline void print_csv(const std::vector<Figure>& figures) {
-  std::printf("benchmark,implementation,metric,value,unit\n");
+inline void print_csv(const std::vector<Figure>& figures, std::FILE* out = stdout) {
+  std::fprintf(out, "benchmark,implementation,metric,value,unit\n");
   for (const Figure& f : figures) {
-    std::printf("%s,%s,median,%.3f,%s\n", f.benchmark.c_str(), f.implementation.c_str(), f.stats.median,
-                f.unit.c_str());
-    std::printf("%s,%s,min,%.3f,%s\n", f.benchmark.c_str(), f.implementation.c_str(), f.stats.min, f.unit.c_str());
-    std::printf("%s,%s,max,%.3f,%s\n", f.benchmark.c_str(), f.implementation.c_str(), f.stats.max, f.unit.c_str());
+    std::fprintf(out, "%s,%s,median,%.3f,%s\n", f.benchmark.c_str(), f.implementation.c_str(), f.stats.median,
+                 f.unit.c_str());
+    std::fprintf(out, "%s,%s,min,%.3f,%s\n", f.benchmark.c_str(), f.implementation.c_str(), f.stats.min,
+                 f.unit.c_str());
+    std::fprintf(out, "%s,%s,max,%.3f,%s\n", f.benchmark.c_str(), f.implementation.c_str(), f.stats.max,
+                 f.unit.c_str());
   }
 }
 

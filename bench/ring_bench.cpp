@@ -2,7 +2,8 @@
 // CPUs, for Bramble's ring (element API and zero-copy batch API), boost::lockfree::spsc_queue and
 // moodycamel::ReaderWriterQueue in the same run, plus a raw cache-line ping-pong as the physical floor.
 // Every figure is the median (and min, max) of --runs repetitions. --csv prints
-// `benchmark,implementation,metric,value,unit` lines; --quick is a seconds-long smoke run.
+// `benchmark,implementation,metric,value,unit` lines instead of the table; --csv-file PATH writes the
+// same lines to PATH as well (for tools/bench_chart.py); --quick is a seconds-long smoke run.
 //
 // All rings have 4096 slots; all spin without pause or sleep (Bramble's rings use NoNotify), so every
 // implementation is measured doing the same thing. Method and results: docs/PERFORMANCE.md.
@@ -34,6 +35,7 @@ struct Options {
   bool quick = false;
   int runs = 7;
   std::string only;                    // run only the cases whose implementation contains this
+  std::string csv_file;                // also write the CSV lines here
   std::uint64_t items = 20'000'000;    // per throughput run
   std::uint64_t round_trips = 500'000; // per latency run
 };
@@ -226,8 +228,10 @@ Options parse(int argc, char** argv) {
       o.runs = std::atoi(argv[++i]);
     else if (a == "--only" && i + 1 < argc)
       o.only = argv[++i];
+    else if (a == "--csv-file" && i + 1 < argc)
+      o.csv_file = argv[++i];
     else {
-      std::fprintf(stderr, "usage: ring_bench [--csv] [--quick] [--runs N] [--only NAME]\n");
+      std::fprintf(stderr, "usage: ring_bench [--csv] [--csv-file PATH] [--quick] [--runs N] [--only NAME]\n");
       std::exit(2);
     }
   }
@@ -287,6 +291,12 @@ int main(int argc, char** argv) {
   figures.push_back({"ratio", "batch/best-peer", "x", {batch_ratio, batch_ratio, batch_ratio}});
   figures.push_back({"ratio", "latency/raw-pingpong", "x", {latency_ratio, latency_ratio, latency_ratio}});
 
+  if (!o.csv_file.empty()) {
+    std::FILE* f = std::fopen(o.csv_file.c_str(), "w");
+    if (f == nullptr) die("cannot write the --csv-file");
+    bench::print_csv(figures, f);
+    if (std::fclose(f) != 0) die("cannot write the --csv-file");
+  }
   if (o.csv) {
     bench::print_csv(figures);
   } else {

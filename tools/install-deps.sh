@@ -17,6 +17,7 @@ want_packages=(
   libboost-dev libreaderwriterqueue-dev
   mtools dosfstools fdisk u-boot-tools
   gdb-multiarch spin python3
+  python3-matplotlib
 )
 backports_packages=(qemu-system-arm)
 min_qemu_major=9   # raspi4b appeared in QEMU 9.0

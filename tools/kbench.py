@@ -11,11 +11,20 @@ script adds derived figures (syscalls per message, messages/s at a nominal clock
 run ended with exit code 0.
 
     tools/kbench.py [--build-root build] [--boards rpi4,rpi3] [--iters 1000] [--csv] [--quick]
+                    [--json FILE]
 
 --csv prints `benchmark,implementation,metric,value,unit` lines (value = median; min/max as metrics
-with suffixes _min/_max; implementation gets `@<board>`). Exit status: 0 iff every board's run passed.
+with suffixes _min/_max; implementation gets `@<board>`). --json FILE also writes every row to FILE
+(the table or the CSV lines still go to standard output), for tools/bench_chart.py:
+    {"tool": "kbench", "iters": N, "counting": "...",
+     "boards": {"rpi4": {"machine": "raspi4b", "exit": 0, "ok": true,
+                         "rows": [{"benchmark", "implementation", "metric", "median", "min", "max",
+                                   "unit", "n"}, ...]}, ...}}
+Exit status: 0 iff every board's run passed.
 """
 import argparse
+import json
+import os
 import re
 import subprocess
 import sys
@@ -75,6 +84,28 @@ def fmt(v):
     return str(v)
 
 
+FIELDS = ("benchmark", "implementation", "metric", "median", "min", "max", "unit", "n")
+
+
+def write_json(args, boards, results, exits):
+    doc = {
+        "tool": "kbench",
+        "iters": args.iters,
+        "counting": "QEMU -icount shift=0: exact instruction counts, cycles = instructions",
+        "boards": {
+            board: {"machine": MACHINES[board], "exit": exits[board], "ok": exits[board] == 0,
+                    "rows": [dict(zip(FIELDS, r)) for r in results[board]]}
+            for board in boards
+        },
+    }
+    folder = os.path.dirname(args.json)
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+    with open(args.json, "w") as f:
+        json.dump(doc, f, indent=1)
+        f.write("\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--build-root", default="build")
@@ -82,6 +113,7 @@ def main():
     ap.add_argument("--iters", type=int, default=1000)
     ap.add_argument("--quick", action="store_true", help="a few iterations (smoke run)")
     ap.add_argument("--csv", action="store_true")
+    ap.add_argument("--json", metavar="FILE", help="also write every row as JSON to FILE")
     ap.add_argument("--qemu", default="qemu-system-aarch64")
     ap.add_argument("--timeout", type=float, default=300)
     ap.add_argument("--verbose", action="store_true", help="echo the console")
@@ -90,6 +122,7 @@ def main():
         args.iters = 10
     boards = [b for b in args.boards.split(",") if b]
     results = {}
+    exits = {}
     ok = True
     for board in boards:
         rows, console, rc = run_board(args, board)
@@ -99,6 +132,9 @@ def main():
             ok = False
             print(f"kbench: {board}: run failed (exit {rc})", file=sys.stderr)
         results[board] = rows
+        exits[board] = rc
+    if args.json:
+        write_json(args, boards, results, exits)
     keys = []
     for board in boards:
         for r in results[board]:
