@@ -16,7 +16,7 @@ want_packages=(
   doctest-dev libfdt-dev device-tree-compiler
   libboost-dev libreaderwriterqueue-dev
   mtools dosfstools fdisk u-boot-tools
-  gdb-multiarch spin python3
+  gdb-multiarch spin python3 graphviz
 )
 backports_packages=(qemu-system-arm)
 min_qemu_major=9   # raspi4b appeared in QEMU 9.0
