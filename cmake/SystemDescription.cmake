@@ -68,6 +68,9 @@ function(bramble_system_programs out_var)
     RESULT_VARIABLE status
     ERROR_VARIABLE errors)
   if(NOT status EQUAL 0)
+    # Indented, so CMake prints each `file:line: message` as it is instead of re-wrapping it.
+    string(STRIP "${errors}" errors)
+    string(REPLACE "\n" "\n  " errors "  ${errors}")
     message(FATAL_ERROR "The system description ${ARG_DESCRIPTION} is not valid:\n${errors}")
   endif()
   set_property(DIRECTORY ${PROJECT_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
