@@ -67,7 +67,11 @@ SOURCE_ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__fi
 
 
 class DescriptionError(Exception):
-    pass
+    """The description is wrong: exit status 1."""
+
+
+class UsageError(Exception):
+    """A file cannot be read or the command line names something that is not there: exit status 2."""
 
 
 # --- where things are in the text (tomllib gives values, not line numbers) ---------------------------
@@ -124,10 +128,10 @@ def board_devices(board, root):
         with open(path, encoding="utf-8") as f:
             text = f.read()
     except OSError as e:
-        raise DescriptionError(f"--board {board}: cannot read {path}: {e.strerror}")
+        raise UsageError(f"--board {board}: cannot read {path}: {e.strerror}")
     table = re.search(r"kDevices\[\]\s*=\s*\{(.*?)\};", text, re.S)
     if not table:
-        raise DescriptionError(f"{path}: no kDevices[] table (what devices does board '{board}' have?)")
+        raise UsageError(f"{path}: no kDevices[] table (what devices does board '{board}' have?)")
     return {m.group(1): "kNoDeviceIrq" not in m.group(2) for m in DEVICE_ENTRY.finditer(table.group(1))}
 
 
@@ -262,7 +266,7 @@ def load(path, board=None, programs=None, root=SOURCE_ROOT):
         with open(path, "rb") as f:
             raw = f.read()
     except OSError as e:
-        raise DescriptionError(f"{shown}: cannot read: {e.strerror}")
+        raise UsageError(f"{shown}: cannot read: {e.strerror}")
     text = raw.decode("utf-8", errors="replace")
     try:
         doc = tomllib.loads(text)
@@ -291,7 +295,8 @@ def load(path, board=None, programs=None, root=SOURCE_ROOT):
 
     raw_components = doc.get("component", [])
     raw_channels = doc.get("channel", [])
-    if not isinstance(raw_components, list) or not isinstance(raw_channels, list):
+    if not isinstance(raw_components, list) or not isinstance(raw_channels, list) or \
+            not all(isinstance(e, dict) for e in raw_components + raw_channels):
         ck.error(1, "component and channel are arrays of tables: write [[component]] and [[channel]]")
         ck.fail_if_errors()
 
@@ -379,7 +384,7 @@ def load(path, board=None, programs=None, root=SOURCE_ROOT):
                 ck.error(ck.lines.of("channel", i, "element_size"),
                          f"{what}: a record ring's element_size is 1 (its capacity counts bytes), not {element_size}")
                 element_size = None
-        else:
+        elif kind == "element":
             element_size = integer(ck, "channel", i, entry, "element_size", what,
                                    hint=" (bytes per slot of an element ring)")
             if element_size == 0:
@@ -390,6 +395,8 @@ def load(path, board=None, programs=None, root=SOURCE_ROOT):
                 ck.error(ck.lines.of("channel", i, "element_size"),
                          f"{what}: element_size {element_size} is out of range (use 1..{2**32 - 1})")
                 element_size = None
+        else:
+            element_size = None  # the kind is wrong or missing: said already
         capacity = integer(ck, "channel", i, entry, "capacity", what,
                            hint=" (slots of an element ring, bytes of a record ring)")
         cap_line = ck.lines.of("channel", i, "capacity")
@@ -596,6 +603,9 @@ def main(argv):
     except DescriptionError as e:
         print(e, file=sys.stderr)
         return 1
+    except UsageError as e:
+        print(f"bramble_system: {e}", file=sys.stderr)
+        return 2
     if args.header:
         write_if_changed(args.header, header_text(system))
     if args.cmake:
