@@ -259,6 +259,138 @@ def display_path(path, root):
     return path
 
 
+def check_component(ck, i, entry, programs, devices, board, by_name, constants):
+    """One [[component]], checked: its fields as a dict (None for a field in error)."""
+    header = ck.lines.of("component", i)
+    name = entry.get("name")
+    what = f"component '{name}'" if isinstance(name, str) else f"component #{i + 1}"
+    check_keys(ck, "component", i, entry, COMPONENT_KEYS, what)
+    name = string(ck, "component", i, entry, "name", what)
+    if name is not None:
+        line = ck.lines.of("component", i, "name")
+        if not NAME.match(name) or len(name) > NAME_LENGTH:
+            ck.error(line, f"{what}: the name must be 1..{NAME_LENGTH} lower case letters, digits, '-' "
+                           "and '_', starting with a letter")
+        elif name in by_name:
+            ck.error(line, f"duplicate component '{name}' (first defined at line {by_name[name]['line']}): "
+                           "rename one of them")
+        elif constant_name(name) in constants:
+            ck.error(line, f"{what}: gives the same index constant {constant_name(name)} as component "
+                           f"'{constants[constant_name(name)]}': rename one of them")
+    program = string(ck, "component", i, entry, "program", what)
+    if program is not None and programs is not None and program not in programs:
+        ck.error(ck.lines.of("component", i, "program"),
+                 f"{what}: program '{program}' does not exist (programs: {', '.join(sorted(programs))})")
+    priority = integer(ck, "component", i, entry, "priority", what, low=0, high=MAX_PRIORITY)
+    core = integer(ck, "component", i, entry, "core", what, default=-1, low=0, high=CORES - 1)
+    slots = integer(ck, "component", i, entry, "slots", what, low=MIN_SLOTS, high=MAX_SLOTS,
+                    hint=" (the capability-table size, e.g. slots = 64)")
+    memory = integer(ck, "component", i, entry, "memory", what, default=DEFAULT_MEMORY, low=PAGE,
+                     high=2**63 - 1)
+    component_devices = names(ck, "component", i, entry, "devices", what)
+    irqs = names(ck, "component", i, entry, "irqs", what)
+    if devices is not None:
+        for d in component_devices + irqs:
+            if d not in devices:
+                key = "devices" if d in component_devices else "irqs"
+                ck.error(ck.lines.of("component", i, key),
+                         f"{what}: board '{board}' has no device '{d}' (it has: {', '.join(sorted(devices))})")
+        for d in irqs:
+            if d in devices and not devices[d]:
+                ck.error(ck.lines.of("component", i, "irqs"),
+                         f"{what}: device '{d}' has no interrupt line on board '{board}' (remove it from irqs)")
+    c = {"name": name, "program": program, "priority": priority, "core": core, "slots": slots,
+         "memory": memory, "memory_given": "memory" in entry, "devices": component_devices, "irqs": irqs,
+         "line": header}
+    return c
+
+
+def check_channel(ck, i, entry, by_name, seen):
+    """One [[channel]], checked: its fields as a dict (None for a field in error). `seen` maps the
+    rules met so far to their lines, to refuse a duplicate."""
+    header = ck.lines.of("channel", i)
+    label = entry.get("name")
+    if not isinstance(label, str):
+        label = f"{entry.get('producer', '?')}->{entry.get('consumer', '?')}"
+    what = f"channel '{label}'"
+    check_keys(ck, "channel", i, entry, CHANNEL_KEYS, what)
+    ends = []
+    for key in ("producer", "consumer"):
+        end = string(ck, "channel", i, entry, key, what)
+        if end is not None and end not in by_name:
+            ck.error(ck.lines.of("channel", i, key),
+                     f"{what}: {key} '{end}' is not a component (components: {', '.join(by_name)})")
+        ends.append(end)
+    if ends[0] is not None and ends[0] == ends[1]:
+        ck.error(ck.lines.of("channel", i, "consumer"), f"{what}: producer and consumer are both '{ends[0]}'")
+    kind = string(ck, "channel", i, entry, "kind", what)
+    if kind is not None and kind not in KINDS:
+        ck.error(ck.lines.of("channel", i, "kind"), f"{what}: kind '{kind}' is not one of {', '.join(KINDS)}")
+        kind = None
+    if kind == "record":
+        element_size = integer(ck, "channel", i, entry, "element_size", what, default=1)
+        if element_size is not None and element_size != 1:
+            ck.error(ck.lines.of("channel", i, "element_size"),
+                     f"{what}: a record ring's element_size is 1 (its capacity counts bytes), not {element_size}")
+            element_size = None
+    elif kind == "element":
+        element_size = integer(ck, "channel", i, entry, "element_size", what,
+                               hint=" (bytes per slot of an element ring)")
+        if element_size == 0:
+            ck.error(ck.lines.of("channel", i, "element_size"),
+                     f"{what}: element_size is 0 (give the size in bytes of one slot)")
+            element_size = None
+        elif element_size is not None and not 0 < element_size < 2**32:
+            ck.error(ck.lines.of("channel", i, "element_size"),
+                     f"{what}: element_size {element_size} is out of range (use 1..{2**32 - 1})")
+            element_size = None
+    else:
+        element_size = None  # the kind is wrong or missing: said already
+    capacity = integer(ck, "channel", i, entry, "capacity", what,
+                       hint=" (slots of an element ring, bytes of a record ring)")
+    cap_line = ck.lines.of("channel", i, "capacity")
+    if capacity is not None:
+        if capacity <= 0:
+            ck.error(cap_line, f"{what}: capacity {capacity} must be positive")
+            capacity = None
+        elif capacity & (capacity - 1):
+            ck.error(cap_line, f"{what}: capacity {capacity} is not a power of two "
+                               f"(use {next_power_of_two(capacity)})")
+            capacity = None
+        elif kind == "record" and capacity < 32:
+            ck.error(cap_line, f"{what}: a record ring needs a capacity of at least 32 bytes, not {capacity}")
+            capacity = None
+        elif capacity > 2 ** (INDEX_WIDTH * 8 - 1):
+            ck.error(cap_line, f"{what}: capacity {capacity} is larger than a ring index allows")
+            capacity = None
+    mode = string(ck, "channel", i, entry, "mode", what)
+    if mode is not None and mode not in MODES:
+        ck.error(ck.lines.of("channel", i, "mode"),
+                 f"{what}: mode '{mode}' is not one of {', '.join(MODES)}")
+        mode = None
+    protocol = string(ck, "channel", i, entry, "protocol", what, required=False)
+    if protocol is not None and protocol not in PROTOCOL_HEADERS:
+        ck.error(ck.lines.of("channel", i, "protocol"),
+                 f"{what}: protocol '{protocol}' is not a ring shape of user/protocol "
+                 f"(known: {', '.join(PROTOCOL_HEADERS)})")
+        protocol = None
+    total = ring_total_size(element_size, capacity) if element_size and capacity else None
+    max_bytes = integer(ck, "channel", i, entry, "max_bytes", what, default=total or 0, low=0, high=2**63 - 1)
+    if total is not None and max_bytes is not None and max_bytes < total:
+        ck.error(ck.lines.of("channel", i, "max_bytes"),
+                 f"{what}: max_bytes {max_bytes} is smaller than the ring ({total} bytes: three pages of "
+                 f"header and control and {kind} data), so the broker would refuse it (use at least {total})")
+    c = {"name": label, "named": isinstance(entry.get("name"), str), "producer": ends[0], "consumer": ends[1],
+         "kind": kind, "element_size": element_size, "capacity": capacity, "mode": mode, "max_bytes": max_bytes,
+         "protocol": protocol, "total_size": total, "line": header}
+    shape = (ends[0], ends[1], kind, element_size, capacity, mode)
+    if None not in shape:
+        if shape in seen:
+            ck.error(header, f"{what}: the same rule as the channel at line {seen[shape]} (remove one)")
+        seen.setdefault(shape, header)
+    return c
+
+
 def load(path, board=None, programs=None, root=SOURCE_ROOT):
     """The checked system: {"name", "components": [...], "channels": [...]}, or DescriptionError."""
     shown = display_path(path, root)
@@ -304,51 +436,11 @@ def load(path, board=None, programs=None, root=SOURCE_ROOT):
     by_name = {}
     constants = {}
     for i, entry in enumerate(raw_components):
-        header = ck.lines.of("component", i)
-        name = entry.get("name")
-        what = f"component '{name}'" if isinstance(name, str) else f"component #{i + 1}"
-        check_keys(ck, "component", i, entry, COMPONENT_KEYS, what)
-        name = string(ck, "component", i, entry, "name", what)
-        if name is not None:
-            line = ck.lines.of("component", i, "name")
-            if not NAME.match(name) or len(name) > NAME_LENGTH:
-                ck.error(line, f"{what}: the name must be 1..{NAME_LENGTH} lower case letters, digits, '-' "
-                               "and '_', starting with a letter")
-            elif name in by_name:
-                ck.error(line, f"duplicate component '{name}' (first defined at line {by_name[name]['line']}): "
-                               "rename one of them")
-            elif constant_name(name) in constants:
-                ck.error(line, f"{what}: gives the same index constant {constant_name(name)} as component "
-                               f"'{constants[constant_name(name)]}': rename one of them")
-        program = string(ck, "component", i, entry, "program", what)
-        if program is not None and programs is not None and program not in programs:
-            ck.error(ck.lines.of("component", i, "program"),
-                     f"{what}: program '{program}' does not exist (programs: {', '.join(sorted(programs))})")
-        priority = integer(ck, "component", i, entry, "priority", what, low=0, high=MAX_PRIORITY)
-        core = integer(ck, "component", i, entry, "core", what, default=-1, low=0, high=CORES - 1)
-        slots = integer(ck, "component", i, entry, "slots", what, low=MIN_SLOTS, high=MAX_SLOTS,
-                        hint=" (the capability-table size, e.g. slots = 64)")
-        memory = integer(ck, "component", i, entry, "memory", what, default=DEFAULT_MEMORY, low=PAGE,
-                         high=2**63 - 1)
-        component_devices = names(ck, "component", i, entry, "devices", what)
-        irqs = names(ck, "component", i, entry, "irqs", what)
-        if devices is not None:
-            for d in component_devices + irqs:
-                if d not in devices:
-                    key = "devices" if d in component_devices else "irqs"
-                    ck.error(ck.lines.of("component", i, key),
-                             f"{what}: board '{board}' has no device '{d}' (it has: {', '.join(sorted(devices))})")
-            for d in irqs:
-                if d in devices and not devices[d]:
-                    ck.error(ck.lines.of("component", i, "irqs"),
-                             f"{what}: device '{d}' has no interrupt line on board '{board}' (remove it from irqs)")
-        c = {"name": name, "program": program, "priority": priority, "core": core, "slots": slots,
-             "memory": memory, "memory_given": "memory" in entry, "devices": component_devices, "irqs": irqs,
-             "line": header}
+        c = check_component(ck, i, entry, programs, devices, board, by_name, constants)
         components.append(c)
-        if name is not None and name not in by_name:
-            by_name[name] = c
-            constants.setdefault(constant_name(name), name)
+        if c["name"] is not None and c["name"] not in by_name:
+            by_name[c["name"]] = c
+            constants.setdefault(constant_name(c["name"]), c["name"])
     if not components:
         ck.error(1, "no [[component]]: a system has at least one")
     if len(components) > MAX_COMPONENTS:
@@ -359,87 +451,7 @@ def load(path, board=None, programs=None, root=SOURCE_ROOT):
     channels = []
     seen = {}
     for i, entry in enumerate(raw_channels):
-        header = ck.lines.of("channel", i)
-        label = entry.get("name")
-        if not isinstance(label, str):
-            label = f"{entry.get('producer', '?')}->{entry.get('consumer', '?')}"
-        what = f"channel '{label}'"
-        check_keys(ck, "channel", i, entry, CHANNEL_KEYS, what)
-        ends = []
-        for key in ("producer", "consumer"):
-            end = string(ck, "channel", i, entry, key, what)
-            if end is not None and end not in by_name:
-                ck.error(ck.lines.of("channel", i, key),
-                         f"{what}: {key} '{end}' is not a component (components: {', '.join(by_name)})")
-            ends.append(end)
-        if ends[0] is not None and ends[0] == ends[1]:
-            ck.error(ck.lines.of("channel", i, "consumer"), f"{what}: producer and consumer are both '{ends[0]}'")
-        kind = string(ck, "channel", i, entry, "kind", what)
-        if kind is not None and kind not in KINDS:
-            ck.error(ck.lines.of("channel", i, "kind"), f"{what}: kind '{kind}' is not one of {', '.join(KINDS)}")
-            kind = None
-        if kind == "record":
-            element_size = integer(ck, "channel", i, entry, "element_size", what, default=1)
-            if element_size is not None and element_size != 1:
-                ck.error(ck.lines.of("channel", i, "element_size"),
-                         f"{what}: a record ring's element_size is 1 (its capacity counts bytes), not {element_size}")
-                element_size = None
-        elif kind == "element":
-            element_size = integer(ck, "channel", i, entry, "element_size", what,
-                                   hint=" (bytes per slot of an element ring)")
-            if element_size == 0:
-                ck.error(ck.lines.of("channel", i, "element_size"),
-                         f"{what}: element_size is 0 (give the size in bytes of one slot)")
-                element_size = None
-            elif element_size is not None and not 0 < element_size < 2**32:
-                ck.error(ck.lines.of("channel", i, "element_size"),
-                         f"{what}: element_size {element_size} is out of range (use 1..{2**32 - 1})")
-                element_size = None
-        else:
-            element_size = None  # the kind is wrong or missing: said already
-        capacity = integer(ck, "channel", i, entry, "capacity", what,
-                           hint=" (slots of an element ring, bytes of a record ring)")
-        cap_line = ck.lines.of("channel", i, "capacity")
-        if capacity is not None:
-            if capacity <= 0:
-                ck.error(cap_line, f"{what}: capacity {capacity} must be positive")
-                capacity = None
-            elif capacity & (capacity - 1):
-                ck.error(cap_line, f"{what}: capacity {capacity} is not a power of two "
-                                   f"(use {next_power_of_two(capacity)})")
-                capacity = None
-            elif kind == "record" and capacity < 32:
-                ck.error(cap_line, f"{what}: a record ring needs a capacity of at least 32 bytes, not {capacity}")
-                capacity = None
-            elif capacity > 2 ** (INDEX_WIDTH * 8 - 1):
-                ck.error(cap_line, f"{what}: capacity {capacity} is larger than a ring index allows")
-                capacity = None
-        mode = string(ck, "channel", i, entry, "mode", what)
-        if mode is not None and mode not in MODES:
-            ck.error(ck.lines.of("channel", i, "mode"),
-                     f"{what}: mode '{mode}' is not one of {', '.join(MODES)}")
-            mode = None
-        protocol = string(ck, "channel", i, entry, "protocol", what, required=False)
-        if protocol is not None and protocol not in PROTOCOL_HEADERS:
-            ck.error(ck.lines.of("channel", i, "protocol"),
-                     f"{what}: protocol '{protocol}' is not a ring shape of user/protocol "
-                     f"(known: {', '.join(PROTOCOL_HEADERS)})")
-            protocol = None
-        total = ring_total_size(element_size, capacity) if element_size and capacity else None
-        max_bytes = integer(ck, "channel", i, entry, "max_bytes", what, default=total or 0, low=0, high=2**63 - 1)
-        if total is not None and max_bytes is not None and max_bytes < total:
-            ck.error(ck.lines.of("channel", i, "max_bytes"),
-                     f"{what}: max_bytes {max_bytes} is smaller than the ring ({total} bytes: three pages of "
-                     f"header and control and {kind} data), so the broker would refuse it (use at least {total})")
-        c = {"name": label, "named": isinstance(entry.get("name"), str), "producer": ends[0], "consumer": ends[1], "kind": kind, "element_size": element_size,
-             "capacity": capacity, "mode": mode, "max_bytes": max_bytes, "protocol": protocol,
-             "total_size": total, "line": header}
-        shape = (ends[0], ends[1], kind, element_size, capacity, mode)
-        if None not in shape:
-            if shape in seen:
-                ck.error(header, f"{what}: the same rule as the channel at line {seen[shape]} (remove one)")
-            seen.setdefault(shape, header)
-        channels.append(c)
+        channels.append(check_channel(ck, i, entry, by_name, seen))
     ck.fail_if_errors()
 
     for c in components:
@@ -481,7 +493,8 @@ def header_text(system):
         '#include "broker/manifest.hpp"',
     ]
     out += [f'#include "{h}"' for h in includes]
-    out += ["", "namespace bramble::broker {", "", f"inline constexpr const char kSystemName[] = {cpp_string(system['name'])};", ""]
+    out += ["", "namespace bramble::broker {", "",
+            f"inline constexpr const char kSystemName[] = {cpp_string(system['name'])};", ""]
     for c in system["components"]:
         for key in ("devices", "irqs"):
             if c[key]:
@@ -508,8 +521,10 @@ def header_text(system):
     if checks:
         out += ["", "// The shapes the programs are written for: the description must say the same."]
     for i, c in checks:
+        message = (f"{path}:{c['line']}: channel '{c['name']}': kind, element_size and capacity are not "
+                   f"{c['protocol']} (user/protocol)")
         out.append(f"static_assert(same_shape(kSystemRules[{i}].spec, {c['protocol']}),")
-        out.append(f"              {cpp_string(path + ':' + str(c['line']) + ': channel ' + repr(c['name']) + ': kind, element_size and capacity are not ' + c['protocol'] + ' (user/protocol)')});")
+        out.append(f"              {cpp_string(message)});")
     out += ["", "} // namespace bramble::broker", ""]
     return "\n".join(out)
 
