@@ -1,10 +1,12 @@
-// The system manifest's types: which components exist (image, priority, table size), which
-// producer -> consumer pairs may have a channel, of which ring shape and maximum size, and set up how.
-// The manifest itself is data compiled in (broker/system_manifest.hpp for the root task; tests bring
-// their own), read by the Policy (policy.hpp).
+// The system manifest's types: which components exist (image, priority, table size, core, quota,
+// devices), which producer -> consumer pairs may have a channel, of which ring shape and maximum size,
+// and set up how. The manifest itself is data compiled in: for the root task, the header
+// tools/system/bramble_system.py generates from a system description (systems/*.toml,
+// docs/system-description.md); tests bring their own. The Policy (policy.hpp) reads it.
 #pragma once
 
 #include <cstdint>
+#include <span>
 
 #include "bramble/ipc/layout.hpp"
 
@@ -19,11 +21,17 @@ enum class SetupMode : std::uint8_t {
   return m == SetupMode::Centralized ? "centralized" : "self-service";
 }
 
+inline constexpr std::uint8_t kAnyCore = 0xff;
+
 struct ComponentSpec {
   const char* name;  // unique; what the audit trail prints
   const char* image; // embedded program (BootInfo.images[].name)
   std::uint8_t priority;
-  std::uint16_t slots; // capability-table size
+  std::uint16_t slots;                    // capability-table size
+  std::uint8_t core = kAnyCore;           // the core it should run on (recorded for SMP; not used yet)
+  std::uint64_t memory = 0;               // its memory quota in bytes (0: none given)
+  std::span<const char* const> devices{}; // board devices (BootInfo.devices[].name) whose frames it gets
+  std::span<const char* const> irqs{};    // board devices whose interrupt line it gets
 };
 
 struct ChannelRule {
@@ -33,6 +41,16 @@ struct ChannelRule {
   ipc::RingSpec spec;      // the ring both ends are written for
   std::uint64_t max_bytes; // largest ring (ring_geometry(spec).total_size) the pair may get
 };
+
+// A ring as a system description states it: the index type every Bramble ring uses, page granule.
+[[nodiscard]] constexpr ipc::RingSpec described_ring(ipc::RingKind kind, std::uint32_t element_size,
+                                                     std::uint64_t capacity) {
+  return ipc::RingSpec{kind, element_size, capacity, static_cast<std::uint8_t>(sizeof(ipc::DefaultIndex))};
+}
+[[nodiscard]] constexpr bool same_shape(const ipc::RingSpec& a, const ipc::RingSpec& b) {
+  return a.kind == b.kind && a.element_size == b.element_size && a.capacity == b.capacity &&
+         a.index_width == b.index_width && a.granule == b.granule;
+}
 
 // Registry names for self-service channels: the top 16 bits say "self-service channel", the next 32
 // the rule's index, the low 16 bits the part (0 header, 1 producer page, 2 consumer page, 3 data).

@@ -4,13 +4,17 @@
 #       In a directory that defines user programs (user/, broker/): drops the kernel-only
 #       -mgeneral-regs-only from this directory's C/C++ flags. User code may use FP/SIMD (the kernel
 #       saves that state per task); everything else bramble_apply_kernel_flags() set still applies.
-#   bramble_user_program(<name> SOURCES <files...> [LIBS <targets...>] [EMBED_AS <embedded name>])
+#   bramble_user_program(<name> [KERNEL_TEST] SOURCES <files...> [LIBS <targets...>] [EMBED_AS <embedded name>])
 #       A static, freestanding AArch64 ELF linked with user/runtime/user.ld at 0x0040_0000. The
 #       target is user_<name>; the file is <build>/user/bin/<name>.elf, and <name>.stripped.elf
 #       the same without symbols (what a kernel image embeds). EMBED_AS gives the name the kernel
 #       finds it by, when two programs play the same part in different images (the production and
 #       the test root task are both "root"). Every program is recorded in the global property
-#       BRAMBLE_USER_PROGRAMS; which image carries which is the top-level CMakeLists.txt's choice.
+#       BRAMBLE_USER_PROGRAMS; KERNEL_TEST marks a program the kernel's test scenarios start
+#       themselves (test=user:<name>) or one such program starts, recorded in
+#       BRAMBLE_KERNEL_TEST_PROGRAMS too. Which image carries which is the top-level CMakeLists.txt's
+#       choice: a system description's programs (cmake/SystemDescription.cmake), and in the test
+#       image the kernel test programs as well.
 #   bramble_embed_user_programs(<kernel target> <name>...)
 #       Puts the programs' ELF files into the kernel image's .rodata and a table {name, data, size}
 #       beside them that kernel/loader/embedded.hpp reads (embedded_programs()). Call it once per
@@ -23,7 +27,7 @@ macro(bramble_user_directory)
 endmacro()
 
 function(bramble_user_program name)
-  cmake_parse_arguments(ARG "" "EMBED_AS" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "KERNEL_TEST" "EMBED_AS" "SOURCES;LIBS" ${ARGN})
   if(NOT CMAKE_CROSSCOMPILING)
     message(FATAL_ERROR "bramble_user_program(${name}): user programs exist only in the cross (rpi*) builds")
   endif()
@@ -62,6 +66,9 @@ function(bramble_user_program name)
   endif()
   set_target_properties(${target} PROPERTIES BRAMBLE_EMBED_NAME ${ARG_EMBED_AS})
   set_property(GLOBAL APPEND PROPERTY BRAMBLE_USER_PROGRAMS ${name})
+  if(ARG_KERNEL_TEST)
+    set_property(GLOBAL APPEND PROPERTY BRAMBLE_KERNEL_TEST_PROGRAMS ${name})
+  endif()
 endfunction()
 
 function(bramble_embed_user_programs kernel_target)

@@ -9,6 +9,9 @@
 
 #include <atomic>
 #include <cstdint>
+#if __STDC_HOSTED__
+#include <thread>
+#endif
 
 namespace bramble {
 
@@ -42,8 +45,12 @@ public:
   }
 
 private:
+  // A waiter's pause. Hosted (the host tests' threads, which the OS may preempt while they hold or are
+  // next in line for the lock), give the CPU away; in the kernel, a core spins with the CPU's hint.
   static void relax() {
-#if defined(__aarch64__)
+#if __STDC_HOSTED__
+    std::this_thread::yield();
+#elif defined(__aarch64__)
     asm volatile("yield" ::: "memory");
 #elif defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();

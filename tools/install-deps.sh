@@ -16,7 +16,7 @@ want_packages=(
   doctest-dev libfdt-dev device-tree-compiler
   libboost-dev libreaderwriterqueue-dev
   mtools dosfstools fdisk u-boot-tools
-  gdb-multiarch spin python3
+  gdb-multiarch spin python3 graphviz
   python3-matplotlib
 )
 backports_packages=(qemu-system-arm)

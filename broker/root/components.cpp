@@ -1,6 +1,6 @@
 // Starting components from the manifest and following them until they end.
 #include "broker/root/root.hpp"
-#include "broker/system_manifest.hpp"
+#include "generated/system_description.hpp"
 #include "user/lib/sys.hpp"
 #include "user/lib/task.hpp"
 #include "user/runtime/print.hpp"

@@ -10,7 +10,7 @@
 
 #include <span>
 
-#include "broker/system_manifest.hpp"
+#include "generated/system_description.hpp"
 #include "user/lib/sys.hpp"
 #include "user/lib/task.hpp"
 #include "user/runtime/print.hpp"
@@ -46,10 +46,16 @@ struct Devices {
 
 bool give_devices(System& s, std::uint32_t tx_channel, Devices& d) {
   const abi::BootInfo& boot = s.boot();
-  const std::uint64_t uart = user::task::find_device(boot, "uart0");
+  // Which device is the driver's, and whose interrupt it gets: the system description says.
+  const ComponentSpec& spec = s.broker().policy().components()[kUart];
+  if (spec.devices.size() != 1 || spec.irqs.size() != 1 || !same_name(spec.devices[0], spec.irqs[0])) {
+    user::print("root: FAIL the description gives the UART driver not exactly one device and its interrupt\n");
+    return false;
+  }
+  const std::uint64_t uart = user::task::find_device(boot, spec.devices[0]);
   const ChannelRecord* tx = s.broker().channel(tx_channel);
   if (uart == user::task::kNoDevice || boot.devices[uart].irq == ~std::uint64_t{0} || tx == nullptr) {
-    user::print("root: FAIL no UART device with an interrupt on this board\n");
+    user::print("root: FAIL no device '%s' with an interrupt on this board\n", spec.devices[0]);
     return false;
   }
   user::print("root: the UART is the driver's from here on; the console takes over (kernel messages stop)\n");

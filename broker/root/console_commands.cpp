@@ -3,7 +3,7 @@
 // records and from the components' report pages, which they update as they go.
 #include "broker/root/console.hpp"
 
-#include "broker/system_manifest.hpp"
+#include "generated/system_description.hpp"
 #include "lib/format.hpp"
 #include "user/lib/sys.hpp"
 #include "user/lib/task.hpp"
@@ -160,20 +160,20 @@ void Commands::bench(const char* argument) {
     return;
   }
   const std::uint64_t memory = s_.memory_in_use();
-  bool ok = s_.launch(kBenchProducer, messages) && s_.launch(kBenchConsumer, messages);
+  bool ok = s_.launch(kBenchTx, messages) && s_.launch(kBenchRx, messages);
   const std::uint64_t calls = s_.ops().calls(); // the channel's set-up alone, as the broker makes it
-  ok = ok && s_.centralized(kBenchProducer, kBenchConsumer, components::kElementSpec);
+  ok = ok && s_.centralized(kBenchTx, kBenchRx, components::kElementSpec);
   const std::uint64_t setup = s_.ops().calls() - calls;
   if (!ok) {
     out_.line("bench: set-up failed");
-    s_.forget(kBenchProducer);
-    s_.forget(kBenchConsumer);
+    s_.forget(kBenchTx);
+    s_.forget(kBenchRx);
     return;
   }
   const std::uint64_t t0 = s_.ops().now(); // the generic timer's virtual count
   s_.start_all();
-  const Component& p = s_.component(kBenchProducer);
-  const Component& c = s_.component(kBenchConsumer);
+  const Component& p = s_.component(kBenchTx);
+  const Component& c = s_.component(kBenchRx);
   while (!p.ended || !c.ended) {
     (void)s_.reap();
     if (!p.ended || !c.ended) (void)sys::wait(s_.fault_notification());
@@ -195,8 +195,8 @@ void Commands::bench(const char* argument) {
             static_cast<ull>(cr.errors + pr.errors));
   const bool clean =
       p.state == abi::TaskState::Exited && p.code == 0 && c.state == abi::TaskState::Exited && c.code == 0;
-  s_.forget(kBenchProducer);
-  s_.forget(kBenchConsumer);
+  s_.forget(kBenchTx);
+  s_.forget(kBenchRx);
   out_.line("bench: %s; memory in use %llu bytes before, %llu after", clean ? "both sides exited with 0" : "FAILED",
             static_cast<ull>(memory), static_cast<ull>(s_.memory_in_use()));
 }

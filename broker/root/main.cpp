@@ -7,7 +7,7 @@
 #include <cstdint>
 
 #include "broker/root/root.hpp"
-#include "broker/system_manifest.hpp"
+#include "generated/system_description.hpp"
 #include "lib/cmdline.hpp"
 #include "user/lib/sys.hpp"
 #include "user/lib/task.hpp"

@@ -2,7 +2,7 @@
 // scenarios are in broker/root/test/). Each prints what it checks; a check that fails prints
 // "root: FAIL ...".
 #include "broker/root/root.hpp"
-#include "broker/system_manifest.hpp"
+#include "generated/system_description.hpp"
 #include "user/channel/establish.hpp"
 #include "user/lib/sys.hpp"
 #include "user/lib/task.hpp"

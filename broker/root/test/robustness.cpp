@@ -10,7 +10,7 @@
 // stress: 10^7 messages through one channel while a task of the same priority burns the CPU.
 #include "broker/root/root.hpp"
 #include "broker/root/test/scenarios.hpp"
-#include "broker/system_manifest.hpp"
+#include "generated/system_description.hpp"
 #include "user/lib/sys.hpp"
 #include "user/protocol/exit_codes.hpp"
 #include "user/protocol/hostile.hpp"
@@ -66,7 +66,7 @@ void close_if_corrupted(System& s, std::size_t i) {
 // One attack on one fresh channel. `by_producer`: the hostile side is the producer (mallory-tx ->
 // logger), else the consumer (sensor -> mallory-rx).
 bool attack(System& s, Attack a, bool by_producer, const ipc::RingSpec& spec) {
-  const std::size_t attacker = by_producer ? kHostileProducer : kHostileConsumer;
+  const std::size_t attacker = by_producer ? kMalloryTx : kMalloryRx;
   const std::size_t victim = by_producer ? kLogger : kSensor;
   const std::uint64_t closed_before = s.broker().audit().count(AuditEvent::Closed);
   bool ok = check(s.launch(attacker, kHonest, static_cast<std::uint64_t>(a)), "launch the attacker");
@@ -173,16 +173,15 @@ bool run_hostile_header(System& s) {
 bool run_stress(System& s, std::uint64_t messages) {
   const std::uint64_t memory = s.memory_in_use();
   const std::size_t caps = s.caps_in_use();
-  bool ok = check(s.launch(kStressProducer, messages), "launch the stress producer");
-  ok = check(s.launch(kStressConsumer, messages), "launch the stress consumer") && ok;
+  bool ok = check(s.launch(kStressTx, messages), "launch the stress producer");
+  ok = check(s.launch(kStressRx, messages), "launch the stress consumer") && ok;
   ok = check(s.launch(kHog, 0), "launch the CPU hog") && ok;
-  ok = check(s.centralized(kStressProducer, kStressConsumer, components::kStressSpec), "centralized stress channel") &&
-       ok;
+  ok = check(s.centralized(kStressTx, kStressRx, components::kStressSpec), "centralized stress channel") && ok;
   if (!ok) return false;
   const auto& specs = s.broker().policy().components();
   user::print("root: stress: %llu messages through one channel; %s, %s and %s all at priority %u, %s never yields\n",
-              static_cast<ull>(messages), specs[kStressProducer].name, specs[kStressConsumer].name, specs[kHog].name,
-              static_cast<unsigned>(specs[kStressProducer].priority), specs[kHog].name);
+              static_cast<ull>(messages), specs[kStressTx].name, specs[kStressRx].name, specs[kHog].name,
+              static_cast<unsigned>(specs[kStressTx].priority), specs[kHog].name);
   s.start_all();
   s.wait_all(kHog, close_if_corrupted);
 
@@ -192,8 +191,8 @@ bool run_stress(System& s, std::uint64_t messages) {
   ok = check(sys::cap_delete(hog.task).ok(), "end the hog") && ok;
   hog.task = 0;
   hog.ended = true;
-  const Component& p = s.component(kStressProducer);
-  const Component& c = s.component(kStressConsumer);
+  const Component& p = s.component(kStressTx);
+  const Component& c = s.component(kStressRx);
   const components::StressCounts& n = *components::stress_counts(c.report);
   ok = check(p.state == abi::TaskState::Exited && p.code == 0, "the stress producer exited with 0") && ok;
   ok = check(c.state == abi::TaskState::Exited && c.code == 0, "the stress consumer exited with 0") && ok;

@@ -2,7 +2,7 @@
 // layout, refused setups, a producer killed mid-stream, out of memory at every step of a setup.
 #include "broker/root/test/scenarios.hpp"
 #include "broker/root/root.hpp"
-#include "broker/system_manifest.hpp"
+#include "generated/system_description.hpp"
 #include "user/channel/establish.hpp"
 #include "user/lib/sys.hpp"
 #include "user/lib/task.hpp"
