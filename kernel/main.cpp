@@ -96,7 +96,8 @@ extern "C" void kernel_main(std::uintptr_t dtb_address) {
   // Components time their own work with CNTVCT_EL0 (abi::BootInfo.timer_frequency ticks per second).
   arch::allow_el0_virtual_count();
   semihosting::probe();
-  cmdline::load();
+  const std::uint32_t dtb_size = probe_dtb_size(dtb_address);
+  cmdline::load(dtb_size != 0 ? arch::phys_to_virt<const void>(dtb_address) : nullptr, dtb_size);
   const std::uint32_t cores = smp::wanted_cores();
   smp::park_unwanted(cores);
   char pmu_option[8];
@@ -107,11 +108,13 @@ extern "C" void kernel_main(std::uintptr_t dtb_address) {
 
   BootFacts info;
   info.dtb_address = dtb_address;
-  info.dtb_size = probe_dtb_size(dtb_address);
+  info.dtb_size = dtb_size;
   info.entry_el = boot_entry_el;
   info.el = arch::current_el();
   info.timer_hz = timer::frequency();
   print_banner(info);
+  // On hardware the command line comes from the devicetree (cmdline.txt, or U-Boot's bootargs): say so.
+  if (cmdline::source()[0] == 'd') kprintf("kernel: command line \"%s\" (devicetree)\n", cmdline::text());
 
   kmem::init(info);
   irq::init();
@@ -126,6 +129,12 @@ extern "C" void kernel_main(std::uintptr_t dtb_address) {
       start_user_space(scenario + 5, info);
     }
     scenario::run(scenario, info);
+  }
+  // init=<program>: which embedded program is the root task (a benchmark on a real Pi: init=kbench).
+  char init[32];
+  if (cmdline::option("init", init, sizeof init)) {
+    if (loader::find_embedded_program(init) != nullptr) start_user_space(init, info);
+    kprintf("kernel: init=%s: this image embeds no such program; starting the system's root task\n", init);
   }
   if (loader::find_embedded_program("root") != nullptr) start_user_space("root", info);
   idle_demo();

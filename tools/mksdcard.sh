@@ -4,11 +4,13 @@
 # GPU firmware, the DTBs, U-Boot for each board, config.txt (+ config-direct.txt), boot.scr, uboot.env
 # and both boards' kernels. The same card boots a Raspberry Pi 4 and a Pi 3 (config.txt sections).
 #
-# Usage: tools/mksdcard.sh [-o OUT] [-4 RPI4_KERNEL] [-3 RPI3_KERNEL] [-c CACHE] [-l]
+# Usage: tools/mksdcard.sh [-o OUT] [-4 RPI4_KERNEL] [-3 RPI3_KERNEL] [-c CACHE] [-a ARGS] [-f] [-l]
 #   -o  output image                     (default: build/sdcard.img)
 #   -4  kernel image for the Pi 4        (default: build/rpi4/kernel8.img)
 #   -3  kernel image for the Pi 3        (default: build/rpi3/kernel8.img)
 #   -c  download cache for fetch-pi-files (default: build/cache)
+#   -a  kernel command line: U-Boot's bootargs and cmdline.txt (e.g. "init=kbench pmu=el0")
+#   -f  fix the ARM clock (force_turbo=1 in config.txt), for benchmark figures that do not drift
 #   -l  list what the card would carry and exit (no image is written)
 # Needs: sfdisk (fdisk), mkfs.vfat (dosfstools), mcopy (mtools), mkimage + mkenvimage (u-boot-tools).
 set -euo pipefail
@@ -19,12 +21,16 @@ k4=$here/build/rpi4/kernel8.img
 k3=$here/build/rpi3/kernel8.img
 cache=$here/build/cache
 list_only=0
-while getopts "o:4:3:c:lh" opt; do
+bootargs=''
+fixed_clock=0
+while getopts "o:4:3:c:a:flh" opt; do
   case $opt in
     o) out=$OPTARG ;;
     4) k4=$OPTARG ;;
     3) k3=$OPTARG ;;
     c) cache=$OPTARG ;;
+    a) bootargs=$OPTARG ;;
+    f) fixed_clock=1 ;;
     l) list_only=1 ;;
     *) sed -n '2,13s/^# \{0,1\}//p' "$0"; [ "$opt" = h ] && exit 0; exit 2 ;;
   esac
@@ -62,13 +68,16 @@ files=(
   "u-boot-rpi4.bin $pi/u-boot/$kUbootRpi4/u-boot.bin"
   "u-boot-rpi3.bin $pi/u-boot/$kUbootRpi3/u-boot.bin"
   "LICENCE.u-boot $pi/u-boot/LICENCE.u-boot"
-  "config.txt $src/config.txt"
+  "config.txt @config.txt"
   "config-direct.txt $src/config-direct.txt"
   "boot.scr @boot.scr"
   "uboot.env @uboot.env"
   "kernel8-rpi4.img $k4"
   "kernel8-rpi3.img $k3"
 )
+# The command line, for both ways the card boots: U-Boot passes ${bootargs} to the kernel in
+# /chosen/bootargs, the firmware (config-direct.txt) passes cmdline.txt there.
+[ -n "$bootargs" ] && files+=("cmdline.txt @cmdline.txt")
 if [ "$list_only" = 1 ]; then
   for f in "${files[@]}"; do echo "${f%% *}"; done
   exit 0
@@ -91,7 +100,17 @@ trap 'rm -rf "$work"' EXIT
 
 mkimage -A arm64 -O linux -T script -C none -n "Bramble boot script" \
   -d "$src/boot.cmd" "$work/boot.scr" >/dev/null
-mkenvimage -s "$kEnvSize" -o "$work/uboot.env" "$src/uboot-env.txt"
+cp "$src/uboot-env.txt" "$work/uboot-env.txt"
+cp "$src/config.txt" "$work/config.txt"
+if [ -n "$bootargs" ]; then
+  printf 'bootargs=%s\n' "$bootargs" >>"$work/uboot-env.txt"
+  printf '%s\n' "$bootargs" >"$work/cmdline.txt"
+fi
+if [ "$fixed_clock" = 1 ]; then
+  printf '\n[all]\n# Benchmark card (tools/mksdcard.sh -f): the ARM clock stays at its maximum, no scaling.\nforce_turbo=1\n' \
+    >>"$work/config.txt"
+fi
+mkenvimage -s "$kEnvSize" -o "$work/uboot.env" "$work/uboot-env.txt"
 
 img=$work/sdcard.img
 truncate -s "${kImageMiB}M" "$img"
