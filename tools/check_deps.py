@@ -47,7 +47,7 @@ SKIP_DIRS = {".git", "build", "tests/tools/deps_fixture"}
 # Each program's own folder: what is in it is private to that program (or family of programs).
 PROGRAMS = [
     "broker/root", "broker/bench",
-    "user/components", "user/console", "user/hello", "user/fuzz/*", "tests/programs/*",
+    "user/components", "user/console", "user/hello", "tests/programs/*",
 ]
 # Kernel folders the host tests compile as they are: no hardware, no other kernel folder.
 HOST_TESTABLE = ["kernel/cap", "kernel/fdt", "kernel/loader"]
@@ -63,7 +63,15 @@ def under(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder + "/")
 
 
+# Folders that are part of another folder's program: the test image's root task is the root program
+# with its test scenarios linked in.
+PROGRAM_PARTS = {"tests/root": "broker/root"}
+
+
 def program_of(path: str) -> str | None:
+    for part, program in PROGRAM_PARTS.items():
+        if under(path, part):
+            return program
     for pattern in PROGRAMS:
         if pattern.endswith("/*"):
             base = pattern[:-2]

@@ -1,5 +1,5 @@
 // The production root's scenarios: the demo and nothing else, so the image that boots a Pi carries
-// none of the test scenarios (those are linked into the test image's root, broker/root/test/).
+// none of the test scenarios (those are linked into the test image's root, tests/root/).
 #include "broker/root/root.hpp"
 #include "user/lib/task.hpp"
 #include "user/runtime/print.hpp"

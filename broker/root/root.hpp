@@ -148,7 +148,7 @@ bool run_demo(System& s, std::uint64_t messages);
 bool run_console(System& s);
 
 // Which scenarios this build of the root program knows is a link-time choice: the production image's
-// root links production.cpp (the demo alone); the test image's links broker/root/test/ instead, which
+// root links production.cpp (the demo alone); the test image's links tests/root/ instead, which
 // adds the test scenarios. run_scenario returns true when the named one ran and passed; `count` is the
 // "messages=" option's text ("" when absent).
 bool run_scenario(System& s, const char* name, const char* count);

@@ -1,5 +1,5 @@
 // The root task's production scenario, the demo, and the checks every scenario shares (the test
-// scenarios are in broker/root/test/). Each prints what it checks; a check that fails prints
+// scenarios are in tests/root/). Each prints what it checks; a check that fails prints
 // "root: FAIL ...".
 #include "broker/root/root.hpp"
 #include "generated/system_description.hpp"

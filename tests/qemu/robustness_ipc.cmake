@@ -1,5 +1,5 @@
 # Robustness of the channels (hostile peers, the stress run; docs/broker.md), on both boards. The root task runs the
-# scenarios of broker/root/test/robustness.cpp; it exits 0 only when every check it makes held, and the
+# scenarios of tests/root/robustness.cpp; it exits 0 only when every check it makes held, and the
 # kernel adds its frame-leak check.
 #  - hostile-producer / hostile-consumer: after 100 honest messages a hostile component writes garbage
 #    into the shared words it may write (each attack on a fresh channel); the honest side must end its

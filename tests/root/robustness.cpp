@@ -9,8 +9,8 @@
 // kernel kills the attacker, the broker tells the survivor (Closed), then closes the channel.
 // stress: 10^7 messages through one channel while a task of the same priority burns the CPU.
 #include "broker/root/root.hpp"
-#include "broker/root/test/scenarios.hpp"
 #include "generated/system_description.hpp"
+#include "tests/root/scenarios.hpp"
 #include "user/lib/sys.hpp"
 #include "user/protocol/exit_codes.hpp"
 #include "user/protocol/hostile.hpp"

@@ -3,7 +3,7 @@
 #include <cstdint>
 
 #include "broker/root/root.hpp"
-#include "broker/root/test/scenarios.hpp"
+#include "tests/root/scenarios.hpp"
 #include "user/lib/task.hpp"
 #include "user/runtime/print.hpp"
 

@@ -1,4 +1,4 @@
-// The root task's test scenarios, built into the test image's root program only (broker/root/test/).
+// The root task's test scenarios, built into the test image's root program only (tests/root/).
 // Each returns true when everything it checks held.
 #pragma once
 

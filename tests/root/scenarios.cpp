@@ -1,6 +1,6 @@
-// The root task's test scenarios (linked only into the test image's root program, broker/root/test/):
+// The root task's test scenarios (linked only into the test image's root program, tests/root/):
 // layout, refused setups, a producer killed mid-stream, out of memory at every step of a setup.
-#include "broker/root/test/scenarios.hpp"
+#include "tests/root/scenarios.hpp"
 #include "broker/root/root.hpp"
 #include "generated/system_description.hpp"
 #include "user/channel/establish.hpp"
