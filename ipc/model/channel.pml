@@ -33,17 +33,12 @@
  * depth-1 buffer does not. It is weaker than real hardware only for mutants that drop a fence
  * (docs/ipc-model.md, "one-slot mutants").
  *
- * The producer loads head afresh at every step, where the C++ keeps a cached copy and reloads it only
- * when the cache says full: a cached value is an older value of the same monotonic index, so "room by
- * the cache" implies "room by a fresh load", and the model's fresh load covers both. The consumer
- * keeps its cached tail `ct` as the C++ does (cached_tail_), because when it publishes head depends on
- * it: an element pop stores head once RELEASE_BATCH pops are unpublished, or when the pop took the
- * last item the cache announced (ConsumerCore::release_at), and before sleeping the consumer publishes
- * whatever is still unpublished (wait_for_data).
+ * Indices are loaded afresh at every step, where the C++ keeps a cached copy and reloads it only when
+ * the cache says empty/full: a cached value is an older value of the same monotonic index, so "data
+ * (room) by the cache" implies "data (room) by a fresh load", and the model's fresh load covers both.
  *
  * Parameters (spin -D...): CAPACITY (1, 2, 4, ...), MESSAGES (default 2*CAPACITY+2, wrapping the ring
- * at least twice), RELEASE_BATCH (default 1: publish head on every pop; the C++ uses CAPACITY/16
- * between 1 and 64), SPURIOUS_WAKEUPS (default 0: how often each side's wait() may return unsignalled),
+ * at least twice), SPURIOUS_WAKEUPS (default 0: how often each side's wait() may return unsignalled),
  * SEQUENTIALLY_CONSISTENT (stores commit at once: the control that shows the store buffer is what
  * makes the fence mutants fail), NO_OBSERVER (leave out the Observer: liveness runs, and the
  * invalid-end-state check), and at most one mutant:
@@ -56,9 +51,6 @@
  *   MUTANT_P_OFF_BY_ONE_FULL       the producer's full test allows CAPACITY+1 items (overflow)
  *   MUTANT_C_RELEASE_BEFORE_READ   the consumer frees a slot before reading it (overwrite)
  *   MUTANT_P_PUBLISH_BEFORE_WRITE  the producer publishes a slot before writing it (stale read)
- *   MUTANT_C_HOLD_RELEASES         the consumer publishes head only every RELEASE_BATCH pops: neither
- *                                  when its cache runs dry nor before it sleeps (lost with
- *                                  RELEASE_BATCH > CAPACITY: both sides asleep)
  */
 
 #ifndef CAPACITY
@@ -69,9 +61,6 @@
 #endif
 #ifndef SPURIOUS_WAKEUPS
 #define SPURIOUS_WAKEUPS 0
-#endif
-#ifndef RELEASE_BATCH
-#define RELEASE_BATCH 1
 #endif
 
 /* Which word a store-buffer entry is for. */
@@ -236,31 +225,9 @@ active proctype Producer() {
   od
 }
 
-/* The consumer's wake step after a head store: fence, load p_sleep_seq, signal once per sleep. An inline
- * of the Consumer (it uses the Consumer's locals), so the step list is the same at both call sites. */
-inline c_release_wake() {
-  atomic {
-#ifndef MUTANT_C_NO_PUBLISH_FENCE
-    c_fence();                                      /* atomic_thread_fence(seq_cst) */
-#endif
-    seen = p_sleep_seq;                             /* p_sleep_seq.load(relaxed) */
-    if
-    :: (seen & 1) && seen != last_signalled_p -> last_signalled_p = seen
-    :: else -> seen = 0
-    fi
-  };
-  if
-  :: seen != 0 -> atomic { to_producer = 1; seen = 0 }   /* notifier.signal() */
-  :: else -> skip
-  fi
-}
-
 /* ---- consumer: pop MESSAGES items and check them ---- */
 active proctype Consumer() {
   byte h = 0;                /* own head */
-  byte ct = 0;               /* cached tail: the last tail value loaded */
-  byte pub = 0;              /* the head last stored (published) */
-  bit release;               /* this pop publishes head */
   byte my_seq = 0;           /* own c_sleep_seq */
   byte last_signalled_p = 0; /* the p_sleep_seq value last signalled for */
   byte seen;                 /* a value just loaded from the producer page */
@@ -271,53 +238,38 @@ active proctype Consumer() {
   :: h == MESSAGES -> break
   :: else ->
      if
-     :: h != ct -> skip                             /* C1: the cache says data (no shared access) */
-     :: else -> ct = tail                           /* C1: tail.load(acquire) into the cache */
-     fi;
-     if
-     :: h != ct ->                                  /* C1: data? */
-        /* C1: read the slot, then publish head (store-release: the read happens first), if this pop
-         * completes a group or takes the last item the cache announced. */
+     :: h != tail ->                                /* C1: tail.load(acquire): data? */
+        /* C1: read the slot, then publish head (store-release: the read happens first). */
 #ifdef MUTANT_C_RELEASE_BEFORE_READ
         c_store(SB_INDEX, h + 1);                   /* mutant: slot freed before it is read */
-        pub = h + 1;
 #endif
         atomic {
           assert(slot[h % CAPACITY] == h);          /* no lost message, FIFO order */
           h++;
           received = h;
-#ifdef MUTANT_C_HOLD_RELEASES
-          release = (h - pub >= RELEASE_BATCH);
-#else
-          release = (h == ct || h - pub >= RELEASE_BATCH);   /* release_at */
-#endif
 #if !defined(MUTANT_C_CHECK_BEFORE_PUBLISH) && !defined(MUTANT_C_RELEASE_BEFORE_READ)
-          if
-          :: release -> c_store(SB_INDEX, h); pub = h   /* head.store(h + 1, release) */
-          :: else -> skip
-          fi
+          c_store(SB_INDEX, h)                      /* head.store(h + 1, release) */
 #endif
         };
+        atomic {
+#ifndef MUTANT_C_NO_PUBLISH_FENCE
+          c_fence();                                /* atomic_thread_fence(seq_cst) */
+#endif
+          seen = p_sleep_seq;                       /* p_sleep_seq.load(relaxed) */
+          if
+          :: (seen & 1) && seen != last_signalled_p -> last_signalled_p = seen
+          :: else -> seen = 0
+          fi
+        };
         if
-        :: release -> c_release_wake()
+        :: seen != 0 -> atomic { to_producer = 1; seen = 0 }   /* notifier.signal() */
         :: else -> skip
         fi;
 #ifdef MUTANT_C_CHECK_BEFORE_PUBLISH
-        if
-        :: release -> c_store(SB_INDEX, h); pub = h   /* mutant: head published after the check */
-        :: else -> skip
-        fi;
+        c_store(SB_INDEX, h);                       /* mutant: head published after the check */
 #endif
-        release = 0
      :: else ->
-        /* Empty. wait_for_data first publishes pops not yet published (none, unless a mutant held
-         * them back: a pop that empties the cache publishes), then C2: announce the sleep (odd). */
-#ifndef MUTANT_C_HOLD_RELEASES
-        if
-        :: pub != h -> atomic { c_store(SB_INDEX, h); pub = h }; c_release_wake()
-        :: else -> skip
-        fi;
-#endif
+        /* Empty. C2: announce the sleep (odd), relaxed store. */
         atomic { bump(my_seq); c_store(SB_SEQ, my_seq) };
         atomic {
 #ifndef MUTANT_C_NO_SLEEP_FENCE
@@ -325,7 +277,7 @@ active proctype Consumer() {
 #endif
           if
 #ifndef MUTANT_C_NO_RECHECK
-          :: tail != h -> ct = tail                 /* C4: tail.load(acquire): data after all */
+          :: h != tail -> skip                      /* C4: tail.load(acquire): data after all */
 #endif
           :: else -> sleeping = 1; consumer_asleep = true
           fi

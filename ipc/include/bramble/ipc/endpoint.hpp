@@ -236,20 +236,10 @@ public:
   }
 
   void advance(std::size_t units) { head_ = static_cast<I>(head_ + static_cast<I>(units)); }
-  // The element pop's release (try_pop): the head is stored, and the producer woken if it sleeps, once
-  // kReleaseBatch pops are unpublished, or at once when this pop took the last item the cached tail
-  // announced. So a producer that waits on a full ring learns of a group of free slots per head load
-  // instead of one (each load of a head the consumer keeps rewriting moves its cache line twice), and
-  // the consumer never goes back to the tail, nor to sleep, with slots it has not given back: a pop
-  // that empties the cache publishes, and wait_for_data() publishes whatever is left. A round trip
-  // (one item in flight) therefore publishes on every pop, as before.
-  void release_at(I head) {
+  void publish_at(I head) {
     head_ = head;
-    if (head == cached_tail_ || static_cast<I>(head - published_) >= kReleaseBatch) publish();
+    publish();
   }
-  // Capacity/16, between 1 and 64: at most 1/16 of the ring held back, and rings of up to 31 units
-  // publish every pop.
-  static constexpr I kReleaseBatch = static_cast<I>(Capacity / 16 < 1 ? 1 : Capacity / 16 > 64 ? 64 : Capacity / 16);
 
   // Gives the consumed units back to the producer, then wakes it if it announced a sleep.
   void publish() {

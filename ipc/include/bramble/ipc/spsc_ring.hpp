@@ -2,8 +2,7 @@
 // a shared mapping laid out as layout.hpp describes.
 //
 // Three ways to move items, all with the same ordering (acquire on the peer's index, release on ours):
-//   element   try_push / try_emplace, one index publication per item; try_pop, one per group of
-//             pops (ConsumerCore::release_at: at most 1/16 of the ring, and at once when it runs dry);
+//   element   try_push / try_emplace / try_pop, one index publication per item;
 //   batch     try_push_batch / try_pop_batch, one publication per call;
 //   zero-copy reserve(n) + commit(k) writes in place; peek(n) + release(k) reads in place.
 // push() and pop() block using the notifier (notify on need, wake.hpp).
@@ -138,8 +137,6 @@ public:
 
   // Copies one item out (the copy is the consumer's own: validate it, not the slot).
   // Fast path as in try_push: the tail is read and validated only in refill_one(), once per refresh.
-  // The slot goes back to the producer with the next group (ConsumerCore::release_at): at once when
-  // this pop empties the cache, else after kReleaseBatch pops.
   // No [[unlikely]] here: a consumer that keeps up finds the cache empty on most calls (measured: the
   // attribute cost ~4 % of round-trip latency by moving the refresh out of line).
   [[nodiscard]] Result<void> try_pop(T& out) {
@@ -148,7 +145,7 @@ public:
     }
     const I at = core_.position();
     __builtin_memcpy(&out, slot(static_cast<std::size_t>(at & kMask)), sizeof(T));
-    core_.release_at(static_cast<I>(at + 1));
+    core_.publish_at(static_cast<I>(at + 1));
     return {};
   }
   [[nodiscard]] Result<T> try_pop() {
