@@ -49,6 +49,21 @@
     eret
 .endm
 
+// With MAIR, TCR and both TTBRs written: drop this core's stale TLB entries, turn the MMU and caches
+// on, and start instruction fetch afresh. Clobbers x0.
+.macro mmu_on
+    isb
+    tlbi    vmalle1
+    dsb     nsh
+    isb
+    ldr     x0, =SCTLR_EL1_MMU_ON
+    msr     sctlr_el1, x0
+    isb
+    ic      iallu
+    dsb     nsh
+    isb
+.endm
+
     .section .text.boot, "ax"
     .global _start
 _start:
@@ -198,16 +213,7 @@ enable_mmu:
     adr_l   x0, early_l1
     msr     ttbr0_el1, x0
     msr     ttbr1_el1, x0
-    isb
-    tlbi    vmalle1
-    dsb     nsh
-    isb
-    ldr     x0, =SCTLR_EL1_MMU_ON
-    msr     sctlr_el1, x0
-    isb
-    ic      iallu
-    dsb     nsh
-    isb
+    mmu_on
     mov     x30, x10
     ret
 
@@ -264,16 +270,7 @@ secondary_el1:
     adr_l   x0, early_l1
     msr     ttbr0_el1, x0
     msr     ttbr1_el1, x24
-    isb
-    tlbi    vmalle1
-    dsb     nsh
-    isb
-    ldr     x0, =SCTLR_EL1_MMU_ON
-    msr     sctlr_el1, x0
-    isb
-    ic      iallu
-    dsb     nsh
-    isb
+    mmu_on
     mov     sp, x23
     mov     x0, x20
     br      x22                     // the high half: entry(core) never returns
