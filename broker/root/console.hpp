@@ -40,6 +40,7 @@ public:
 private:
   void tasks();
   void channels();
+  void graph();
   void mem();
   void bench(const char* argument);
   void kill(const char* name);

@@ -1,4 +1,4 @@
-// The answers to the console's requests: tasks, channels, audit, mem, bench [messages], kill <task>.
+// The answers to the console's requests: tasks, channels, graph, audit, mem, bench [messages], kill <task>.
 // Every figure is read when asked: from the kernel (task_info, memory_info, cap_info), from the broker's
 // records and from the components' report pages, which they update as they go.
 #include "broker/root/console.hpp"
@@ -71,6 +71,8 @@ void Commands::run(const char* line) {
     tasks();
   else if (user::task::same_string(word, "channels"))
     channels();
+  else if (user::task::same_string(word, "graph"))
+    graph();
   else if (user::task::same_string(word, "audit"))
     s_.print_audit(out_);
   else if (user::task::same_string(word, "mem"))
@@ -130,6 +132,35 @@ void Commands::channels() {
     ++shown;
   }
   out_.line("%llu channels open", static_cast<ull>(shown));
+}
+
+// The live system as Graphviz DOT (what `make graph` draws from the description, as it runs now): one
+// node per component the root started (and the root), one edge per open channel with its ring kind,
+// size and setup mode. Paste the lines between `digraph` and `}` into `dot -Tsvg`.
+void Commands::graph() {
+  const auto& names = s_.broker().policy().components();
+  out_.line("digraph \"%s\" {", kSystemName);
+  out_.line("  node [shape=box];");
+  for (std::size_t i = 0; i < System::kMax && i < names.size(); ++i) {
+    const Component& c = s_.component(i);
+    if (i != kRoot && !c.launched) continue;
+    const ComponentSpec& spec = names[i];
+    char core[8];
+    if (spec.core == kAnyCore)
+      (void)format(core, sizeof core, "any");
+    else
+      (void)format(core, sizeof core, "%u", static_cast<unsigned>(spec.core));
+    out_.line("  \"%s\" [label=\"%s\\n%s, priority %u, core %s\"];", spec.name, spec.name, spec.image,
+              static_cast<unsigned>(spec.priority), core);
+  }
+  for (const ChannelRow& r : s_.rows()) {
+    const ChannelRecord* rec = r.used ? s_.broker().channel(r.id) : nullptr;
+    if (rec == nullptr) continue;
+    out_.line("  \"%s\" -> \"%s\" [label=\"channel %u\\n%s, %llu bytes\\n%s%s\"];", names[r.producer].name,
+              names[r.consumer].name, r.id, r.kind == ipc::RingKind::Element ? "element" : "record",
+              static_cast<ull>(rec->bytes), mode_name(r.mode), rec->state == ChannelState::Active ? "" : ", peer gone");
+  }
+  out_.line("}");
 }
 
 void Commands::mem() {

@@ -1,6 +1,6 @@
 // The console component (image `console`): the user's shell on the serial line. It reads the bytes the
 // UART driver received (rx), edits them into lines (line_editor.hpp), echoes and answers on tx, and
-// asks the root task for what only the root knows (tasks, channels, audit, mem, bench, kill <task>)
+// asks the root task for what only the root knows (tasks, channels, graph, audit, mem, bench, kill <task>)
 // over the requests/replies channels (protocol.hpp). help and the usage and error messages are its own,
 // so they keep working when the root's channels are gone.
 //
@@ -32,6 +32,7 @@ constexpr CommandHelp kCommands[] = {
     {"help", "this list", false},
     {"tasks", "the tasks the root started, with their state", true},
     {"channels", "the channels the broker set up, with their counters", true},
+    {"graph", "the live system as Graphviz DOT (components, channels)", true},
     {"audit", "the broker's audit log", true},
     {"mem", "memory: free and used", true},
     {"bench [n]", "stream n messages (default 100000) through a new channel, print the figures", true},
