@@ -32,14 +32,6 @@ Headline g_headlines[] = {
     {"signal-wait-roundtrip", "same-priority", "signal->wait"},
 };
 
-bool same(const char* a, const char* b) {
-  while (*a != '\0' && *a == *b) {
-    ++a;
-    ++b;
-  }
-  return *a == *b;
-}
-
 void print_summary(const char* board, unsigned failures) {
   user::print("kbench summary: %s:", board);
   for (const Headline& h : g_headlines) {
@@ -67,7 +59,7 @@ void rows(const char* benchmark, const char* implementation, Samples& instructio
   row(benchmark, implementation, "instructions", i, "instructions");
   row(benchmark, implementation, "cycles", c, "cycles");
   for (Headline& h : g_headlines) {
-    if (same(h.benchmark, benchmark) && same(h.implementation, implementation)) {
+    if (user::task::same_string(h.benchmark, benchmark) && user::task::same_string(h.implementation, implementation)) {
       h.instructions = i.median;
       h.cycles = c.median;
       h.seen = true;
