@@ -54,6 +54,10 @@ bool attach(std::uint32_t line, Handler handler, void* context) {
   return true;
 }
 
+bool enable_here(std::uint32_t line) {
+  return line < kMaxLines && g_slots[line].handler != nullptr && g_controller.enable_on(arch::core_id(), line);
+}
+
 void detach(std::uint32_t line) {
   if (line >= kMaxLines) return;
   (void)g_controller.disable(line);
@@ -70,8 +74,8 @@ void unmask(std::uint32_t line) {
   if (attached(line)) (void)g_controller.enable(line);
 }
 
-void dispatch() {
-  const std::uint32_t me = arch::core_id();
+namespace {
+void dispatch_lines(std::uint32_t me) {
   // Bounded: a line that keeps re-asserting must not keep the CPU here forever.
   for (int round = 0; round < 64; ++round) {
     const drivers::IrqAck ack = g_controller.acknowledge_on(me);
@@ -82,7 +86,7 @@ void dispatch() {
       arch::read_barrier(); // the acknowledgement before reading what the IPI announces
       if (g_ipi_handler != nullptr) g_ipi_handler();
     } else {
-      const smp::KernelLock lock;
+      const smp::KernelLock lock; // spins only: see smp::Cpu::in_interrupt
       if (line < kMaxLines && g_slots[line].handler != nullptr) {
         g_slots[line].handler(line, g_slots[line].context);
       } else {
@@ -92,6 +96,14 @@ void dispatch() {
     }
     g_controller.end_of_interrupt(ack);
   }
+}
+} // namespace
+
+void dispatch() {
+  smp::Cpu& cpu = smp::this_cpu();
+  ++cpu.in_interrupt;
+  dispatch_lines(arch::core_id());
+  --cpu.in_interrupt;
 }
 
 std::uint64_t unexpected_count() { return g_unexpected; }

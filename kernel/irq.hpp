@@ -24,6 +24,9 @@ void set_ipi_handler(void (*handler)());
 // already has a handler.
 bool attach(std::uint32_t line, Handler handler, void* context);
 
+// Enables a core-private line (the timer's) on the calling core; its handler was attached on core 0.
+bool enable_here(std::uint32_t line);
+
 // Disables the line and forgets its handler.
 void detach(std::uint32_t line);
 [[nodiscard]] bool attached(std::uint32_t line);

@@ -81,6 +81,13 @@ constexpr std::uint32_t kSchedulerHz = 100;
   ktask::root::create(program, info);
   timer::set_tick_hook([](std::uint64_t) { sched::on_tick(); });
   if (!timer::start(kSchedulerHz)) panic("cannot attach the timer interrupt (line %u)", board::Board::kTimerIrq);
+  // The other cores join the scheduler, each with its own tick; they wait for the kernel lock, which
+  // this core gives up when it leaves for the first task.
+  smp::start_scheduling([] {
+    smp::lock_kernel();
+    if (!timer::start_this_core()) kprintf("smp: core %u has no timer tick\n", smp::this_cpu().id);
+    sched::join();
+  });
   sched::start();
 }
 

@@ -25,6 +25,14 @@ constexpr std::uint32_t kNoOwner = 0xFFFF'FFFF;
 std::atomic<std::uint32_t> g_owner{kNoOwner};
 std::uint32_t g_depth = 0;
 
+// What a secondary runs once the scheduler starts (start_scheduling()); nullptr until then.
+std::atomic<void (*)()> g_join{nullptr};
+
+// How long a core waiting for the kernel lock spins before it sleeps until the holder hands over:
+// longer than the usual critical section on hardware (a system call is well under a microsecond), so
+// sleeping is for a holder that was held up, as a virtual CPU is when its host thread is descheduled.
+constexpr std::uint32_t kSpinsBeforeSleep = 2000;
+
 // How long bring_up() waits for a started core to report, in counter ticks per second / 10: 100 ms.
 constexpr std::uint64_t kReportTimeoutDivisor = 10;
 
@@ -36,12 +44,26 @@ constexpr std::uint64_t kReportTimeoutDivisor = 10;
   arch::allow_el0_virtual_count();
   irq::init_this_core();
   me.online.store(true, std::memory_order_release);
-  // Nothing is scheduled here yet: sleep until an IPI asks for something.
+  // Sleep (answering IPIs) until the scheduler starts, then join it. The check is made with IRQs
+  // masked, and a pending interrupt still ends the WFI, so the IPI of start_scheduling() cannot slip
+  // between the check and the wait.
   for (;;) {
-    arch::enable_irqs();
+    if (void (*join)() = g_join.load(std::memory_order_acquire); join != nullptr) join();
     arch::wait_for_interrupt();
-    arch::disable_irqs();
+    arch::take_pending_irqs();
   }
+}
+
+// Runs what another core posted for this one, if anything (the IPI handler, and a core waiting for
+// the kernel lock: the holder may be waiting for this very call).
+void run_posted_call(Cpu& me) {
+  if (me.running_call) return; // this is the wait for the lock inside the call itself
+  const std::uint64_t requested = me.requested.load(std::memory_order_acquire);
+  if (requested == me.done.load(std::memory_order_relaxed)) return; // a wake-up only
+  me.running_call = true;
+  me.call(me.call_argument);
+  me.running_call = false;
+  me.done.store(requested, std::memory_order_release);
 }
 
 // Bounded waits for another core.
@@ -49,6 +71,7 @@ bool wait_until(const std::atomic<std::uint64_t>& value, std::uint64_t target, s
   const std::uint64_t deadline = arch::physical_count() + timer::frequency() * timeout_ms / 1000;
   while (value.load(std::memory_order_acquire) != target) {
     if (arch::physical_count() > deadline) return false;
+    arch::spin_pause();
   }
   return true;
 }
@@ -89,8 +112,8 @@ std::uint32_t bring_up(std::uint32_t wanted) {
   }
   const std::uint64_t deadline = arch::physical_count() + timer::frequency() / kReportTimeoutDivisor;
   for (std::uint32_t id = 1; id < wanted; ++id) {
-    while (!g_cpus[id].online.load(std::memory_order_acquire) && arch::physical_count() < deadline) {
-    }
+    while (!g_cpus[id].online.load(std::memory_order_acquire) && arch::physical_count() < deadline)
+      arch::spin_pause();
     if (!g_cpus[id].online.load(std::memory_order_acquire)) kprintf("smp: core %u did not come up\n", id);
   }
   return online_count();
@@ -127,17 +150,40 @@ bool run_on(std::uint32_t core, void (*fn)(void*), void* argument) { return post
 void handle_ipi() {
   Cpu& me = this_cpu();
   ++me.ipis;
-  const std::uint64_t requested = me.requested.load(std::memory_order_acquire);
-  if (requested == me.done.load(std::memory_order_relaxed)) return; // a wake-up only
-  me.call(me.call_argument);
-  me.done.store(requested, std::memory_order_release);
+  run_posted_call(me);
+}
+
+void start_scheduling(void (*join)()) {
+  g_join.store(join, std::memory_order_release);
+  for (std::uint32_t id = 1; id < kMaxCores; ++id) {
+    if (g_cpus[id].online.load(std::memory_order_acquire)) (void)irq::send_ipi(id);
+  }
 }
 
 void lock_kernel() {
-  const std::uint32_t me = this_cpu().id;
-  if (g_owner.load(std::memory_order_relaxed) != me) {
-    g_kernel_lock.lock();
-    g_owner.store(me, std::memory_order_relaxed);
+  Cpu& me = this_cpu();
+  if (g_owner.load(std::memory_order_relaxed) != me.id) {
+    const std::uint32_t ticket = g_kernel_lock.take_ticket();
+    for (std::uint32_t spins = 0; !g_kernel_lock.served(ticket); ++spins) {
+      // Answer posted calls while waiting: the holder may be waiting for one (a remote stop). IRQs
+      // are masked around it, so the IPI handler cannot run the same call a second time.
+      const std::uint64_t daif = arch::save_and_disable_irqs();
+      run_posted_call(me);
+      if (me.in_interrupt == 0 && spins >= kSpinsBeforeSleep) {
+        // Held for long: sleep until the holder hands over (unlock_kernel() sends this core an IPI).
+        // Told before checking once more, and checked after, so the hand-over cannot be missed (both
+        // sides order their store before their load: the store-buffering pattern with seq_cst).
+        me.lock_sleep.store(kLockSleeping | ticket, std::memory_order_seq_cst);
+        if (!g_kernel_lock.served(ticket)) {
+          ++me.lock_sleeps;
+          arch::wait_for_interrupt(); // IRQs masked: a pending one (the IPI) still ends the wait
+        }
+        me.lock_sleep.store(0, std::memory_order_relaxed);
+      }
+      arch::restore_irqs(daif);
+      arch::spin_pause();
+    }
+    g_owner.store(me.id, std::memory_order_relaxed);
   }
   ++g_depth;
 }
@@ -145,7 +191,14 @@ void lock_kernel() {
 void unlock_kernel() {
   if (--g_depth != 0) return;
   g_owner.store(kNoOwner, std::memory_order_relaxed);
-  g_kernel_lock.unlock();
+  const std::uint32_t next = g_kernel_lock.unlock();
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  for (Cpu& c : g_cpus) {
+    if (c.lock_sleep.load(std::memory_order_relaxed) == (kLockSleeping | next)) {
+      (void)irq::send_ipi(c.id);
+      break;
+    }
+  }
 }
 
 bool kernel_locked() { return g_owner.load(std::memory_order_relaxed) == this_cpu().id; }

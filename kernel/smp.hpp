@@ -16,6 +16,7 @@
 namespace bramble::smp {
 
 inline constexpr std::uint32_t kMaxCores = arch::kMaxCores;
+inline constexpr std::uint64_t kLockSleeping = std::uint64_t{1} << 32;
 
 // One per core, reached through the architecture's per-CPU pointer; only its own core writes it.
 struct Cpu {
@@ -32,6 +33,17 @@ struct Cpu {
   void* call_argument = nullptr;
   std::atomic<std::uint64_t> requested{0};
   std::atomic<std::uint64_t> done{0};
+  bool running_call = false; // a posted call runs (a wait for the lock inside it must not start it again)
+  // Interrupt handlers running on this core (irq::dispatch). A core inside one waits for the kernel
+  // lock by spinning only: while its interrupt is active, an interrupt controller with priorities (the
+  // GIC) does not signal the hand-over IPI, so a WFI would never end.
+  std::uint32_t in_interrupt = 0;
+
+  // Waiting for the kernel lock: kLockSleeping | ticket while the core sleeps in WFI until the holder
+  // hands the lock over with an IPI (lock_kernel()), 0 otherwise. One word, so the holder never pairs
+  // a sleeper's flag with an older ticket.
+  std::atomic<std::uint64_t> lock_sleep{0};
+  std::uint64_t lock_sleeps = 0; // times this core slept waiting for the lock
 };
 
 // Core 0, early in kernel_main: its record and the per-CPU pointer.
@@ -58,11 +70,15 @@ bool wait(std::uint32_t core, std::uint32_t timeout_ms = 1000);
 bool run_on(std::uint32_t core, void (*fn)(void*), void* argument);
 // The IPI handler (irq::set_ipi_handler): runs this core's posted call, if any.
 void handle_ipi();
+// The scheduler starts: every other online core leaves its wait and calls `join` (sched::join).
+void start_scheduling(void (*join)());
 
-// The kernel lock. A core that holds it may take it again (an interrupt taken while kernel code runs
+// The kernel lock. A core waiting for it runs what the holder posts to it (post()), so the holder may
+// wait for another core's answer. A core that holds it may take it again (an interrupt taken while kernel code runs
 // with interrupts enabled); it is released when every lock_kernel() has had its unlock_kernel().
 void lock_kernel();
 void unlock_kernel();
+
 // This core holds it.
 [[nodiscard]] bool kernel_locked();
 

@@ -18,9 +18,17 @@ namespace bramble {
 class TicketLock {
 public:
   void lock() {
+    lock([] {});
+  }
+
+  // The same, calling `while_waiting()` on every turn of the wait (the kernel answers other cores'
+  // requests there: a core that holds the lock may be waiting for this one).
+  template <typename WhileWaiting> void lock(WhileWaiting&& while_waiting) {
     const std::uint32_t ticket = next_.fetch_add(1, std::memory_order_relaxed);
-    while (serving_.load(std::memory_order_acquire) != ticket)
+    while (serving_.load(std::memory_order_acquire) != ticket) {
+      while_waiting();
       relax();
+    }
   }
 
   [[nodiscard]] bool try_lock() {
@@ -29,9 +37,17 @@ public:
     return next_.compare_exchange_strong(serving, serving + 1, std::memory_order_acquire, std::memory_order_relaxed);
   }
 
-  void unlock() {
+  // The parts of lock(), for a caller that waits its own way (the kernel: spin, then sleep until the
+  // holder hands over). take_ticket() once, then wait until served(ticket).
+  [[nodiscard]] std::uint32_t take_ticket() { return next_.fetch_add(1, std::memory_order_relaxed); }
+  [[nodiscard]] bool served(std::uint32_t ticket) const { return serving_.load(std::memory_order_seq_cst) == ticket; }
+
+  // Returns the ticket served now (whose owner may be asleep and want waking).
+  std::uint32_t unlock() {
     // Only the holder writes serving_, so a plain increment published with release is enough.
-    serving_.store(serving_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+    const std::uint32_t next = serving_.load(std::memory_order_relaxed) + 1;
+    serving_.store(next, std::memory_order_release);
+    return next;
   }
 
   // Someone holds it (for assertions: says nothing about who).

@@ -45,6 +45,14 @@ bool System::launch(std::size_t index, std::uint64_t messages, std::uint64_t fau
     return false;
   }
   c.task = task.r1;
+  // The description's core, or any core. A core that is not online (cores= on the command line) leaves
+  // the component free to run anywhere.
+  const std::uint64_t core = spec.core == broker::kAnyCore ? abi::kAnyCore : spec.core;
+  if (!sys::task_set_core(c.task, core).ok()) {
+    user::print("root: %s asks for core %u, which is not online: it runs on any core\n", spec.name,
+                static_cast<unsigned>(spec.core));
+    (void)sys::task_set_core(c.task, abi::kAnyCore);
+  }
   // Startup page (read-only to the component) and report page (writable), both mapped in the root too.
   const std::uint64_t at = pages_at(index);
   c.startup_frame =
@@ -177,6 +185,7 @@ std::size_t System::reap(std::size_t skip, void (*on_exit)(System&, std::size_t)
       const auto st = sys::task_status(c.task);
       const auto state = sys::status_state(st);
       if (state == abi::TaskState::Exited || state == abi::TaskState::Faulted || state == abi::TaskState::Killed) {
+        c.core = static_cast<std::uint8_t>(sys::task_core(c.task).r1);
         c.ended = true;
         c.state = state;
         c.code = st.r2;

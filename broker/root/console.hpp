@@ -39,6 +39,7 @@ public:
 
 private:
   void tasks();
+  void cpus();
   void channels();
   void graph();
   void mem();
@@ -47,6 +48,9 @@ private:
 
   System& s_;
   Out& out_;
+  // cpus: the figures of the previous request, so the load shown is over the time since.
+  std::uint64_t cpus_at_ = 0;
+  std::uint64_t cpus_busy_[abi::kMaxCores] = {};
 };
 
 } // namespace bramble::root

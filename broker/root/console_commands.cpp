@@ -62,6 +62,13 @@ void milliseconds(char* out, std::size_t size, std::uint64_t ticks, std::uint64_
   (void)format(out, size, "%llu.%llu", static_cast<ull>(tenths / 10), static_cast<ull>(tenths % 10));
 }
 
+// The generic timer's count as EL0 reads it (the same time base as cpu_info's busy_time).
+std::uint64_t counter_now() {
+  std::uint64_t count;
+  asm volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(count));
+  return count;
+}
+
 } // namespace
 
 void Commands::run(const char* line) {
@@ -69,6 +76,8 @@ void Commands::run(const char* line) {
   const char* rest = split(line, word, sizeof word);
   if (user::task::same_string(word, "tasks"))
     tasks();
+  else if (user::task::same_string(word, "cpus"))
+    cpus();
   else if (user::task::same_string(word, "channels"))
     channels();
   else if (user::task::same_string(word, "graph"))
@@ -88,7 +97,7 @@ void Commands::run(const char* line) {
 void Commands::tasks() {
   const auto& names = s_.broker().policy().components();
   const std::uint64_t hz = s_.boot().timer_frequency;
-  out_.line("%-10s %-8s %4s %10s", "task", "state", "prio", "cpu ms");
+  out_.line("%-10s %-8s %4s %10s %4s %-8s", "task", "state", "prio", "cpu ms", "core", "affinity");
   for (std::size_t i = 0; i < System::kMax && i < names.size(); ++i) {
     const Component& c = s_.component(i);
     const Slot task = i == kRoot ? s_.boot().slot_self : (c.launched ? c.task : 0);
@@ -106,8 +115,45 @@ void Commands::tasks() {
     // The root is the one asking: it is running. Others that are Running are waiting in a notification
     // (blocked) or for the CPU (ready: e.g. the console, preempted right after it sent this request).
     const char* shown = i == kRoot ? "running" : state_name(state, blocked);
-    out_.line("%-10s %-8s %4llu %10s", names[i].name, shown, static_cast<ull>(info.r2), cpu);
+    const auto where = sys::task_core(task);
+    char affinity[8];
+    if (where.r2 == abi::kAnyCore)
+      (void)format(affinity, sizeof affinity, "any");
+    else
+      (void)format(affinity, sizeof affinity, "%llu", static_cast<ull>(where.r2));
+    out_.line("%-10s %-8s %4llu %10s %4llu %-8s", names[i].name, shown, static_cast<ull>(info.r2), cpu,
+              static_cast<ull>(where.r1), affinity);
   }
+}
+
+void Commands::cpus() {
+  // The load is the share of the time since the previous request (or since boot) the core was not idle.
+  const std::uint64_t now = counter_now();
+  const std::uint64_t span = now - cpus_at_;
+  out_.line("%4s %-10s %5s %8s %10s", "core", "state", "ready", "load", "switches");
+  for (std::uint64_t core = 0; core < abi::kMaxCores; ++core) {
+    const auto info = sys::cpu_info(s_.boot().slot_memory, core);
+    if (!info.ok()) {
+      out_.line("%4llu (cpu_info: %s)", static_cast<ull>(core), kernel_error_name(info.status));
+      continue;
+    }
+    const std::uint64_t state = info.r1;
+    if ((state & abi::kCpuOnline) == 0) {
+      out_.line("%4llu %-10s", static_cast<ull>(core), "offline");
+      continue;
+    }
+    const char* what = (state & abi::kCpuRunning) != 0      ? "running"
+                       : (state & abi::kCpuScheduling) != 0 ? "idle"
+                                                            : "starting";
+    const std::uint64_t busy = info.r2 - cpus_busy_[core];
+    cpus_busy_[core] = info.r2;
+    const std::uint64_t tenths = span == 0 ? 0 : (busy > span ? 1000 : busy * 1000 / span);
+    char load[16];
+    (void)format(load, sizeof load, "%llu.%llu%%", static_cast<ull>(tenths / 10), static_cast<ull>(tenths % 10));
+    out_.line("%4llu %-10s %5llu %8s %10llu", static_cast<ull>(core), what,
+              static_cast<ull>((state >> abi::kCpuReadyShift) & 0xff), load, static_cast<ull>(info.r3));
+  }
+  cpus_at_ = now;
 }
 
 void Commands::channels() {

@@ -3,6 +3,7 @@
 
 #include "broker/root/root.hpp"
 #include "lib/format.hpp"
+#include "user/lib/sys.hpp"
 #include "user/runtime/print.hpp"
 
 namespace bramble::root {
@@ -53,9 +54,15 @@ void PrintOut::put(const char* text, std::size_t length) {
   user::write(text, length);
 }
 
+// The core a component runs on now, or ran on last.
+unsigned System::core_of(const Component& c) {
+  if (c.ended || c.task == 0) return c.core;
+  return static_cast<unsigned>(user::sys::task_core(c.task).r1);
+}
+
 void System::print_table(Out& out) const {
-  out.line("channel | mode         | ring    | producer -> consumer | messages | bytes      | errors | signals | "
-           "syscalls/msg | setup syscalls");
+  out.line("channel | mode         | ring    | producer -> consumer | cores  | messages | bytes      | errors | "
+           "signals | syscalls/msg | setup syscalls");
   for (const ChannelRow& r : rows_) {
     if (!r.used) continue;
     const auto& names = broker_.policy().components();
@@ -67,11 +74,11 @@ void System::print_table(Out& out) const {
     const std::uint64_t streaming = p.signals + p.waits + c.signals + c.waits;
     char per[32];
     ratio(per, streaming, c.messages);
-    out.line("%7u | %-12s | %-7s | %8s -> %-8s | %8llu | %10llu | %6llu | %7llu | %12s | %llu", r.id,
+    out.line("%7u | %-12s | %-7s | %8s -> %-8s | %u -> %u | %8llu | %10llu | %6llu | %7llu | %12s | %llu", r.id,
              broker::mode_name(r.mode), r.kind == ipc::RingKind::Element ? "element" : "record", names[r.producer].name,
-             names[r.consumer].name, static_cast<ull>(c.messages), static_cast<ull>(c.bytes),
-             static_cast<ull>(c.errors + p.errors), static_cast<ull>(p.signals + c.signals), per,
-             static_cast<ull>(p.setup_syscalls + c.setup_syscalls));
+             names[r.consumer].name, core_of(components_[r.producer]), core_of(components_[r.consumer]),
+             static_cast<ull>(c.messages), static_cast<ull>(c.bytes), static_cast<ull>(c.errors + p.errors),
+             static_cast<ull>(p.signals + c.signals), per, static_cast<ull>(p.setup_syscalls + c.setup_syscalls));
   }
 }
 

@@ -36,6 +36,7 @@ struct Component {
   user::channel::Report* report = nullptr;
   abi::TaskState state = abi::TaskState::Created;
   std::uint64_t code = 0;
+  std::uint8_t core = 0; // the core it ran on last (task_core), kept when it ends
 };
 
 struct ChannelRow {
@@ -99,6 +100,7 @@ public:
   void forget(std::size_t index);
   void cleanup(); // deletes the tasks and their pages (after wait_all)
   void print_table(Out& out) const;
+  static unsigned core_of(const Component& c);
   void print_audit(Out& out) const;
   void print_table() const;
   void print_audit() const;

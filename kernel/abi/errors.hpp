@@ -42,7 +42,8 @@ inline constexpr std::uint64_t kSuccess = 0;
   X(InvalidImage, 25, "no program image with that index is linked into the kernel")                                    \
   X(InvalidPriority, 26, "the priority is above the highest one the caller may give")                                  \
   X(InvalidDevice, 27, "no such device or interrupt line on this board, or one the kernel keeps")                      \
-  X(DeviceBusy, 28, "the interrupt line already has a handler")
+  X(DeviceBusy, 28, "the interrupt line already has a handler")                                                        \
+  X(InvalidCore, 29, "the core number names no core, or one that is not online")
 
 enum class Error : std::uint64_t {
 #define BRAMBLE_ABI_ERROR_ENUMERATOR(name, value, meaning) name = value,

@@ -55,9 +55,12 @@ namespace bramble::abi {
   X(task_exit, 82, "code", "")                                                                                         \
   X(task_status, 83, "task", "state, code, detail")                                                                    \
   X(task_info, 84, "task", "state, priority, cpu_time")                                                                \
+  X(task_set_core, 85, "task, core", "")                                                                               \
+  X(task_core, 86, "task", "core, affinity, migrations")                                                               \
   X(irq_handler_create, 96, "irq_control, line, notification", "handler")                                              \
   X(irq_ack, 97, "handler", "")                                                                                        \
-  X(device_frame_create, 98, "irq_control, device", "frame")
+  X(device_frame_create, 98, "irq_control, device", "frame")                                                           \
+  X(cpu_info, 112, "memory, core", "state, busy_time, switches")
 
 enum class Syscall : std::uint64_t {
 #define BRAMBLE_ABI_SYSCALL_ENUMERATOR(name, number, args, results) name = number,
@@ -115,6 +118,9 @@ inline constexpr unsigned kMaxSyscallResults = 3;
   case Syscall::task_exit: return 0;
   case Syscall::task_status: return slot | error_bit(WrongType);
   case Syscall::task_info: return typed;
+  case Syscall::task_set_core: return typed | error_bit(InvalidCore) | error_bit(InvalidState);
+  case Syscall::task_core: return typed;
+  case Syscall::cpu_info: return typed | error_bit(InvalidCore);
   case Syscall::irq_handler_create:
     return typed | error_bit(InvalidDevice) | error_bit(DeviceBusy) | error_bit(OutOfMemory) | error_bit(TableFull);
   case Syscall::irq_ack: return typed;
@@ -207,6 +213,17 @@ inline constexpr unsigned kCapInfoRightsShift = 8;
 // priorities run 0 (lowest) .. kMaxPriority.
 inline constexpr std::uint64_t kMinTaskSlots = 2;
 inline constexpr std::uint64_t kMaxPriority = 31;
+
+// Cores: task_set_core takes a core number below kMaxCores (one that is online) or kAnyCore; a task
+// starts on core 0 until someone with Control on it says otherwise.
+inline constexpr std::uint64_t kMaxCores = 4;
+inline constexpr std::uint64_t kAnyCore = 0xff;
+// cpu_info's state: bit 0 the core is online, bit 1 it schedules tasks, bit 2 it runs one right now;
+// bits 8-15 how many tasks wait in its ready queues.
+inline constexpr std::uint64_t kCpuOnline = 1u << 0;
+inline constexpr std::uint64_t kCpuScheduling = 1u << 1;
+inline constexpr std::uint64_t kCpuRunning = 1u << 2;
+inline constexpr unsigned kCpuReadyShift = 8;
 
 // What memory_allocate charges a quota for `size` bytes: whole pages, rounded up to a power of two
 // (the frame allocator hands out blocks of 2^n pages, and the quota pays for the block). A component

@@ -266,6 +266,23 @@ Result<TaskObject*> decode_task_info(const SyscallArgs& call, Caller caller) {
   return lookup_object<TaskObject>(caller.caps, call.arg[0], abi::kRightAudit);
 }
 
+Result<TaskSetCoreArgs> decode_task_set_core(const SyscallArgs& call, Caller caller) {
+  TaskObject* task = BRAMBLE_TRY(lookup_object<TaskObject>(caller.caps, call.arg[0], abi::kRightControl));
+  const ktl::uint64_t core = call.arg[1];
+  if (core >= abi::kMaxCores && core != abi::kAnyCore) return err(Error::InvalidCore);
+  return TaskSetCoreArgs{task, core};
+}
+
+Result<TaskObject*> decode_task_core(const SyscallArgs& call, Caller caller) {
+  return lookup_object<TaskObject>(caller.caps, call.arg[0], abi::kRightAudit);
+}
+
+Result<ktl::uint64_t> decode_cpu_info(const SyscallArgs& call, Caller caller) {
+  BRAMBLE_TRY_VOID(lookup_object<MemoryQuota>(caller.caps, call.arg[0], abi::kRightAudit));
+  if (call.arg[1] >= abi::kMaxCores) return err(Error::InvalidCore);
+  return call.arg[1];
+}
+
 Result<MemoryQuota*> decode_memory_info(const SyscallArgs& call, Caller caller) {
   return lookup_object<MemoryQuota>(caller.caps, call.arg[0], abi::kRightAudit);
 }

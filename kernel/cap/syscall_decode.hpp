@@ -184,6 +184,18 @@ struct DeviceFrameCreateArgs {
 // task_info: a task capability with Audit (its state, priority and CPU time are audit facts, as
 // cap_info's are).
 [[nodiscard]] Result<TaskObject*> decode_task_info(const SyscallArgs& call, Caller caller);
+// task_set_core: Control on the task (as task_start), a core below abi::kMaxCores or abi::kAnyCore
+// (InvalidCore). Whether that core is online, and whether the task has ended, the invoke step says.
+struct TaskSetCoreArgs {
+  TaskObject* task;
+  ktl::uint64_t core;
+};
+[[nodiscard]] Result<TaskSetCoreArgs> decode_task_set_core(const SyscallArgs& call, Caller caller);
+// task_core: a task capability with Audit (where a task runs is an audit fact, as its CPU time is).
+[[nodiscard]] Result<TaskObject*> decode_task_core(const SyscallArgs& call, Caller caller);
+// cpu_info: a memory capability with Audit (kernel-wide facts, as memory_info's), a core below
+// abi::kMaxCores (InvalidCore); a core that is not online answers with its state 0.
+[[nodiscard]] Result<ktl::uint64_t> decode_cpu_info(const SyscallArgs& call, Caller caller);
 // memory_split: Control on the parent quota, `bytes` a non-zero page multiple the parent can still
 // cover (charged to it in full by the invoke step), a free slot for the new quota's capability.
 // Whether the kernel has room for one more quota object is the invoke step's to find out.

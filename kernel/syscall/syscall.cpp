@@ -247,6 +247,24 @@ Reply task_info(const cap::SyscallArgs& call, cap::Caller caller) {
   return ok(static_cast<std::uint64_t>(task.state), task.priority(), sched::cpu_time(task));
 }
 
+Reply task_set_core(const cap::SyscallArgs& call, cap::Caller caller) {
+  const auto a = REPLY_TRY(cap::decode_task_set_core(call, caller));
+  if (auto r = sched::set_affinity(static_cast<Task&>(*a.task), a.core); !r.ok()) return fail(r.error());
+  return ok();
+}
+
+Reply task_core(const cap::SyscallArgs& call, cap::Caller caller) {
+  const auto a = REPLY_TRY(cap::decode_task_core(call, caller));
+  const Task& task = static_cast<const Task&>(*a);
+  return ok(task.core, task.affinity, task.migrations);
+}
+
+Reply cpu_info(const cap::SyscallArgs& call, cap::Caller caller) {
+  const auto core = REPLY_TRY(cap::decode_cpu_info(call, caller));
+  const sched::CpuFigures f = sched::cpu_figures(static_cast<std::uint32_t>(core));
+  return ok(f.state, f.busy_time, f.switches);
+}
+
 Reply irq_handler_create(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
   const auto a = REPLY_TRY(cap::decode_irq_handler_create(call, caller));
   const auto h = REPLY_TRY(kobj::create_irq_handler(a.line, *a.notification));
@@ -308,6 +326,9 @@ Reply dispatch(Syscall number, Task& self, const cap::SyscallArgs& call, cap::Ca
   case Syscall::task_exit: ktask::end_task(self, abi::TaskState::Exited, x[0], 0); return deferred();
   case Syscall::task_status: return task_status(call, caller);
   case Syscall::task_info: return task_info(call, caller);
+  case Syscall::task_set_core: return task_set_core(call, caller);
+  case Syscall::task_core: return task_core(call, caller);
+  case Syscall::cpu_info: return cpu_info(call, caller);
   case Syscall::irq_handler_create: return irq_handler_create(self, call, caller);
   case Syscall::irq_ack: return irq_ack(call, caller);
   case Syscall::device_frame_create: return device_frame_create(self, call, caller);

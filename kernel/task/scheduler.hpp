@@ -1,11 +1,23 @@
-// The scheduler: strict priorities 0..31, round robin within a priority on the timer tick (one tick
-// is the time slice), blocking waits. The kernel is not preemptible: it switches tasks only on the
-// way back to EL0 (exit_to_user), with one kernel stack for everything (the seL4 model).
+// The scheduler: one run queue per core, strict priorities 0..31 in each, round robin within a
+// priority on that core's timer tick (one tick is the time slice), blocking waits. The kernel is not
+// preemptible: a core switches tasks only on its way back to EL0 (exit_to_user), on its own kernel
+// stack (the seL4 model, once per core).
+//
+// Every task has an affinity: one core, or any core (abi::kAnyCore). A task is created for core 0;
+// task_set_core moves it. A ready task with a fixed affinity waits in its core's queue; one that may
+// run anywhere goes where it ran last if that core has nothing else to do, else to an idle core, else
+// to the least busy one, and an idle core takes such a task from another core's queue.
+//
+// Cores reach each other's state only with the kernel lock held (kernel/smp.hpp). A core that makes a
+// task ready for another core, or ends a task that runs there, tells that core by IPI: a wake-up that
+// makes it look at its queue again, or a remote stop (the task leaves that core before the caller
+// goes on, so its address space can be torn down at once).
 #pragma once
 
 #include <cstdint>
 
 #include "kernel/arch/context.hpp"
+#include "kernel/cap/cap_table.hpp"
 
 namespace bramble::ktask {
 class Task;
@@ -15,35 +27,54 @@ namespace bramble::sched {
 
 using ktask::Task;
 
-// The task whose registers are in the exception frame (nullptr while idle).
+// The task whose registers are in this core's exception frame (nullptr while idle, or once it ended).
 [[nodiscard]] Task* current();
 
+// Puts a task in a ready queue (which core's: its affinity says, see above).
 void make_ready(Task& task);
-// Takes a task off the ready queue (or marks the running task as leaving the CPU).
+// Takes a task off its ready queue, or off the core that runs it: on another core, the task is
+// stopped there before this returns (remote stop). Its CPU time is final.
 void remove(Task& task);
 // A blocked task's call completes with x0 = status, x1 = value; it becomes ready.
 void wake(Task& task, std::uint64_t status, std::uint64_t value);
 // The running task blocks (its call's results are filled in by wake()).
 void block_current();
 void yield_current();
-// Timer tick (interrupt context).
+// This core's timer tick (interrupt context).
 void on_tick();
-// A task ended (ktask::end_task): the next exit_to_user reaps it (and reports an ended root task).
+// A task ended (ktask::end_task): the next exit_to_user on any core reaps it (and reports an ended
+// root task).
 void note_task_ended();
 
+// The task's affinity: a core below abi::kMaxCores that is online, or abi::kAnyCore. A queued task is
+// placed again; a running one leaves a core it may no longer use at that core's next exit to EL0.
+// InvalidCore for a core that is not online, InvalidState for a task that ended.
+[[nodiscard]] cap::Result<void> set_affinity(Task& task, std::uint64_t core);
+
 // At the end of every exception taken from EL0: releases ended tasks, and if the running task
-// blocked, ended, used up its slice or a higher-priority task woke, saves its registers from `frame`
-// and loads the next task's into it (idling until one is ready).
+// blocked, ended, used up its slice, may not stay on this core or a higher-priority task woke, saves
+// its registers from `frame` and loads the next task's into it (idling until one is ready).
 void exit_to_user(arch::ExceptionFrame& frame);
 
-// Leaves kernel_main for the first task (there must be a ready one). Does not return.
+// Leaves kernel_main for the first task on core 0, with the kernel lock held. Does not return.
 [[noreturn]] void start();
+// A secondary core joins, with the kernel lock held, and waits for a task of its own. Does not return.
+[[noreturn]] void join();
 
 [[nodiscard]] std::uint64_t context_switches();
 
 // The task's CPU time in generic-timer counter ticks (CNTPCT_EL0; CNTFRQ_EL0 per second): the time it
-// held the CPU, at EL0 and in the kernel on its behalf, up to now for the running task. Charged once
-// per context switch (one counter read) and when the task ends; idle time is charged to nobody.
+// held a CPU, at EL0 and in the kernel on its behalf, up to now for a running task. Charged once per
+// context switch (one counter read) and when the task ends; idle time is charged to nobody.
 [[nodiscard]] std::uint64_t cpu_time(const Task& task);
+
+// A core's figures for cpu_info: abi::kCpu* state bits with the ready count, the time it spent not
+// idle since it joined (counter ticks), and its context switches.
+struct CpuFigures {
+  std::uint64_t state = 0;
+  std::uint64_t busy_time = 0;
+  std::uint64_t switches = 0;
+};
+[[nodiscard]] CpuFigures cpu_figures(std::uint32_t core);
 
 } // namespace bramble::sched

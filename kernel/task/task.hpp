@@ -79,6 +79,9 @@ public:
   Task* next_ready = nullptr;
   Task* prev_ready = nullptr;
   bool queued = false;
+  std::uint8_t affinity = 0;    // the core it may run on, or abi::kAnyCore (task_set_core)
+  std::uint8_t core = 0;        // the core whose queue holds it, that runs it, or that ran it last
+  std::uint32_t migrations = 0; // times it changed cores
   kobj::Notification* waiting_on = nullptr;
   Task* next_waiter = nullptr;
   Task* next_reap = nullptr;

@@ -353,6 +353,21 @@ std::uint64_t run_call(World& w, const SyscallArgs& args, Syscall call, bool car
     if (r.ok()) BRAMBLE_FUZZ_CHECK(r.value() == &w.quota);
     return code(r);
   }
+  case Syscall::task_set_core: {
+    auto r = decode_task_set_core(args, caller);
+    if (r.ok()) BRAMBLE_FUZZ_CHECK(r->task == &w.task && (r->core < kMaxCores || r->core == kAnyCore));
+    return code(r);
+  }
+  case Syscall::task_core: {
+    auto r = decode_task_core(args, caller);
+    if (r.ok()) BRAMBLE_FUZZ_CHECK(r.value() == &w.task);
+    return code(r);
+  }
+  case Syscall::cpu_info: {
+    auto r = decode_cpu_info(args, caller);
+    if (r.ok()) BRAMBLE_FUZZ_CHECK(r.value() < kMaxCores);
+    return code(r);
+  }
   }
   bramble::fuzz::fail(__FILE__, __LINE__, "a syscall without a decoder");
 }

@@ -1,6 +1,6 @@
 // The console component (image `console`): the user's shell on the serial line. It reads the bytes the
 // UART driver received (rx), edits them into lines (line_editor.hpp), echoes and answers on tx, and
-// asks the root task for what only the root knows (tasks, channels, graph, audit, mem, bench, kill <task>)
+// asks the root task for what only the root knows (tasks, cpus, channels, graph, audit, mem, bench, kill <task>)
 // over the requests/replies channels (protocol.hpp). help and the usage and error messages are its own,
 // so they keep working when the root's channels are gone.
 //
@@ -30,7 +30,8 @@ struct CommandHelp {
 };
 constexpr CommandHelp kCommands[] = {
     {"help", "this list", false},
-    {"tasks", "the tasks the root started, with their state", true},
+    {"tasks", "the tasks the root started, with their state and core", true},
+    {"cpus", "each core: what it runs, its load since the last cpus", true},
     {"channels", "the channels the broker set up, with their counters", true},
     {"graph", "the live system as Graphviz DOT (components, channels)", true},
     {"audit", "the broker's audit log", true},

@@ -80,6 +80,18 @@ using abi::Syscall;
 [[nodiscard]] inline SyscallResult task_status(Word task) { return syscall1(Syscall::task_status, task); }
 // r1 = state (abi::TaskState), r2 = priority, r3 = cpu_time in counter ticks (needs Audit on `task`).
 [[nodiscard]] inline SyscallResult task_info(Word task) { return syscall1(Syscall::task_info, task); }
+// Where the task may run: a core number or abi::kAnyCore (needs Control on `task`).
+[[nodiscard]] inline SyscallResult task_set_core(Word task, Word core) {
+  return syscall2(Syscall::task_set_core, task, core);
+}
+// r1 = the core it runs on (or last ran on, or waits for), r2 = its affinity, r3 = times it changed
+// cores (needs Audit on `task`).
+[[nodiscard]] inline SyscallResult task_core(Word task) { return syscall1(Syscall::task_core, task); }
+// r1 = abi::kCpu* state bits and the ready count, r2 = time not idle in counter ticks, r3 = context
+// switches (needs Audit on `memory`).
+[[nodiscard]] inline SyscallResult cpu_info(Word memory, Word core) {
+  return syscall2(Syscall::cpu_info, memory, core);
+}
 
 // A call by number, for numbers that name no call (the enum's fixed underlying type holds any value).
 [[nodiscard]] inline SyscallResult irq_handler_create(Word irq_control, Word line, Word notification) {

@@ -8,6 +8,18 @@ namespace bramble::arch {
 inline void enable_irqs() { asm volatile("msr daifclr, #2" ::: "memory"); }
 inline void disable_irqs() { asm volatile("msr daifset, #2" ::: "memory"); }
 inline void wait_for_interrupt() { asm volatile("wfi" ::: "memory"); }
+// A spin-wait's pause (YIELD: a hint to the core, and to an emulator running the cores in turn).
+inline void spin_pause() { asm volatile("yield" ::: "memory"); }
+// With IRQs masked: unmask them long enough for a pending one to be taken (the ISB makes the unmask
+// take effect before the mask comes back), then mask them again.
+inline void take_pending_irqs() { asm volatile("msr daifclr, #2\n\tisb\n\tmsr daifset, #2" ::: "memory"); }
+// Masks IRQs and returns the previous DAIF, for restore_irqs().
+[[nodiscard]] inline std::uint64_t save_and_disable_irqs() {
+  std::uint64_t daif;
+  asm volatile("mrs %0, daif\n\tmsr daifset, #2" : "=r"(daif)::"memory");
+  return daif;
+}
+inline void restore_irqs(std::uint64_t daif) { asm volatile("msr daif, %0" ::"r"(daif) : "memory"); }
 
 [[nodiscard]] inline std::uint32_t current_el() {
   std::uint64_t v;

@@ -73,6 +73,7 @@ int root_main(const void* startup) {
   test_task_info(env);
   test_memory_info(env);
   test_memory_split(env);
+  test_core_calls(env);
 
   // Everything the groups made was deleted again: the quota is back where it started.
   check::section("memory_allocate");

@@ -103,6 +103,7 @@ void test_table_full(const Env& env);
 void test_quota_exceeded(const Env& env);
 void test_task_info(const Env& env);
 void test_memory_info(const Env& env);
+void test_core_calls(const Env& env);
 void test_memory_split(const Env& env);
 
 int child_main(Word argument);

@@ -37,7 +37,10 @@ TEST_CASE("every core call is declared, with a unique number in range") {
                         "device_frame_create",
                         "task_info",
                         "memory_info",
-                        "memory_split"};
+                        "memory_split",
+                        "task_set_core",
+                        "task_core",
+                        "cpu_info"};
   std::set<std::string> declared;
   std::set<std::uint64_t> numbers;
   for (const SyscallInfo& info : kSyscalls) {

@@ -104,6 +104,9 @@ std::uint64_t decode_any(const SyscallArgs& args, Caller caller) {
   case Syscall::irq_ack: return code(decode_irq_ack(args, caller));
   case Syscall::device_frame_create: return code(decode_device_frame_create(args, caller));
   case Syscall::task_info: return code(decode_task_info(args, caller));
+  case Syscall::task_set_core: return code(decode_task_set_core(args, caller));
+  case Syscall::task_core: return code(decode_task_core(args, caller));
+  case Syscall::cpu_info: return code(decode_cpu_info(args, caller));
   case Syscall::memory_info: return code(decode_memory_info(args, caller));
   case Syscall::memory_split: return code(decode_memory_split(args, caller));
   }
