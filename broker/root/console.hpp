@@ -34,7 +34,7 @@ private:
 // The commands the root answers (the console itself answers help and catches unknown words).
 class Commands {
 public:
-  Commands(System& s, Out& out) : s_(s), out_(out) {}
+  Commands(System& s, Out& out) : s_(s), out_(out), parts_(console_parts(s.broker().policy())) {}
   void run(const char* line);
 
 private:
@@ -47,6 +47,7 @@ private:
 
   System& s_;
   Out& out_;
+  ConsoleParts parts_;
 };
 
 } // namespace bramble::root
