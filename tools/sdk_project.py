@@ -4,6 +4,8 @@ then boots it under QEMU and checks what it prints (docs/sdk.md, docs/tutorial.m
 
     sdk_project.py --source-root DIR --builds DIR --board rpi4|rpi3 --project DIR --image NAME
                    [--keep] -- RUNNER-ARGS...
+    sdk_project.py --source-root DIR --builds DIR --board rpi4|rpi3 --system FILE.toml
+                   [--keep] -- RUNNER-ARGS...
     sdk_project.py --source-root DIR --builds DIR --board rpi4|rpi3 --tutorial FILE.md
                    [--same-as DIR] [--keep] -- RUNNER-ARGS...
 
@@ -13,6 +15,9 @@ Everything happens in a fresh temporary directory (outside the tree):
   <tmp>/sdk, copies the project to <tmp>/project, configures it with the SDK's toolchain file and
   CMAKE_PREFIX_PATH=<tmp>/sdk, builds the image target NAME-<board>, and boots <build>/NAME-<board>.img
   with tests/qemu/run_scenario.py and the RUNNER-ARGS (the patterns it must print, the scenario).
+
+--system: the same with a project of its own holding only the description (whose programs must all
+  come with the SDK: root, uart_driver, console) and one bramble_add_system_image(system-<board>).
 
 --tutorial: turns the tutorial into one bash script and runs it in <tmp>, with BRAMBLE=<source root>
   and SDK=<tmp>/sdk in the environment. Fenced blocks whose info string is `LANG file=NAME` become
@@ -66,7 +71,16 @@ def project_mode(args, tmp):
     if not install_sdk(args.builds, sdk):
         return 1
     project = os.path.join(tmp, "project")
-    shutil.copytree(args.project, project, ignore=shutil.ignore_patterns("build"))
+    if args.system:
+        os.makedirs(project)
+        shutil.copy(args.system, os.path.join(project, "system.toml"))
+        with open(os.path.join(project, "CMakeLists.txt"), "w", encoding="utf-8") as f:
+            f.write("cmake_minimum_required(VERSION 3.25)\nproject(system LANGUAGES C CXX ASM)\n"
+                    "find_package(Bramble REQUIRED)\n"
+                    f"bramble_add_system_image(system-{args.board} SYSTEM system.toml BOARD {args.board})\n")
+        args.image = "system"
+    else:
+        shutil.copytree(args.project, project, ignore=shutil.ignore_patterns("build"))
     build = os.path.join(project, "build")
     toolchain = os.path.join(sdk, "lib", "cmake", "Bramble", "toolchain-aarch64-gcc.cmake")
     target = f"{args.image}-{args.board}"
@@ -172,6 +186,7 @@ def main(argv):
     p.add_argument("--board", required=True, choices=sorted(MACHINES))
     p.add_argument("--project", help="a project directory to copy and build")
     p.add_argument("--image", help="the project's image target, without -<board>")
+    p.add_argument("--system", help="a description to build alone (its programs come with the SDK)")
     p.add_argument("--tutorial", help="a tutorial whose blocks to run")
     p.add_argument("--same-as", help="with --tutorial: a directory whose files the tutorial's must equal")
     p.add_argument("--keep", action="store_true", help="keep the temporary directory")
@@ -179,12 +194,14 @@ def main(argv):
     args.source_root = os.path.abspath(args.source_root)
     args.builds = os.path.abspath(args.builds)
     args.runner_args = runner_args
-    if bool(args.project) == bool(args.tutorial) or (args.project and not args.image):
-        p.error("give --project DIR --image NAME, or --tutorial FILE")
+    if [bool(args.project), bool(args.system), bool(args.tutorial)].count(True) != 1 or (args.project and not args.image):
+        p.error("give --project DIR --image NAME, --system FILE or --tutorial FILE")
+    if args.system:
+        args.system = os.path.abspath(args.system)
     tmp = tempfile.mkdtemp(prefix=f"bramble-sdk-{args.board}-")
     code = 1
     try:
-        code = project_mode(args, tmp) if args.project else tutorial_mode(args, tmp)
+        code = tutorial_mode(args, tmp) if args.tutorial else project_mode(args, tmp)
     finally:
         if args.keep or code != 0:
             print(f"sdk_project: left {tmp} for a look")

@@ -6,6 +6,7 @@
 #
 # sdk.out-of-tree.<board>: examples/first-system (one producer, one consumer, one channel), booted under
 #   a test (test=user:root): the root task runs the system, checks it and exits with its verdict.
+# sdk.console-alone.<board>: systems/console.toml built alone through the SDK and driven at its prompt.
 # tutorial.<board>: every file and command block of docs/tutorial.md, in order; its QEMU command boots
 #   without semihosting, as the reader does, and the test types tasks, channels and graph into the
 #   console. The tutorial's files must be examples/first-system's.
@@ -43,6 +44,17 @@ foreach(board rpi4 rpi3)
     --expect "^digraph .first. [{]$"
     --expect "^  .greeter. -> .listener. .label=.channel [0-9]+.nelement, [0-9]+ bytes.ncentralized."
     --expect "^[}]$" --expect "bramble> $")
-  set_tests_properties(sdk.out-of-tree.${board} tutorial.${board} PROPERTIES
+  # systems/console.toml on its own, through the SDK (its programs all come with it): no component
+  # to run at boot, straight to the prompt, and a bench command that says this system has no pair.
+  add_test(NAME sdk.console-alone.${board} COMMAND ${Python3_EXECUTABLE} ${_sdk_tool} ${_sdk_common} --board ${board}
+    --system ${PROJECT_SOURCE_DIR}/systems/console.toml --
+    --qemu ${BRAMBLE_QEMU} --no-semihosting --until-expected --send-delay 0.5 --timeout 40 --reject FAIL
+    --send-after "(?s)type 'help'.*bramble> " "tasks\\r"
+    --send-after "(?s)cpu ms.*bramble> " "bench\\r"
+    --expect "root: system 'console' starts no component at boot"
+    --expect "root: scenario 'console' passed" --expect "root: console done. starting the console"
+    --expect "^root +running +31" --expect "^uart +(blocked|ready) +30" --expect "^console +(blocked|ready) +20"
+    --expect "bench: this system has no bench-tx -> bench-rx pair" --expect "bramble> $")
+  set_tests_properties(sdk.out-of-tree.${board} tutorial.${board} sdk.console-alone.${board} PROPERTIES
     TIMEOUT 400 LABELS qemu RESOURCE_LOCK bramble_board_builds)
 endforeach()
