@@ -32,6 +32,8 @@ struct ComponentSpec {
   std::uint64_t memory = 0;               // its memory quota in bytes (0: none given)
   std::span<const char* const> devices{}; // board devices (BootInfo.devices[].name) whose frames it gets
   std::span<const char* const> irqs{};    // board devices whose interrupt line it gets
+  bool start = true; // the root starts it when it boots (false: only allowed, e.g. the console's bench pair)
+  bool live = false; // restarted with an endless stream when the serial console takes over
 };
 
 struct ChannelRule {
@@ -40,6 +42,7 @@ struct ChannelRule {
   SetupMode mode;
   ipc::RingSpec spec;      // the ring both ends are written for
   std::uint64_t max_bytes; // largest ring (ring_geometry(spec).total_size) the pair may get
+  bool start = true;       // set up at boot when both ends start (false: only allowed, on request)
 };
 
 // A ring as a system description states it: the index type every Bramble ring uses, page granule.

@@ -1,5 +1,7 @@
 # Build glue for system descriptions (systems/*.toml, docs/system-description.md).
-# tools/system/bramble_system.py checks a description and generates from it; this file runs it twice:
+# tools/system/bramble_system.py checks a description and generates from it; this file runs it twice.
+# Shared by the tree and the installed SDK: BRAMBLE_SOURCE_ROOT is the repository or the SDK's copy of
+# the sources (cmake/SystemImage.cmake).
 #
 #   bramble_system_header(<target> DESCRIPTION <file.toml> VARIANT <name> [BOARD <board>] [CHECK_PROGRAMS])
 #       At build time: generates <build>/generated/system/<name>/generated/system_description.hpp (the
@@ -8,7 +10,7 @@
 #       whatever links it find the header as "generated/system_description.hpp". BOARD (default
 #       BRAMBLE_BOARD) checks the devices; CHECK_PROGRAMS the programs (cross builds, which have them;
 #       the host unit tests compile the tables without).
-#   bramble_system_programs(<out-var> DESCRIPTION <file.toml>)
+#   bramble_system_programs(<out-var> DESCRIPTION <file.toml> [BOARD <board>])
 #       At configure time: checks the description against the programs that exist (every
 #       bramble_user_program, by the name the kernel finds it by) and the board's devices, and sets
 #       <out-var> to the programs it names, for the image to embed exactly those (cross builds). A bad description
@@ -16,7 +18,7 @@
 #       is defined; CMake configures again when the description or the tool changes.
 
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
-set(BRAMBLE_SYSTEM_TOOL ${PROJECT_SOURCE_DIR}/tools/system/bramble_system.py)
+set(BRAMBLE_SYSTEM_TOOL ${BRAMBLE_SOURCE_ROOT}/tools/system/bramble_system.py)
 # The programs that exist, one name a line: written by bramble_system_programs(), read by the
 # build-time generation (which is defined before the last program is).
 set(BRAMBLE_SYSTEM_KNOWN_PROGRAMS ${CMAKE_BINARY_DIR}/generated/system/programs.txt)
@@ -38,7 +40,7 @@ function(bramble_system_header target)
     COMMAND ${Python3_EXECUTABLE} ${BRAMBLE_SYSTEM_TOOL} ${ARG_DESCRIPTION} --board ${ARG_BOARD}
             ${programs} --header ${header}
     DEPENDS ${ARG_DESCRIPTION} ${BRAMBLE_SYSTEM_TOOL} ${program_list}
-            ${PROJECT_SOURCE_DIR}/board/${ARG_BOARD}/board.hpp
+            ${BRAMBLE_SOURCE_ROOT}/board/${ARG_BOARD}/board.hpp
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
     COMMENT "System description ${ARG_VARIANT}: generated/system_description.hpp"
     VERBATIM)
@@ -49,7 +51,10 @@ function(bramble_system_header target)
 endfunction()
 
 function(bramble_system_programs out_var)
-  cmake_parse_arguments(ARG "" "DESCRIPTION" "" ${ARGN})
+  cmake_parse_arguments(ARG "" "DESCRIPTION;BOARD" "" ${ARGN})
+  if(NOT ARG_BOARD)
+    set(ARG_BOARD ${BRAMBLE_BOARD})
+  endif()
   get_property(programs GLOBAL PROPERTY BRAMBLE_USER_PROGRAMS)
   set(known "")
   foreach(p IN LISTS programs)
@@ -62,7 +67,7 @@ function(bramble_system_programs out_var)
   get_filename_component(name ${ARG_DESCRIPTION} NAME_WE)
   set(out ${CMAKE_BINARY_DIR}/generated/system/${name}_programs.cmake)
   execute_process(
-    COMMAND ${Python3_EXECUTABLE} ${BRAMBLE_SYSTEM_TOOL} ${ARG_DESCRIPTION} --board ${BRAMBLE_BOARD}
+    COMMAND ${Python3_EXECUTABLE} ${BRAMBLE_SYSTEM_TOOL} ${ARG_DESCRIPTION} --board ${ARG_BOARD}
             --programs-file ${BRAMBLE_SYSTEM_KNOWN_PROGRAMS} --cmake ${out}
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
     RESULT_VARIABLE status
@@ -73,7 +78,7 @@ function(bramble_system_programs out_var)
     string(REPLACE "\n" "\n  " errors "  ${errors}")
     message(FATAL_ERROR "The system description ${ARG_DESCRIPTION} is not valid:\n${errors}")
   endif()
-  set_property(DIRECTORY ${PROJECT_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+  set_property(DIRECTORY ${CMAKE_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
     ${ARG_DESCRIPTION} ${BRAMBLE_SYSTEM_TOOL})
   include(${out})
   set(${out_var} ${BRAMBLE_SYSTEM_PROGRAMS} PARENT_SCOPE)

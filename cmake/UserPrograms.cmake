@@ -35,16 +35,16 @@ function(bramble_user_program name)
     message(FATAL_ERROR "bramble_user_program(${name}): call bramble_user_directory() in this directory first")
   endif()
   if(NOT TARGET bramble_user_runtime)
-    message(FATAL_ERROR "bramble_user_program(${name}): the user runtime (user/CMakeLists.txt) is not defined yet")
+    message(FATAL_ERROR "bramble_user_program(${name}): the user runtime (bramble_add_user_runtime) is not defined yet")
   endif()
   set(target user_${name})
-  set(ld ${PROJECT_SOURCE_DIR}/user/runtime/user.ld)
+  set(ld ${BRAMBLE_SOURCE_ROOT}/user/runtime/user.ld)
   add_executable(${target} ${ARG_SOURCES})
   set_target_properties(${target} PROPERTIES
     OUTPUT_NAME ${name}.elf SUFFIX ""
     RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/user/bin
     LINK_DEPENDS ${ld})
-  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR})
+  target_include_directories(${target} PRIVATE ${BRAMBLE_SOURCE_ROOT})
   target_link_libraries(${target} PRIVATE bramble_user_runtime bramble_warnings ${ARG_LIBS})
   # Same link discipline as the kernel (cmake/KernelFlags.cmake).
   bramble_freestanding_link_flags(link_flags LINKER_SCRIPT ${ld})
@@ -116,6 +116,9 @@ function(bramble_embed_user_programs kernel_target)
   if(targets)
     add_dependencies(${kernel_target} ${targets})
   endif()
-  # embedded_programs() and find_embedded_program() live in the loader library.
-  target_link_libraries(${kernel_target} PRIVATE bramble_loader)
+  # embedded_programs() and find_embedded_program() live in the loader library (in the SDK, in the
+  # board's prebuilt kernel archives).
+  if(TARGET bramble_loader)
+    target_link_libraries(${kernel_target} PRIVATE bramble_loader)
+  endif()
 endfunction()

@@ -9,6 +9,7 @@
 #include "broker/bench/bench.hpp"
 #include "broker/channel_broker.hpp"
 #include "broker/syscall_ops.hpp"
+#include "generated/system_description.hpp"
 #include "user/channel/establish.hpp"
 #include "user/runtime/print.hpp"
 
@@ -21,17 +22,15 @@ constexpr std::uint64_t kPerRound = 10000; // messages per measured round
 constexpr std::uint64_t kMaxSetupRounds = 16;
 constexpr std::uint64_t kQueryTimeout = 100000;
 
-constexpr broker::ComponentSpec kPeers[] = {
-    {"bench-producer", "kbench", abi::kMaxPriority, 64},
-    {"bench-consumer", "kbench", abi::kMaxPriority, 64},
-};
-constexpr broker::ChannelRule kRules[] = {
-    {"bench-producer", "bench-consumer", broker::SetupMode::Centralized, ElementRing::kSpec, 1 << 20},
-    {"bench-producer", "bench-consumer", broker::SetupMode::Centralized, RecordRing::kSpec, 1 << 20},
-    {"bench-producer", "bench-consumer", broker::SetupMode::SelfService, ElementRing::kSpec, 1 << 20},
-    {"bench-producer", "bench-consumer", broker::SetupMode::SelfService, RecordRing::kSpec, 1 << 20},
-};
-const broker::Policy g_policy{kPeers, kRules};
+// The peers and their channels are systems/kbench.toml's (the generated tables): both ring shapes, both
+// setup modes. The shapes measured here must be the ones it describes.
+static_assert(broker::same_shape(broker::kSystemRules[0].spec, ElementRing::kSpec) &&
+                  broker::same_shape(broker::kSystemRules[2].spec, ElementRing::kSpec),
+              "systems/kbench.toml: the element channels are not the element-8B ring kbench measures");
+static_assert(broker::same_shape(broker::kSystemRules[1].spec, RecordRing::kSpec) &&
+                  broker::same_shape(broker::kSystemRules[3].spec, RecordRing::kSpec),
+              "systems/kbench.toml: the record channels are not the record-256B ring kbench measures");
+const broker::Policy g_policy{broker::kSystemComponents, broker::kSystemRules};
 
 [[nodiscard]] const ipc::RingSpec& spec_of(Kind k) {
   return k == Kind::Element ? ElementRing::kSpec : RecordRing::kSpec;

@@ -145,10 +145,15 @@ bool System::adopt_root(std::size_t index) {
 }
 
 bool System::self_service(std::size_t producer, std::size_t consumer, const ipc::RingSpec& spec) {
-  auto g = broker_.grant_self_service(producer, consumer, spec);
-  if (!g.ok()) return false;
+  if (producer >= kMax || consumer >= kMax) return false;
   Component& p = components_[producer];
   Component& c = components_[consumer];
+  // Both sides are launched components with a free grant on their startup pages.
+  if (p.startup == nullptr || c.startup == nullptr || p.startup->channel_count >= ch::kMaxGrants ||
+      c.startup->channel_count >= ch::kMaxGrants)
+    return false;
+  auto g = broker_.grant_self_service(producer, consumer, spec);
+  if (!g.ok()) return false;
   ipc::ChannelConfig shape{};
   shape.kind = spec.kind;
   shape.element_size = spec.element_size;

@@ -1,7 +1,9 @@
-// The serial console, root side (docs/console.md). After the demo the root task starts the UART driver and the
-// console component, wires them up exactly as the manifest allows (four byte-record channels, two of
-// them with the root itself as a party), gives the driver the UART's device frame and interrupt, starts
-// a live stream for the console to watch (and kill), and then serves the console's requests for ever.
+// The serial console, root side (docs/console.md). After the system run the root task starts the UART
+// driver and the console component (found by program name, console_parts()), wires them up exactly as
+// the description allows (four byte-record channels, two of them with the root itself as a party),
+// gives the driver the UART's device frame and interrupt, restarts the description's live components
+// with an endless stream for the console to watch (and kill), and then serves the console's requests
+// for ever.
 //
 // The root sleeps on one notification only: its components' fault notification. The requests channel's
 // "to consumer" notification is a badged child of it (broker::Wakeup), so a request and a component
@@ -10,7 +12,6 @@
 
 #include <span>
 
-#include "generated/system_description.hpp"
 #include "user/lib/sys.hpp"
 #include "user/lib/task.hpp"
 #include "user/runtime/print.hpp"
@@ -44,10 +45,10 @@ struct Devices {
   Slot handler = 0;
 };
 
-bool give_devices(System& s, std::uint32_t tx_channel, Devices& d) {
+bool give_devices(System& s, std::size_t uart_index, std::uint32_t tx_channel, Devices& d) {
   const abi::BootInfo& boot = s.boot();
   // Which device is the driver's, and whose interrupt it gets: the system description says.
-  const ComponentSpec& spec = s.broker().policy().components()[kUart];
+  const ComponentSpec& spec = s.broker().policy().components()[uart_index];
   if (spec.devices.size() != 1 || spec.irqs.size() != 1 || !same_name(spec.devices[0], spec.irqs[0])) {
     user::print("root: FAIL the description gives the UART driver not exactly one device and its interrupt\n");
     return false;
@@ -67,7 +68,7 @@ bool give_devices(System& s, std::uint32_t tx_channel, Devices& d) {
   const auto handler = sys::irq_handler_create(boot.slot_irq_control, boot.devices[uart].irq, d.wake);
   if (!handler.ok()) return false;
   d.handler = handler.r1;
-  Component& driver = s.component(kUart);
+  Component& driver = s.component(uart_index);
   const bool ok =
       sys::cap_insert_into(driver.task, kDriverFrameSlot, d.frame, abi::kRightRead | abi::kRightWrite, abi::kNoBadge)
           .ok() &&
@@ -77,25 +78,43 @@ bool give_devices(System& s, std::uint32_t tx_channel, Devices& d) {
   return ok;
 }
 
-bool set_up(System& s, RootChannels& rc, Devices& d) {
-  bool ok = check(s.adopt_root(kRoot), "the root task as a party of the console's channels");
-  for (const std::size_t i : {kUart, kConsole})
+bool set_up(System& s, const ConsoleParts& parts, RootChannels& rc, Devices& d) {
+  if (parts.root == System::kMax) {
+    user::print("root: FAIL the console's requests need the root as a party: add a component with program = "
+                "\"root\"\n");
+    return false;
+  }
+  const Policy& policy = s.broker().policy();
+  const auto components = policy.components();
+  const std::size_t uart = parts.uart, con = parts.console, self = parts.root;
+  bool ok = check(s.adopt_root(self), "the root task as a party of the console's channels");
+  for (const std::size_t i : {uart, con})
     ok = check(s.launch(i, 0), "launch the console components") && ok;
-  for (const std::size_t i : {kSensor, kLogger})
+  bool live[System::kMax] = {};
+  for (std::size_t i = 0; i < components.size() && i < System::kMax; ++i) {
+    if (!components[i].live || parts.is_part(i)) continue;
+    live[i] = true;
     ok = check(s.launch(i, kLiveMessages), "launch the live stream") && ok;
+  }
   if (!ok) return false;
   // Grant order matters: protocol.hpp says which grant is which on each startup page.
-  ok = check(s.centralized(kUart, kConsole, console::kByteSpec), "channel uart -> console") && ok;
+  ok = check(s.centralized(uart, con, console::kByteSpec), "channel uart -> console") && ok;
   broker::Established tx{};
-  ok = check(s.centralized(kConsole, kUart, console::kByteSpec, {}, &tx), "channel console -> uart") && ok;
-  ok = check(s.centralized(kConsole, kRoot, console::kByteSpec, Wakeup{s.fault_notification(), kRequestBadge},
-                           &rc.requests),
+  ok = check(s.centralized(con, uart, console::kByteSpec, {}, &tx), "channel console -> uart") && ok;
+  ok = check(s.centralized(con, self, console::kByteSpec, Wakeup{s.fault_notification(), kRequestBadge}, &rc.requests),
              "channel console -> root") &&
        ok;
-  ok = check(s.centralized(kRoot, kConsole, console::kByteSpec, {}, &rc.replies), "channel root -> console") && ok;
-  ok = check(s.centralized(kSensor, kLogger, components::kElementSpec), "live channel sensor -> logger") && ok;
+  ok = check(s.centralized(self, con, console::kByteSpec, {}, &rc.replies), "channel root -> console") && ok;
+  // The live stream: every channel the description starts between two live components.
+  for (const ChannelRule& r : policy.rules()) {
+    const std::size_t p = policy.find_component(r.producer);
+    const std::size_t c = policy.find_component(r.consumer);
+    if (!r.start || p >= System::kMax || c >= System::kMax || !live[p] || !live[c]) continue;
+    const bool made = r.mode == SetupMode::Centralized ? s.centralized(p, c, r.spec) : s.self_service(p, c, r.spec);
+    ok = check(made, "live channel") && ok;
+  }
   if (!ok) return false;
-  if (!check(give_devices(s, tx.id, d), "the UART's device frame and interrupt for the driver")) return false;
+  if (!check(give_devices(s, uart, tx.id, d), "the UART's device frame and interrupt for the driver")) return false;
   s.start_all();
   return true;
 }
@@ -135,8 +154,9 @@ void ReplyOut::send(std::span<const std::byte> record) {
 bool run_console(System& s) {
   RootChannels rc;
   Devices devices;
-  if (!set_up(s, rc, devices)) return false;
-  ch::Report& mine = *s.component(kRoot).report;
+  const ConsoleParts parts = console_parts(s.broker().policy());
+  if (!parts.present() || !set_up(s, parts, rc, devices)) return false;
+  ch::Report& mine = *s.component(parts.root).report;
   ch::NotifierCounters request_counters, reply_counters;
   const ch::KernelNotifier request_notifier{rc.requests.consumer, &request_counters};
   const ch::KernelNotifier reply_notifier{rc.replies.producer, &reply_counters};

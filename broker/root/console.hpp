@@ -34,7 +34,7 @@ private:
 // The commands the root answers (the console itself answers help and catches unknown words).
 class Commands {
 public:
-  Commands(System& s, Out& out) : s_(s), out_(out) {}
+  Commands(System& s, Out& out) : s_(s), out_(out), parts_(console_parts(s.broker().policy())) {}
   void run(const char* line);
 
 private:
@@ -48,6 +48,7 @@ private:
 
   System& s_;
   Out& out_;
+  ConsoleParts parts_;
   // cpus: the figures of the previous request, so the load shown is over the time since.
   std::uint64_t cpus_at_ = 0;
   std::uint64_t cpus_busy_[abi::kMaxCores] = {};

@@ -3,7 +3,7 @@
 // records and from the components' report pages, which they update as they go.
 #include "broker/root/console.hpp"
 
-#include "generated/system_description.hpp"
+#include "generated/system_description.hpp" // kSystemName, for graph
 #include "lib/format.hpp"
 #include "user/lib/sys.hpp"
 #include "user/lib/task.hpp"
@@ -100,7 +100,7 @@ void Commands::tasks() {
   out_.line("%-10s %-8s %4s %10s %4s %-8s", "task", "state", "prio", "cpu ms", "core", "affinity");
   for (std::size_t i = 0; i < System::kMax && i < names.size(); ++i) {
     const Component& c = s_.component(i);
-    const Slot task = i == kRoot ? s_.boot().slot_self : (c.launched ? c.task : 0);
+    const Slot task = i == parts_.root ? s_.boot().slot_self : (c.launched ? c.task : 0);
     if (task == 0) continue;
     const auto info = sys::task_info(task);
     if (!info.ok()) {
@@ -114,7 +114,7 @@ void Commands::tasks() {
     milliseconds(cpu, sizeof cpu, info.r3, hz);
     // The root is the one asking: it is running. Others that are Running are waiting in a notification
     // (blocked) or for the CPU (ready: e.g. the console, preempted right after it sent this request).
-    const char* shown = i == kRoot ? "running" : state_name(state, blocked);
+    const char* shown = i == parts_.root ? "running" : state_name(state, blocked);
     const auto where = sys::task_core(task);
     char affinity[8];
     if (where.r2 == abi::kAnyCore)
@@ -189,7 +189,7 @@ void Commands::graph() {
   out_.line("  node [shape=box];");
   for (std::size_t i = 0; i < System::kMax && i < names.size(); ++i) {
     const Component& c = s_.component(i);
-    if (i != kRoot && !c.launched) continue;
+    if (i != parts_.root && !c.launched) continue;
     const ComponentSpec& spec = names[i];
     char core[8];
     if (spec.core == kAnyCore)
@@ -236,21 +236,35 @@ void Commands::bench(const char* argument) {
     out_.line("bench: messages must be a number from 1 to %llu", static_cast<ull>(kBenchMax));
     return;
   }
+  // The pair is the description's, by name (start = false there: only this command starts it), with
+  // the first channel the description allows it, which must be centralized.
+  const Policy& policy = s_.broker().policy();
+  const std::size_t tx = policy.find_component("bench-tx");
+  const std::size_t rx = policy.find_component("bench-rx");
+  const ChannelRule* rule = first_rule(policy, tx, rx);
+  if (tx >= System::kMax || rx >= System::kMax || rule == nullptr || rule->mode != SetupMode::Centralized) {
+    out_.line("bench: this system has no bench-tx -> bench-rx pair with a centralized channel");
+    return;
+  }
+  if (s_.component(tx).launched || s_.component(rx).launched) {
+    out_.line("bench: the bench pair is running already");
+    return;
+  }
   const std::uint64_t memory = s_.memory_in_use();
-  bool ok = s_.launch(kBenchTx, messages) && s_.launch(kBenchRx, messages);
+  bool ok = s_.launch(tx, messages) && s_.launch(rx, messages);
   const std::uint64_t calls = s_.ops().calls(); // the channel's set-up alone, as the broker makes it
-  ok = ok && s_.centralized(kBenchTx, kBenchRx, components::kElementSpec);
+  ok = ok && s_.centralized(tx, rx, rule->spec);
   const std::uint64_t setup = s_.ops().calls() - calls;
   if (!ok) {
     out_.line("bench: set-up failed");
-    s_.forget(kBenchTx);
-    s_.forget(kBenchRx);
+    s_.forget(tx);
+    s_.forget(rx);
     return;
   }
   const std::uint64_t t0 = s_.ops().now(); // the generic timer's virtual count
   s_.start_all();
-  const Component& p = s_.component(kBenchTx);
-  const Component& c = s_.component(kBenchRx);
+  const Component& p = s_.component(tx);
+  const Component& c = s_.component(rx);
   while (!p.ended || !c.ended) {
     (void)s_.reap();
     if (!p.ended || !c.ended) (void)sys::wait(s_.fault_notification());
@@ -262,8 +276,13 @@ void Commands::bench(const char* argument) {
   const std::uint64_t us = hz == 0 ? 0 : ticks * 1'000'000 / hz;
   const std::uint64_t per_second = us == 0 ? 0 : cr.messages * 1'000'000 / us;
   const std::uint64_t syscalls = pr.signals + pr.waits + cr.signals + cr.waits;
-  out_.line("bench: %llu messages (64-byte slots, %llu payload bytes) through a centralized element ring",
-            static_cast<ull>(cr.messages), static_cast<ull>(cr.bytes));
+  if (rule->spec.kind == ipc::RingKind::Element)
+    out_.line("bench: %llu messages (%u-byte slots, %llu payload bytes) through a centralized element ring",
+              static_cast<ull>(cr.messages), static_cast<unsigned>(rule->spec.element_size),
+              static_cast<ull>(cr.bytes));
+  else
+    out_.line("bench: %llu messages (%llu payload bytes) through a centralized record ring",
+              static_cast<ull>(cr.messages), static_cast<ull>(cr.bytes));
   out_.line("bench: %llu.%03llu ms, %llu messages/s, %llu KB/s payload, %llu syscalls in the stream "
             "(%llu per 1000 messages), channel set-up %llu kernel calls, %llu errors",
             static_cast<ull>(us / 1000), static_cast<ull>(us % 1000), static_cast<ull>(per_second),
@@ -272,8 +291,8 @@ void Commands::bench(const char* argument) {
             static_cast<ull>(cr.errors + pr.errors));
   const bool clean =
       p.state == abi::TaskState::Exited && p.code == 0 && c.state == abi::TaskState::Exited && c.code == 0;
-  s_.forget(kBenchTx);
-  s_.forget(kBenchRx);
+  s_.forget(tx);
+  s_.forget(rx);
   out_.line("bench: %s; memory in use %llu bytes before, %llu after", clean ? "both sides exited with 0" : "FAILED",
             static_cast<ull>(memory), static_cast<ull>(s_.memory_in_use()));
 }
@@ -291,7 +310,7 @@ void Commands::kill(const char* name) {
     out_.line("kill: no task called '%s'", word);
     return;
   }
-  if (i == kRoot || i == kUart || i == kConsole) {
+  if (parts_.is_part(i)) {
     out_.line("kill: '%s' serves this console; refused", word);
     return;
   }

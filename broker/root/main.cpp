@@ -1,9 +1,9 @@
 // The root task: the kernel starts it with x0 = the BootInfo page. It runs the ChannelBroker over
-// system calls and one scenario ("scenario=<name>" on the kernel command line; the demo by default;
-// which others exist depends on the image, see run_scenario in root.hpp).
+// system calls and one scenario ("scenario=<name>" on the kernel command line; the system run by
+// default; which others exist depends on the image, see run_scenario in root.hpp).
 // Under a test (-append "test=user:root ...") it exits with 0 when every check held, and the kernel
-// reports that as the verdict; in a normal boot it starts the serial console when the demo is done
-// and serves it (console.cpp).
+// reports that as the verdict; in a normal boot it starts the serial console when the run is done,
+// if the description has one, and serves it (console.cpp), or idles.
 #include <cstdint>
 
 #include "broker/root/root.hpp"
@@ -42,7 +42,11 @@ int main(const void* startup) {
   command.value("messages", count);
   command.value("test", test);
   if (scenario[0] == '\0') {
-    scenario[0] = 'd', scenario[1] = 'e', scenario[2] = 'm', scenario[3] = 'o', scenario[4] = '\0';
+    const char* fallback = root::default_scenario();
+    std::size_t i = 0;
+    for (; fallback[i] != '\0' && i + 1 < sizeof scenario; ++i)
+      scenario[i] = fallback[i];
+    scenario[i] = '\0';
   }
 
   broker::SyscallOps ops{boot.slot_memory};
@@ -59,10 +63,15 @@ int main(const void* startup) {
     (void)user::sys::cap_delete(system.fault_notification());
     return ok ? 0 : 1;
   }
-  // A normal boot: the serial console takes over the UART and the root serves it for ever.
-  user::print("root: demo done; starting the console (quit QEMU with Ctrl-A then X)\n");
-  (void)root::run_console(system);
-  user::print("root: FAIL the console could not start; idle\n");
+  // A normal boot: the serial console, if the description has one, takes over the UART and the root
+  // serves it for ever.
+  if (root::console_parts(g_policy).present()) {
+    user::print("root: %s done; starting the console (quit QEMU with Ctrl-A then X)\n", scenario);
+    (void)root::run_console(system);
+    user::print("root: FAIL the console could not start; idle\n");
+  } else {
+    user::print("root: %s done; the system has no console (no uart_driver and console components); idle\n", scenario);
+  }
   const auto idle = user::sys::notification_create(boot.slot_memory);
   for (;;)
     (void)user::sys::wait(idle.ok() ? idle.r1 : system.fault_notification());

@@ -1,12 +1,13 @@
-// The root task: starts the components of the system manifest, has the ChannelBroker set up their
+// The root task: starts the components of the system description, has the ChannelBroker set up their
 // channels, follows them until they end, and prints the per-channel results and the audit trail.
 // One program runs several scenarios, chosen by "scenario=<name>" on the kernel command line (the
-// production build knows the demo alone, see run_scenario).
+// production build knows the system run alone, see run_scenario). Nothing here names a component: what
+// runs is the description's (generated/system_description.hpp, read through the Policy), so any
+// description builds into a working root task.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <initializer_list>
 #include <span>
 
 #include "broker/channel_broker.hpp"
@@ -136,17 +137,28 @@ bool check(bool ok, const char* what);
 // channels back to their values before).
 bool everything_back(System& s, std::uint64_t memory_before, std::size_t caps_before);
 
-// What the scenarios build on (scenarios.cpp): launches the listed manifest components (the sensor
-// faults after `fault_after` messages when that is not 0), and checks that `messages` went from
-// producer to consumer and both exited with 0.
-bool launch_all(System& s, std::initializer_list<std::size_t> which, std::uint64_t messages,
-                std::uint64_t fault_after = 0);
-bool delivered(System& s, std::size_t producer, std::size_t consumer, std::uint64_t messages);
+// The serial console's parts, recognised by program name: the UART driver (program "uart_driver"),
+// the console (program "console") and the root itself as a party of the console's request channels
+// (program "root"). A description without uart_driver and console has no console; kMax = not there.
+struct ConsoleParts {
+  std::size_t root = System::kMax, uart = System::kMax, console = System::kMax;
+  [[nodiscard]] bool present() const { return uart != System::kMax && console != System::kMax; }
+  [[nodiscard]] bool is_part(std::size_t i) const { return i == root || i == uart || i == console; }
+};
+[[nodiscard]] ConsoleParts console_parts(const broker::Policy& policy);
+// The first rule the description lists for producer -> consumer, or nullptr.
+[[nodiscard]] const broker::ChannelRule* first_rule(const broker::Policy& policy, std::size_t producer,
+                                                    std::size_t consumer);
 
-// The demo: each returns true when everything it checks held.
-bool run_demo(System& s, std::uint64_t messages);
-// The serial console (console.cpp): starts the UART driver, the console and a live stream, then
-// answers the console's requests for ever. Returns only if the set-up failed.
+// The system run (scenarios.cpp): starts every component the description starts at boot (start = true,
+// not a console part, not the root), sets up every channel between two of them (start = true) in the
+// channel's mode, streams `messages` (what each startup page says), waits until every one ended, checks
+// each exited with 0 and each reporting consumer got every message its producer sent, with no error,
+// prints the per-channel table and the audit trail, and checks everything was given back.
+bool run_system(System& s, std::uint64_t messages);
+// The serial console (console.cpp): starts the UART driver, the console and the description's live
+// components (a live stream), then answers the console's requests for ever. Returns only if the
+// set-up failed. Call it only when console_parts() says the description has one.
 bool run_console(System& s);
 
 // Which scenarios this build of the root program knows is a link-time choice: the production image's
@@ -154,6 +166,8 @@ bool run_console(System& s);
 // adds the test scenarios. run_scenario returns true when the named one ran and passed; `count` is the
 // "messages=" option's text ("" when absent).
 bool run_scenario(System& s, const char* name, const char* count);
+// The scenario a boot without "scenario=" runs (the production root: the system's name).
+const char* default_scenario();
 // The program may start copies of itself as helpers, passing a role word instead of the BootInfo
 // page: when `startup` is one, runs that role and returns true with its exit code.
 bool run_role(const void* startup, int& code);

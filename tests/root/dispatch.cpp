@@ -12,7 +12,7 @@ namespace bramble::root {
 bool run_scenario(System& s, const char* name, const char* count) {
   using user::task::same_string;
   const std::uint64_t messages = number(count, 1'000'000);
-  if (same_string(name, "demo")) return run_demo(s, messages);
+  if (same_string(name, "demo")) return run_system(s, messages); // the test description's boot set: the demo
   if (same_string(name, "layout")) return run_layout(s);
   if (same_string(name, "unauthorized")) return run_unauthorized(s);
   if (same_string(name, "no-registry")) return run_no_registry(s);
@@ -27,6 +27,8 @@ bool run_scenario(System& s, const char* name, const char* count) {
               name);
   return false;
 }
+
+const char* default_scenario() { return "demo"; }
 
 bool run_role(const void* startup, int& code) {
   if (reinterpret_cast<std::uintptr_t>(startup) != kFillerRole) return false;

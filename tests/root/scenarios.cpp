@@ -14,6 +14,24 @@ namespace sys = user::sys;
 using ull = unsigned long long;
 using namespace broker;
 
+bool launch_all(System& s, std::initializer_list<std::size_t> which, std::uint64_t messages,
+                std::uint64_t fault_after) {
+  bool ok = true;
+  for (std::size_t i : which)
+    ok = check(s.launch(i, messages, i == kSensor ? fault_after : 0), "launch") && ok;
+  return ok;
+}
+
+bool delivered(System& s, std::size_t producer, std::size_t consumer, std::uint64_t messages) {
+  const auto& p = s.component(producer);
+  const auto& c = s.component(consumer);
+  bool ok = check(p.state == abi::TaskState::Exited && p.code == 0, "producer exited with 0");
+  ok = check(c.state == abi::TaskState::Exited && c.code == 0, "consumer exited with 0") && ok;
+  ok = check(c.report->channels[0].messages == messages, "every message delivered") && ok;
+  ok = check(c.report->channels[0].errors == 0, "no message failed verification") && ok;
+  return ok;
+}
+
 bool run_layout(System& s) {
   const std::uint64_t memory = s.memory_in_use();
   const std::size_t caps = s.caps_in_use();

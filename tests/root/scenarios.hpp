@@ -3,10 +3,18 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 
 #include "broker/root/root.hpp"
 
 namespace bramble::root {
+
+// What the scenarios build on: launches the listed components of the test description (the sensor
+// faults after `fault_after` messages when that is not 0), and checks that `messages` went from
+// producer to consumer and both exited with 0.
+bool launch_all(System& s, std::initializer_list<std::size_t> which, std::uint64_t messages,
+                std::uint64_t fault_after = 0);
+bool delivered(System& s, std::size_t producer, std::size_t consumer, std::uint64_t messages);
 
 bool run_layout(System& s);
 bool run_unauthorized(System& s);

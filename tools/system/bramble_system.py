@@ -45,6 +45,7 @@ RECORDS_PER_PAGE = 15  # abi::kRecordsPerObjectPage
 INDEX_WIDTH = 8  # ipc::DefaultIndex on AArch64
 
 DEFAULT_MEMORY = 1024 * 1024  # a component's quota when the description gives none
+DEFAULT_MESSAGES = 1_000_000  # what the root puts on startup pages when [system] gives no messages
 
 # The ring shapes user/protocol defines: a channel may name one (`protocol`), and the generated
 # header then checks at compile time that the description's numbers are that shape's.
@@ -55,10 +56,11 @@ PROTOCOL_HEADERS = {
     "console::kByteSpec": "user/protocol/console.hpp",
 }
 
-SYSTEM_KEYS = {"name", "description"}
-COMPONENT_KEYS = {"name", "program", "priority", "core", "slots", "memory", "devices", "irqs"}
+SYSTEM_KEYS = {"name", "description", "messages"}
+COMPONENT_KEYS = {"name", "program", "priority", "core", "slots", "memory", "devices", "irqs", "start",
+                  "live"}
 CHANNEL_KEYS = {"name", "producer", "consumer", "kind", "element_size", "capacity", "mode", "max_bytes",
-                "protocol"}
+                "protocol", "start"}
 KINDS = ("element", "record")
 MODES = {"centralized": "Centralized", "self-service": "SelfService"}
 NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
@@ -239,6 +241,15 @@ def names(ck, table, index, entry, key, what):
     return value
 
 
+def boolean(ck, table, index, entry, key, what, default):
+    if key not in entry:
+        return default
+    if not isinstance(entry[key], bool):
+        ck.error(ck.lines.of(table, index, key), f"{what}: {key} must be true or false, not {entry[key]!r}")
+        return default
+    return entry[key]
+
+
 def constant_name(name):
     """'bench-tx' -> 'kBenchTx': the index constant the root task uses."""
     return "k" + "".join(part[:1].upper() + part[1:] for part in re.split(r"[-_]", name) if part)
@@ -299,9 +310,11 @@ def check_component(ck, i, entry, programs, devices, board, by_name, constants):
             if d in devices and not devices[d]:
                 ck.error(ck.lines.of("component", i, "irqs"),
                          f"{what}: device '{d}' has no interrupt line on board '{board}' (remove it from irqs)")
+    start = boolean(ck, "component", i, entry, "start", what, True)
+    live = boolean(ck, "component", i, entry, "live", what, False)
     c = {"name": name, "program": program, "priority": priority, "core": core, "slots": slots,
          "memory": memory, "memory_given": "memory" in entry, "devices": component_devices, "irqs": irqs,
-         "line": header}
+         "start": start, "live": live, "line": header}
     return c
 
 
@@ -380,9 +393,10 @@ def check_channel(ck, i, entry, by_name, seen):
         ck.error(ck.lines.of("channel", i, "max_bytes"),
                  f"{what}: max_bytes {max_bytes} is smaller than the ring ({total} bytes: three pages of "
                  f"header and control and {kind} data), so the broker would refuse it (use at least {total})")
+    start = boolean(ck, "channel", i, entry, "start", what, True)
     c = {"name": label, "named": isinstance(entry.get("name"), str), "producer": ends[0], "consumer": ends[1],
          "kind": kind, "element_size": element_size, "capacity": capacity, "mode": mode, "max_bytes": max_bytes,
-         "protocol": protocol, "total_size": total, "line": header}
+         "protocol": protocol, "total_size": total, "start": start, "line": header}
     shape = (ends[0], ends[1], kind, element_size, capacity, mode)
     if None not in shape:
         if shape in seen:
@@ -425,6 +439,9 @@ def load(path, board=None, programs=None, root=SOURCE_ROOT):
         ck.error(ck.lines.of("system", 0, "name"),
                  f"[system]: name '{system_name}' must be lower case letters, digits, '-' and '_'")
 
+    messages = integer(ck, "system", 0, system, "messages", "[system]", default=DEFAULT_MESSAGES, low=1,
+                       high=2**63 - 1)
+
     raw_components = doc.get("component", [])
     raw_channels = doc.get("channel", [])
     if not isinstance(raw_components, list) or not isinstance(raw_channels, list) or \
@@ -465,7 +482,8 @@ def load(path, board=None, programs=None, root=SOURCE_ROOT):
                 ck.error(c["line"], f"component '{c['name']}': its channels and table need {need} bytes, more than "
                                     f"the default quota of {kib(DEFAULT_MEMORY)} (add memory = {need} or more)")
     ck.fail_if_errors()
-    return {"name": system_name, "path": shown, "components": components, "channels": channels}
+    return {"name": system_name, "path": shown, "messages": messages, "components": components,
+            "channels": channels}
 
 
 # --- outputs -----------------------------------------------------------------------------------------
@@ -494,7 +512,9 @@ def header_text(system):
     ]
     out += [f'#include "{h}"' for h in includes]
     out += ["", "namespace bramble::broker {", "",
-            f"inline constexpr const char kSystemName[] = {cpp_string(system['name'])};", ""]
+            f"inline constexpr const char kSystemName[] = {cpp_string(system['name'])};",
+            "// What the root task puts on every startup page as `messages` (scenario option messages=N wins).",
+            f"inline constexpr std::uint64_t kSystemMessages = {system['messages']};", ""]
     for c in system["components"]:
         for key in ("devices", "irqs"):
             if c[key]:
@@ -505,8 +525,12 @@ def header_text(system):
         core = "kAnyCore" if c["core"] < 0 else str(c["core"])
         devices = constant_name(c["name"]) + "Devices" if c["devices"] else "{}"
         irqs = constant_name(c["name"]) + "Irqs" if c["irqs"] else "{}"
+        # start and live only when they are not the defaults (true, false).
+        flags = ""
+        if not c["start"] or c["live"]:
+            flags = f", {str(c['start']).lower()}, {str(c['live']).lower()}"
         out.append(f"    {{{cpp_string(c['name'])}, {cpp_string(c['program'])}, {c['priority']}, {c['slots']}, {core}, "
-                   f"{c['memory']}, {devices}, {irqs}}}, // {i}: line {c['line']}")
+                   f"{c['memory']}, {devices}, {irqs}{flags}}}, // {i}: line {c['line']}")
     out.append("};")
     for i, c in enumerate(system["components"]):
         out.append(f"inline constexpr std::size_t {constant_name(c['name'])} = {i};")
@@ -514,7 +538,8 @@ def header_text(system):
     for c in system["channels"]:
         kind = "ipc::RingKind::Element" if c["kind"] == "element" else "ipc::RingKind::Record"
         out.append(f"    {{{cpp_string(c['producer'])}, {cpp_string(c['consumer'])}, SetupMode::{MODES[c['mode']]}, "
-                   f"described_ring({kind}, {c['element_size']}, {c['capacity']}), {c['max_bytes']}}}, "
+                   f"described_ring({kind}, {c['element_size']}, {c['capacity']}), {c['max_bytes']}"
+                   f"{'' if c['start'] else ', false'}}}, "
                    f"// {c['name']}: line {c['line']}")
     out.append("};")
     checks = [(i, c) for i, c in enumerate(system["channels"]) if c["protocol"]]

@@ -16,6 +16,8 @@
 namespace bramble::broker {
 
 inline constexpr const char kSystemName[] = "small";
+// What the root task puts on every startup page as `messages` (scenario option messages=N wins).
+inline constexpr std::uint64_t kSystemMessages = 1000000;
 
 inline constexpr const char* kUartDevices[] = {"uart0"};
 inline constexpr const char* kUartIrqs[] = {"uart0"};
