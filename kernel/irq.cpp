@@ -16,6 +16,7 @@ static_assert(drivers::SmpIrqController<Controller>);
 struct Slot {
   Handler handler = nullptr;
   void* context = nullptr;
+  bool without_lock = false; // a core-private line whose handler touches only its core's state
 };
 
 Controller g_controller = board::Board::make_irq_controller(arch::kKernelVirtualBase);
@@ -44,9 +45,9 @@ bool send_ipi(std::uint32_t core) {
 
 void set_ipi_handler(void (*handler)()) { g_ipi_handler = handler; }
 
-bool attach(std::uint32_t line, Handler handler, void* context) {
+bool attach(std::uint32_t line, Handler handler, void* context, Locking locking) {
   if (line >= kMaxLines || handler == nullptr || g_slots[line].handler != nullptr) return false;
-  g_slots[line] = Slot{handler, context};
+  g_slots[line] = Slot{handler, context, locking == Locking::PerCore};
   if (!g_controller.enable(line)) {
     g_slots[line] = Slot{};
     return false;
@@ -85,6 +86,8 @@ void dispatch_lines(std::uint32_t me) {
     if (line == board::Board::kIpiLine) {
       arch::read_barrier(); // the acknowledgement before reading what the IPI announces
       if (g_ipi_handler != nullptr) g_ipi_handler();
+    } else if (line < kMaxLines && g_slots[line].without_lock) {
+      g_slots[line].handler(line, g_slots[line].context);
     } else {
       const smp::KernelLock lock; // spins only: see smp::Cpu::in_interrupt
       if (line < kMaxLines && g_slots[line].handler != nullptr) {

@@ -20,9 +20,14 @@ bool send_ipi(std::uint32_t core);
 // wait for the answer): smp::handle_ipi.
 void set_ipi_handler(void (*handler)());
 
+// How a line's handler runs: with the kernel lock (the default: it may touch anything), or without it
+// (PerCore: a core-private line, the timer's, whose handler touches only the state of the core it
+// runs on, so busy cores do not queue for the lock on every tick).
+enum class Locking { Kernel, PerCore };
+
 // Attaches a handler and enables the line. False if the line does not exist on this controller or
 // already has a handler.
-bool attach(std::uint32_t line, Handler handler, void* context);
+bool attach(std::uint32_t line, Handler handler, void* context, Locking locking = Locking::Kernel);
 
 // Enables a core-private line (the timer's) on the calling core; its handler was attached on core 0.
 bool enable_here(std::uint32_t line);

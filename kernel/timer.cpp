@@ -26,7 +26,7 @@ void on_timer(std::uint32_t, void*) {
 
 bool start(std::uint32_t hz) {
   if (!g_attached) {
-    if (!irq::attach(board::Board::kTimerIrq, on_timer, nullptr)) return false;
+    if (!irq::attach(board::Board::kTimerIrq, on_timer, nullptr, irq::Locking::PerCore)) return false;
     g_attached = true;
   }
   g_ticks = 0;

@@ -19,7 +19,10 @@ void system_call(arch::ExceptionFrame& frame) {
 }
 
 void interrupt_from_user(arch::ExceptionFrame& frame) {
-  irq::dispatch(); // takes the kernel lock for what needs it
+  irq::dispatch(); // takes the kernel lock for what needs it (not for the tick or an IPI)
+  // Most interrupts from EL0 are this core's tick with nothing else to run here: back to the task
+  // without the lock, so busy cores do not queue for it a hundred times a second.
+  if (!sched::work_pending()) return;
   const smp::KernelLock lock;
   sched::exit_to_user(frame);
 }

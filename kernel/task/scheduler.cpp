@@ -1,5 +1,7 @@
 #include "kernel/task/scheduler.hpp"
+
 #include "kernel/abi/syscalls.hpp"
+#include <atomic>
 
 #include "kernel/arch/cpu.hpp"
 #include "kernel/cap/links.hpp"
@@ -37,11 +39,13 @@ constexpr std::uint32_t kPendingSwitch = 1u << 0; // a task blocked, ended, yiel
 struct Core {
   Queue ready[kPriorities];
   std::uint32_t ready_mask = 0; // bit p: queue p is not empty
-  std::uint32_t ready_count = 0;
+  // Read without the lock by this core's interrupt path (work_pending()), so atomic; written with it.
+  std::atomic<std::uint32_t> ready_count{0};
   Task* current = nullptr;
-  std::uint32_t pending = 0;
-  bool blocked = false;    // the current task blocked in this kernel entry
-  bool scheduling = false; // the core has joined (start() / join())
+  std::atomic<std::uint32_t> pending{0}; // as ready_count: read without the lock by this core
+  bool tick = false;                     // this core's timer ticked (set by the tick, without the lock)
+  bool blocked = false;                  // the current task blocked in this kernel entry
+  bool scheduling = false;               // the core has joined (start() / join())
   // CPU time: the physical count when `current` got the CPU (or was last charged). The outgoing task is
   // charged on every switch, an ending one when it ends (remove()); idle time is nobody's.
   std::uint64_t charged_until = 0;
@@ -76,7 +80,7 @@ void enqueue(Core& k, Task& t) {
   q.last = &t;
   t.queued = true;
   t.core = static_cast<std::uint8_t>(index_of(k));
-  ++k.ready_count;
+  k.ready_count.fetch_add(1, std::memory_order_relaxed);
   k.ready_mask |= 1u << prio(t);
 }
 
@@ -94,7 +98,7 @@ void dequeue(Task& t) {
     q.last = t.prev_ready;
   t.next_ready = t.prev_ready = nullptr;
   t.queued = false;
-  --k.ready_count;
+  k.ready_count.fetch_sub(1, std::memory_order_relaxed);
   if (q.first == nullptr) k.ready_mask &= ~(1u << prio(t));
 }
 
@@ -106,7 +110,11 @@ bool may_run_on(const Task& t, std::uint32_t core) { return t.affinity == kAnyCo
 
 bool idle_core(std::uint32_t c) {
   const Core& k = g_cores[c];
-  return k.scheduling && k.current == nullptr && k.ready_count == 0;
+  return k.scheduling && k.current == nullptr && k.ready_count.load(std::memory_order_relaxed) == 0;
+}
+
+std::uint32_t load_of(std::uint32_t c) {
+  return g_cores[c].ready_count.load(std::memory_order_relaxed) + (g_cores[c].current != nullptr ? 1 : 0);
 }
 
 // Where a task that may run on any core waits: see scheduler.hpp.
@@ -114,11 +122,11 @@ std::uint32_t place(const Task& t) {
   if (t.affinity != kAnyCore) return t.affinity;
   if (idle_core(t.core)) return t.core;
   std::uint32_t best = t.core;
-  std::uint32_t best_load = g_cores[best].ready_count + (g_cores[best].current != nullptr ? 1 : 0);
+  std::uint32_t best_load = load_of(best);
   for (std::uint32_t c = 0; c < kCores; ++c) {
     if (!g_cores[c].scheduling) continue;
     if (idle_core(c)) return c;
-    const std::uint32_t load = g_cores[c].ready_count + (g_cores[c].current != nullptr ? 1 : 0);
+    const std::uint32_t load = load_of(c);
     if (load < best_load) best = c, best_load = load;
   }
   return best;
@@ -180,7 +188,8 @@ void load(Core& k, Task& next, arch::ExceptionFrame& frame, std::uint64_t now) {
   dequeue(next);
   k.current = &next;
   k.charged_until = now;
-  k.pending &= ~kPendingSwitch; // whatever flagged it, the best task here is the one loaded
+  k.pending.fetch_and(~kPendingSwitch,
+                      std::memory_order_relaxed); // whatever flagged it, the best task here is the one loaded
   copy_frame(&frame, &next.context);
   fp_restore(&next.fp);
   kmem::activate_user_space(next.space().ttbr0_value());
@@ -196,7 +205,7 @@ void stop_here(void* argument) {
   charge(k, arch::physical_count());
   k.current = nullptr;
   k.blocked = false;
-  k.pending |= kPendingSwitch;
+  k.pending.fetch_or(kPendingSwitch, std::memory_order_relaxed);
   kmem::activate_user_space(0);
 }
 
@@ -223,8 +232,15 @@ void kick(std::uint32_t core) {
   if (ended) ktask::root::check_ended(); // after the sweeps: its report counts the frames they freed
   Task* const previous = k.current;      // Running: an ended task leaves `current` in remove()
   const std::uint32_t me = index_of(k);
-  if ((k.pending & kPendingSwitch) == 0 && previous != nullptr) return;
-  k.pending &= ~kPendingSwitch;
+  if (k.tick) {
+    // Round robin: anyone of the same or higher priority waiting gets the CPU at the end of the slice.
+    k.tick = false;
+    const Task* next = highest_ready(k);
+    if (previous != nullptr && next != nullptr && next->priority() >= previous->priority())
+      k.pending.fetch_or(kPendingSwitch, std::memory_order_relaxed);
+  }
+  if ((k.pending.load(std::memory_order_relaxed) & kPendingSwitch) == 0 && previous != nullptr) return;
+  k.pending.fetch_and(~kPendingSwitch, std::memory_order_relaxed);
   if (previous != nullptr && !k.blocked && may_run_on(*previous, me)) {
     // It would go to the back of its queue and be picked again unless someone of its priority or
     // higher is ready: then nothing changes (no register, FP or TTBR0 traffic).
@@ -274,7 +290,7 @@ void make_ready(Task& task) {
   Core& k = g_cores[c];
   enqueue(k, task);
   if (k.current == nullptr || task.priority() > k.current->priority()) {
-    k.pending |= kPendingSwitch;
+    k.pending.fetch_or(kPendingSwitch, std::memory_order_relaxed);
     kick(c);
   }
 }
@@ -288,7 +304,7 @@ void remove(Task& task) {
     charge(k, arch::physical_count());
     k.current = nullptr;
     k.blocked = false;
-    k.pending |= kPendingSwitch;
+    k.pending.fetch_or(kPendingSwitch, std::memory_order_relaxed);
     return;
   }
   // It runs on another core: that core stops it (stop_here) while this one waits with the lock held,
@@ -305,19 +321,24 @@ void wake(Task& task, std::uint64_t status, std::uint64_t value) {
 void block_current() {
   Core& k = here();
   k.blocked = true;
-  k.pending |= kPendingSwitch;
+  k.pending.fetch_or(kPendingSwitch, std::memory_order_relaxed);
 }
 
-void yield_current() { here().pending |= kPendingSwitch; }
+void yield_current() { here().pending.fetch_or(kPendingSwitch, std::memory_order_relaxed); }
 
 void note_task_ended() { g_reap_pending = true; }
 
-void on_tick() {
+void on_tick() { here().tick = true; }
+
+bool work_pending() {
   Core& k = here();
-  if (k.current == nullptr) return;
-  // Round robin: anyone of the same or higher priority waiting gets the CPU at the end of the slice.
-  const Task* next = highest_ready(k);
-  if (next != nullptr && next->priority() >= k.current->priority()) k.pending |= kPendingSwitch;
+  if (k.pending.load(std::memory_order_relaxed) != 0) return true;
+  if (!k.tick) return false;
+  // A tick only matters when someone else waits here; a stale 0 (a task queued here just now without
+  // an IPI: one of equal priority) only delays its turn to the next tick.
+  if (k.ready_count.load(std::memory_order_relaxed) != 0) return true;
+  k.tick = false;
+  return false;
 }
 
 cap::Result<void> set_affinity(Task& task, std::uint64_t core) {
@@ -330,7 +351,7 @@ cap::Result<void> set_affinity(Task& task, std::uint64_t core) {
     dequeue(task);
     make_ready(task);
   } else if (Core& k = g_cores[task.core]; k.current == &task && !may_run_on(task, task.core)) {
-    k.pending |= kPendingSwitch;
+    k.pending.fetch_or(kPendingSwitch, std::memory_order_relaxed);
     kick(task.core);
   }
   return {};
@@ -341,7 +362,8 @@ void exit_to_user(arch::ExceptionFrame& frame) {
   // still Running then (it can only stop through end_task -> remove() or block_current(), which both
   // flag a switch).
   Core& k = here();
-  if (k.pending == 0 && !g_reap_pending && !cap::release_pending()) [[likely]]
+  if (k.pending.load(std::memory_order_relaxed) == 0 && !k.tick && !g_reap_pending && !cap::release_pending())
+      [[likely]]
     return;
   finish_pending_work(k, frame);
 }
@@ -367,7 +389,7 @@ CpuFigures cpu_figures(std::uint32_t core) {
   CpuFigures f;
   if (core >= kCores || !smp::cpu(core).online.load(std::memory_order_acquire)) return f;
   const Core& k = g_cores[core];
-  f.state = abi::kCpuOnline | (std::uint64_t{k.ready_count} << abi::kCpuReadyShift);
+  f.state = abi::kCpuOnline | (std::uint64_t{k.ready_count.load(std::memory_order_relaxed)} << abi::kCpuReadyShift);
   if (k.scheduling) f.state |= abi::kCpuScheduling;
   if (k.current != nullptr) f.state |= abi::kCpuRunning;
   if (k.scheduling) {

@@ -40,8 +40,13 @@ void wake(Task& task, std::uint64_t status, std::uint64_t value);
 // The running task blocks (its call's results are filled in by wake()).
 void block_current();
 void yield_current();
-// This core's timer tick (interrupt context).
+// This core's timer tick (interrupt context, without the kernel lock): the next exit to EL0 looks at
+// round robin.
 void on_tick();
+// Without the kernel lock, on the way back to EL0 from an interrupt: whether exit_to_user has anything
+// to do on this core (a switch flagged by another core, which then also sent this core an IPI, or a
+// tick while others wait here). False lets the interrupt return without taking the lock.
+[[nodiscard]] bool work_pending();
 // A task ended (ktask::end_task): the next exit_to_user on any core reaps it (and reports an ended
 // root task).
 void note_task_ended();

@@ -10,7 +10,7 @@ constexpr Word kCoreBadge = 0x8; // the burning child's end, on env.ended
 Word online_cores(const Env& env) {
   Word n = 0;
   for (Word core = 0; core < abi::kMaxCores; ++core)
-    n += (sys::cpu_info(env.root.memory, core).r1 & abi::kCpuOnline) != 0 ? 1 : 0;
+    n += (sys::cpu_info(env.root.memory, core).r1 & abi::kCpuOnline) != 0 ? Word{1} : Word{0};
   return n;
 }
 
