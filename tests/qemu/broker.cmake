@@ -6,8 +6,8 @@ foreach(board rpi4 rpi3)
   set(clean "root: memory in use ([0-9]+) bytes before, \\1 after. capabilities ([0-9]+) before, \\2 after. channels open 0")
   set(verdict "kernel: root task 'root' exited with code 0")
   set(leaks "kernel: frames free ([0-9]+), before root \\1. tasks 0, frames objects 0, notifications 0, mappings 0")
-  set(table "root: +([0-9]+) \\| centralized  \\| element \\|   sensor -> logger   \\| +1000000 \\| +[0-9]+ \\| +0 \\|")
-  set(table2 "root: +([0-9]+) \\| self-service \\| record  \\|   camera -> display  \\| +1000000 \\| +[0-9]+ \\| +0 \\|")
+  set(table "root: +([0-9]+) \\| centralized  \\| element \\|   sensor -> logger   \\| 0 -> 1 \\| +1000000 \\| +[0-9]+ \\| +0 \\|")
+  set(table2 "root: +([0-9]+) \\| self-service \\| record  \\|   camera -> display  \\| 2 -> 3 \\| +1000000 \\| +[0-9]+ \\| +0 \\|")
 
   # The demo: 10^6 messages through a centralized element ring and a self-service record ring.
   bramble_qemu_test(broker.demo.${board} BUILD ${board} SCENARIO user:root TIMEOUT 120

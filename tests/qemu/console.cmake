@@ -31,7 +31,7 @@ foreach(board rpi4 rpi3 rpi4-clang rpi3-clang)
          --expect "  [0-9]+  sensor +-> logger +centralized +element +[0-9]+ +open +[1-9][0-9]* +[1-9][0-9]* "
          --expect "5 channels open"
          --expect "^digraph .test. [{]$"
-         --expect "^  .sensor. .label=.sensor.nproducer, priority 10, core any."
+         --expect "^  .sensor. .label=.sensor.nproducer, priority 10, core 0."
          --expect "^  .sensor. -> .logger. .label=.channel [0-9]+.nelement, [0-9]+ bytes.ncentralized."
          --expect "^[}]$"
          --expect "frames: [1-9][0-9]* managed \\([0-9]+ MiB\\), [1-9][0-9]* free, [1-9][0-9]* in use"
