@@ -2,6 +2,7 @@
 
 #include "kernel/arch/cpu.hpp"
 #include "kernel/arch/exceptions.hpp"
+#include "kernel/arch/pmu.hpp"
 #include "kernel/cmdline.hpp"
 #include "kernel/irq.hpp"
 #include "kernel/log.hpp"
@@ -43,6 +44,10 @@ constexpr std::uint64_t kReportTimeoutDivisor = 10;
   arch::install_exception_vectors();
   arch::allow_el0_virtual_count();
   irq::init_this_core();
+  if (pmu::running()) { // pmu=el0: every core counts, so a benchmark task may run on any of them
+    pmu::start_counters();
+    pmu::allow_el0_access();
+  }
   me.online.store(true, std::memory_order_release);
   // Sleep (answering IPIs) until the scheduler starts, then join it. The check is made with IRQs
   // masked, and a pending interrupt still ends the WFI, so the IPI of start_scheduling() cannot slip
@@ -199,6 +204,19 @@ void unlock_kernel() {
       break;
     }
   }
+}
+
+std::uint64_t measure_lock_pair() {
+  // Called with the lock held once (kernel_main) and nobody else asking for it: give it up, then time
+  // an empty span and a take-and-release span, and take it back.
+  unlock_kernel();
+  const std::uint64_t t0 = pmu::instructions();
+  const std::uint64_t t1 = pmu::instructions();
+  lock_kernel();
+  unlock_kernel();
+  const std::uint64_t t2 = pmu::instructions();
+  lock_kernel();
+  return (t2 - t1) - (t1 - t0);
 }
 
 bool kernel_locked() { return g_owner.load(std::memory_order_relaxed) == this_cpu().id; }

@@ -79,6 +79,10 @@ void start_scheduling(void (*join)());
 void lock_kernel();
 void unlock_kernel();
 
+// Instructions one uncontended lock_kernel() + unlock_kernel() pair retires (PMU running, the lock
+// held once by this core and wanted by no other: kernel_main, before the first task starts).
+[[nodiscard]] std::uint64_t measure_lock_pair();
+
 // This core holds it.
 [[nodiscard]] bool kernel_locked();
 
