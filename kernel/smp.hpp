@@ -44,6 +44,10 @@ struct Cpu {
   // a sleeper's flag with an older ticket.
   std::atomic<std::uint64_t> lock_sleep{0};
   std::uint64_t lock_sleeps = 0; // times this core slept waiting for the lock
+  // How often this core holds the kernel lock (0: it does not hold it). Kernel code that runs with
+  // interrupts enabled, as the boot-time test scenarios do, takes an interrupt on the core that
+  // already holds the lock: that takes it again, as a count.
+  std::uint32_t lock_depth = 0;
 };
 
 // Core 0, early in kernel_main: its record and the per-CPU pointer.
