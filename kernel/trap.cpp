@@ -24,6 +24,12 @@ void interrupt_from_user(arch::ExceptionFrame& frame) {
   sched::exit_to_user(frame);
 }
 
+void fp_first_use(arch::ExceptionFrame& frame) {
+  const smp::KernelLock lock;
+  sched::load_fp();
+  sched::exit_to_user(frame);
+}
+
 void interrupt_in_kernel() { irq::dispatch(); }
 
 void user_fault(arch::ExceptionFrame& frame, abi::FaultReason reason, const char* what, const char* how,

@@ -17,6 +17,9 @@ void system_call(arch::ExceptionFrame& frame);
 // An interrupt taken from EL0 or from the kernel's idle loop.
 void interrupt_from_user(arch::ExceptionFrame& frame);
 void interrupt_in_kernel();
+// The running task's first FP/SIMD instruction since it got the CPU (trapped: lazy FP): load its FP
+// state and run the instruction again.
+void fp_first_use(arch::ExceptionFrame& frame);
 // A synchronous exception at EL0 that is not a system call: the running task is killed with `reason`;
 // `what` names the exception class, `address` is the faulting address for an abort (else 0).
 void user_fault(arch::ExceptionFrame& frame, abi::FaultReason reason, const char* what, const char* how,

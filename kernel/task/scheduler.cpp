@@ -40,7 +40,11 @@ struct Core {
   std::uint32_t ready_count = 0;
   Task* current = nullptr;
   std::uint32_t pending = 0;
-  bool blocked = false;    // the current task blocked in this kernel entry
+  bool blocked = false; // the current task blocked in this kernel entry
+  // Lazy FP: the FP/SIMD registers hold `current`'s state, loaded at its first FP instruction since it
+  // got the CPU (load_fp()), and EL0 may use them; false: EL0's FP instructions trap. Only a task that
+  // used FP since it was loaded has its FP state saved when it leaves.
+  bool fp_live = false;
   bool scheduling = false; // the core has joined (start() / join())
   // CPU time: the physical count when `current` got the CPU (or was last charged). The outgoing task is
   // charged on every switch, an ending one when it ends (remove()); idle time is nobody's.
@@ -176,13 +180,21 @@ void idle(Core& k) {
   k.idle_since = 0;
 }
 
+// The FP/SIMD registers no longer belong to the task that was loaded (it left, saved or ended): the
+// next task's first FP instruction traps and loads its own.
+void drop_fp(Core& k) {
+  if (!k.fp_live) return;
+  k.fp_live = false;
+  arch::fp_trap_el0();
+}
+
 void load(Core& k, Task& next, arch::ExceptionFrame& frame, std::uint64_t now) {
   dequeue(next);
   k.current = &next;
   k.charged_until = now;
   k.pending &= ~kPendingSwitch; // whatever flagged it, the best task here is the one loaded
   copy_frame(&frame, &next.context);
-  fp_restore(&next.fp);
+  drop_fp(k); // its FP state is loaded at its first FP instruction (load_fp), if it has one
   kmem::activate_user_space(next.space().ttbr0_value());
   ++k.switches;
 }
@@ -197,6 +209,7 @@ void stop_here(void* argument) {
   k.current = nullptr;
   k.blocked = false;
   k.pending |= kPendingSwitch;
+  drop_fp(k);
   kmem::activate_user_space(0);
 }
 
@@ -235,7 +248,7 @@ void kick(std::uint32_t core) {
   if (previous != nullptr) {
     charge(k, now); // blocked, preempted or moved away
     copy_frame(&previous->context, &frame);
-    fp_save(&previous->fp);
+    if (k.fp_live) fp_save(&previous->fp); // else its saved state is still current
     k.current = nullptr;
     if (!k.blocked) make_ready(*previous);
   }
@@ -257,6 +270,7 @@ void kick(std::uint32_t core) {
   const std::uint32_t me = index_of(k);
   k.scheduling = true;
   k.joined_at = arch::physical_count();
+  arch::fp_trap_el0(); // boot left FP open; from here on a task's first FP instruction loads its state
   if (next_for(k) == nullptr) idle(k);
   load(k, *highest_ready(k), first_frames[me], arch::physical_count());
   smp::unlock_kernel(); // from here on every kernel entry takes it
@@ -289,6 +303,7 @@ void remove(Task& task) {
     k.current = nullptr;
     k.blocked = false;
     k.pending |= kPendingSwitch;
+    drop_fp(k);
     return;
   }
   // It runs on another core: that core stops it (stop_here) while this one waits with the lock held,
@@ -300,6 +315,14 @@ void remove(Task& task) {
 void wake(Task& task, std::uint64_t status, std::uint64_t value) {
   arch::set_syscall_result(task.context, status, value, 0, 0);
   make_ready(task);
+}
+
+void load_fp() {
+  Core& k = here();
+  if (k.current == nullptr || k.fp_live) return; // it ended meanwhile, or it is loaded already
+  fp_restore(&k.current->fp);
+  arch::fp_open_el0();
+  k.fp_live = true;
 }
 
 void block_current() {

@@ -37,6 +37,11 @@ void make_ready(Task& task);
 void remove(Task& task);
 // A blocked task's call completes with x0 = status, x1 = value; it becomes ready.
 void wake(Task& task, std::uint64_t status, std::uint64_t value);
+// The running task's first FP/SIMD instruction since it got this core trapped: its FP state is loaded
+// and EL0 may use the FP unit until it leaves the core (lazy FP: a task that never touches FP costs
+// no FP save or restore, and one that does pays a trap and a restore per time on the CPU, a save
+// when it leaves).
+void load_fp();
 // The running task blocks (its call's results are filled in by wake()).
 void block_current();
 void yield_current();

@@ -18,6 +18,12 @@ struct alignas(16) FpState {
 };
 static_assert(sizeof(FpState) == 528);
 
+// Lazy FP/SIMD: CPACR_EL1.FPEN (ARM ARM D17.2.30) either traps EL0's FP/SIMD instructions (0b01:
+// EC 0x07 at the first one; EL1 may still use the registers, so fp_save/fp_restore work either way)
+// or lets them run (0b11). The write takes effect at the next context synchronization, the eret.
+inline void fp_trap_el0() { asm volatile("msr cpacr_el1, %0" ::"r"(std::uint64_t{1} << 20) : "memory"); }
+inline void fp_open_el0() { asm volatile("msr cpacr_el1, %0" ::"r"(std::uint64_t{3} << 20) : "memory"); }
+
 // The system-call convention (docs/syscalls.md): the number in x8, up to six arguments in x0-x5; the
 // status comes back in x0 and up to three results in x1-x3.
 [[nodiscard]] inline std::uint64_t syscall_number(const ExceptionFrame& frame) { return frame.x[8]; }

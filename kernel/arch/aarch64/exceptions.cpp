@@ -79,6 +79,10 @@ void from_user(arch::ExceptionFrame& frame, std::uint32_t index) {
     return;
   }
   const arch::Esr esr = arch::Esr::decode(frame.esr);
+  if (esr.ec == arch::ec::kFpAccess && arch::vector_source(index) == arch::VectorSource::LowerA64) {
+    trap::fp_first_use(frame); // lazy FP: CPACR_EL1.FPEN traps EL0 until the task's state is loaded
+    return;
+  }
   const bool abort = arch::is_abort(esr.ec);
   trap::user_fault(frame, reason_for(esr.ec), arch::exception_class_name(esr.ec),
                    abort ? arch::fault_status_name(esr.iss) : nullptr, abort ? frame.far : 0);
