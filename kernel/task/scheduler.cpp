@@ -188,20 +188,24 @@ void drop_fp(Core& k) {
   arch::fp_trap_el0();
 }
 
-void load(Core& k, Task& next, arch::ExceptionFrame& frame, std::uint64_t now) {
+// Makes `next` this core's running task; returns its frame, which the exception return resumes (the
+// registers are not copied: an exception from EL0 saves them straight into the task's frame).
+arch::ExceptionFrame& load(Core& k, Task& next, std::uint64_t now) {
   dequeue(next);
   k.current = &next;
   k.charged_until = now;
   k.pending &= ~kPendingSwitch; // whatever flagged it, the best task here is the one loaded
-  copy_frame(&frame, &next.context);
-  drop_fp(k); // its FP state is loaded at its first FP instruction (load_fp), if it has one
+  drop_fp(k);                   // its FP state is loaded at its first FP instruction (load_fp), if it has one
   kmem::activate_user_space(next.space().ttbr0_value());
   ++k.switches;
+  return next.context;
 }
 
 // Run on the core that runs `task`, for the core that ends it (which holds the kernel lock and waits):
-// the task leaves this core now. Its registers stay behind in this core's exception frame, which the
-// next load() overwrites; its translation tables are no longer this core's TTBR0.
+// the task leaves this core now. Its translation tables are no longer this core's TTBR0. If this core
+// was inside an exception from the task (waiting for the lock), that exception goes on with the
+// task's frame but no current task: it reads and writes nothing in the frame again and resumes the
+// frame of the task loaded next (finish_pending_work), so the ending task's record may be freed.
 void stop_here(void* argument) {
   Core& k = here();
   if (k.current != static_cast<Task*>(argument)) return;
@@ -219,7 +223,7 @@ void kick(std::uint32_t core) {
 }
 
 // exit_to_user's work when something is pending (its own function, so the fast path sets up no frame).
-[[gnu::noinline]] void finish_pending_work(Core& k, arch::ExceptionFrame& frame) {
+[[gnu::noinline]] arch::ExceptionFrame& finish_pending_work(Core& k, arch::ExceptionFrame& frame) {
   const bool ended = g_reap_pending;
   if (ended) {
     // Cleared first: tasks that reap() itself ends are reaped by this same call (their flag only
@@ -236,18 +240,17 @@ void kick(std::uint32_t core) {
   if (ended) ktask::root::check_ended(); // after the sweeps: its report counts the frames they freed
   Task* const previous = k.current;      // Running: an ended task leaves `current` in remove()
   const std::uint32_t me = index_of(k);
-  if ((k.pending & kPendingSwitch) == 0 && previous != nullptr) return;
+  if ((k.pending & kPendingSwitch) == 0 && previous != nullptr) return frame;
   k.pending &= ~kPendingSwitch;
   if (previous != nullptr && !k.blocked && may_run_on(*previous, me)) {
     // It would go to the back of its queue and be picked again unless someone of its priority or
     // higher is ready: then nothing changes (no register, FP or TTBR0 traffic).
     const Task* best = highest_ready(k);
-    if (best == nullptr || best->priority() < previous->priority()) return;
+    if (best == nullptr || best->priority() < previous->priority()) return frame;
   }
   std::uint64_t now = arch::physical_count(); // the one counter read of a switch
   if (previous != nullptr) {
-    charge(k, now); // blocked, preempted or moved away
-    copy_frame(&previous->context, &frame);
+    charge(k, now);                        // blocked, preempted or moved away; its registers are in its frame already
     if (k.fp_live) fp_save(&previous->fp); // else its saved state is still current
     k.current = nullptr;
     if (!k.blocked) make_ready(*previous);
@@ -259,22 +262,24 @@ void kick(std::uint32_t core) {
     next = highest_ready(k);
     now = arch::physical_count();
   }
-  load(k, *next, frame, now);
+  return load(k, *next, now);
 }
 
 // Leaves the kernel for the first task this core runs (with the kernel lock held).
 [[noreturn]] void run_first() {
-  // Built off the stack: enter_user() moves it to the top of the kernel stack, over this call chain.
-  static arch::ExceptionFrame first_frames[kCores];
   Core& k = here();
-  const std::uint32_t me = index_of(k);
   k.scheduling = true;
   k.joined_at = arch::physical_count();
   arch::fp_trap_el0(); // boot left FP open; from here on a task's first FP instruction loads its state
-  if (next_for(k) == nullptr) idle(k);
-  load(k, *highest_ready(k), first_frames[me], arch::physical_count());
+  Task* next = next_for(k);
+  if (next == nullptr) {
+    idle(k);
+    next = highest_ready(k);
+  }
+  if (next == nullptr) panic("sched: core %u woke from idle with nothing to run", index_of(k));
+  const arch::ExceptionFrame& first = load(k, *next, arch::physical_count());
   smp::unlock_kernel(); // from here on every kernel entry takes it
-  enter_user(&first_frames[me], smp::this_cpu().stack_top);
+  enter_user(&first);
 }
 
 } // namespace
@@ -359,14 +364,14 @@ cap::Result<void> set_affinity(Task& task, std::uint64_t core) {
   return {};
 }
 
-void exit_to_user(arch::ExceptionFrame& frame) {
+arch::ExceptionFrame& exit_to_user(arch::ExceptionFrame& frame) {
   // The fast path: nothing ended, nothing was deleted, nobody asked for this CPU. The running task is
   // still Running then (it can only stop through end_task -> remove() or block_current(), which both
   // flag a switch).
   Core& k = here();
   if (k.pending == 0 && !g_reap_pending && !cap::release_pending()) [[likely]]
-    return;
-  finish_pending_work(k, frame);
+    return frame;
+  return finish_pending_work(k, frame);
 }
 
 void start() { run_first(); }

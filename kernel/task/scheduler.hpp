@@ -56,10 +56,12 @@ void note_task_ended();
 // InvalidCore for a core that is not online, InvalidState for a task that ended.
 [[nodiscard]] cap::Result<void> set_affinity(Task& task, std::uint64_t core);
 
-// At the end of every exception taken from EL0: releases ended tasks, and if the running task
-// blocked, ended, used up its slice, may not stay on this core or a higher-priority task woke, saves
-// its registers from `frame` and loads the next task's into it (idling until one is ready).
-void exit_to_user(arch::ExceptionFrame& frame);
+// At the end of every exception taken from EL0, with `frame` the running task's own frame (its record:
+// the exception saved its registers there): releases ended tasks, and if the running task blocked,
+// ended, used up its slice, may not stay on this core or a higher-priority task woke, picks the next
+// task (idling until one is ready). Returns the frame to resume: `frame`, or the next task's. A switch
+// copies no registers; it changes the frame the exception returns through.
+[[nodiscard]] arch::ExceptionFrame& exit_to_user(arch::ExceptionFrame& frame);
 
 // Leaves kernel_main for the first task on core 0, with the kernel lock held. Does not return.
 [[noreturn]] void start();

@@ -57,10 +57,8 @@ inline void prepare_user_entry(ExceptionFrame& frame, std::uintptr_t entry, std:
 extern "C" {
 void fp_save(bramble::arch::FpState* state);
 void fp_restore(const bramble::arch::FpState* state);
-// Loads `frame` (which must not live on the kernel stack) and returns to EL0 through it, with this
-// core's kernel stack reset to `stack_top` (where the next exception from EL0 starts).
-[[noreturn]] void enter_user(const bramble::arch::ExceptionFrame* frame, std::uintptr_t stack_top);
-// The 288 bytes a context switch saves and loads, 16 bytes a step.
-void copy_frame(bramble::arch::ExceptionFrame* to, const bramble::arch::ExceptionFrame* from);
+// Returns to EL0 through `frame`, a task's own record (vectors.S: at EL0, SP_EL1 is the end of the
+// running task's frame, so its next exception saves its registers there).
+[[noreturn]] void enter_user(const bramble::arch::ExceptionFrame* frame);
 }
-static_assert(bramble::arch::kExceptionFrameSize == 288, "copy_frame and enter_user (context.S) copy 288 bytes");
+static_assert(bramble::arch::kExceptionFrameSize == 288, "vectors.S saves and loads 288-byte frames");
