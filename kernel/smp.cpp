@@ -2,6 +2,7 @@
 
 #include "kernel/arch/cpu.hpp"
 #include "kernel/arch/exceptions.hpp"
+#include "kernel/arch/pmu.hpp"
 #include "kernel/cmdline.hpp"
 #include "kernel/irq.hpp"
 #include "kernel/log.hpp"
@@ -18,12 +19,9 @@ constexpr std::size_t kStackSize = 16 * 1024;
 alignas(16) std::uint8_t g_stacks[kMaxCores - 1][kStackSize];
 Cpu g_cpus[kMaxCores];
 TicketLock g_kernel_lock;
-// Which core holds it, and how often it took it (kernel code that runs with interrupts enabled, as
-// the boot-time test scenarios do, takes an interrupt on the core that already holds the lock).
-// Written only by the holder; another core reading it can never see its own id there.
-constexpr std::uint32_t kNoOwner = 0xFFFF'FFFF;
-std::atomic<std::uint32_t> g_owner{kNoOwner};
-std::uint32_t g_depth = 0;
+// Cores asleep waiting for it (their Cpu::lock_sleep says for which ticket): the holder scans for
+// the one to wake only when this is not 0.
+std::atomic<std::uint32_t> g_lock_sleepers{0};
 
 // What a secondary runs once the scheduler starts (start_scheduling()); nullptr until then.
 std::atomic<void (*)()> g_join{nullptr};
@@ -43,6 +41,10 @@ constexpr std::uint64_t kReportTimeoutDivisor = 10;
   arch::install_exception_vectors();
   arch::allow_el0_virtual_count();
   irq::init_this_core();
+  if (pmu::running()) { // pmu=el0: every core counts, so a benchmark task may run on any of them
+    pmu::start_counters();
+    pmu::allow_el0_access();
+  }
   me.online.store(true, std::memory_order_release);
   // Sleep (answering IPIs) until the scheduler starts, then join it. The check is made with IRQs
   // masked, and a pending interrupt still ends the WFI, so the IPI of start_scheduling() cannot slip
@@ -160,39 +162,36 @@ void start_scheduling(void (*join)()) {
   }
 }
 
-void lock_kernel() {
-  Cpu& me = this_cpu();
-  if (g_owner.load(std::memory_order_relaxed) != me.id) {
-    const std::uint32_t ticket = g_kernel_lock.take_ticket();
-    for (std::uint32_t spins = 0; !g_kernel_lock.served(ticket); ++spins) {
-      // Answer posted calls while waiting: the holder may be waiting for one (a remote stop). IRQs
-      // are masked around it, so the IPI handler cannot run the same call a second time.
-      const std::uint64_t daif = arch::save_and_disable_irqs();
-      run_posted_call(me);
-      if (me.in_interrupt == 0 && spins >= kSpinsBeforeSleep) {
-        // Held for long: sleep until the holder hands over (unlock_kernel() sends this core an IPI).
-        // Told before checking once more, and checked after, so the hand-over cannot be missed (both
-        // sides order their store before their load: the store-buffering pattern with seq_cst).
-        me.lock_sleep.store(kLockSleeping | ticket, std::memory_order_seq_cst);
-        if (!g_kernel_lock.served(ticket)) {
-          ++me.lock_sleeps;
-          arch::wait_for_interrupt(); // IRQs masked: a pending one (the IPI) still ends the wait
-        }
-        me.lock_sleep.store(0, std::memory_order_relaxed);
+namespace {
+
+// The wait for the kernel lock when it is held: answer posted calls, spin, then sleep.
+[[gnu::noinline]] void wait_for_lock(Cpu& me, std::uint32_t ticket) {
+  for (std::uint32_t spins = 0; !g_kernel_lock.served(ticket); ++spins) {
+    // Answer posted calls while waiting: the holder may be waiting for one (a remote stop). IRQs
+    // are masked around it, so the IPI handler cannot run the same call a second time.
+    const std::uint64_t daif = arch::save_and_disable_irqs();
+    run_posted_call(me);
+    if (me.in_interrupt == 0 && spins >= kSpinsBeforeSleep) {
+      // Held for long: sleep until the holder hands over (unlock_kernel() sends this core an IPI).
+      // Counted and told before checking once more, and checked after, so the hand-over cannot be
+      // missed (both sides order their store before their load: the store-buffering pattern with
+      // seq_cst; the holder reads the count first and the per-core words only when it is not 0).
+      g_lock_sleepers.fetch_add(1, std::memory_order_seq_cst);
+      me.lock_sleep.store(kLockSleeping | ticket, std::memory_order_seq_cst);
+      if (!g_kernel_lock.served(ticket)) {
+        ++me.lock_sleeps;
+        arch::wait_for_interrupt(); // IRQs masked: a pending one (the IPI) still ends the wait
       }
-      arch::restore_irqs(daif);
-      arch::spin_pause();
+      me.lock_sleep.store(0, std::memory_order_relaxed);
+      g_lock_sleepers.fetch_sub(1, std::memory_order_relaxed);
     }
-    g_owner.store(me.id, std::memory_order_relaxed);
+    arch::restore_irqs(daif);
+    arch::spin_pause();
   }
-  ++g_depth;
 }
 
-void unlock_kernel() {
-  if (--g_depth != 0) return;
-  g_owner.store(kNoOwner, std::memory_order_relaxed);
-  const std::uint32_t next = g_kernel_lock.unlock();
-  std::atomic_thread_fence(std::memory_order_seq_cst);
+// The hand-over: the core that holds ticket `next` sleeps (or is about to); wake it.
+[[gnu::noinline]] void wake_sleeper(std::uint32_t next) {
   for (Cpu& c : g_cpus) {
     if (c.lock_sleep.load(std::memory_order_relaxed) == (kLockSleeping | next)) {
       (void)irq::send_ipi(c.id);
@@ -201,6 +200,45 @@ void unlock_kernel() {
   }
 }
 
-bool kernel_locked() { return g_owner.load(std::memory_order_relaxed) == this_cpu().id; }
+} // namespace
+
+// The fast paths take and give the lock in a few instructions when nobody waits: a nested take is a
+// count, an uncontended one a ticket that is served at once, and the release looks for a sleeper
+// only when one said it sleeps.
+void lock_kernel() {
+  Cpu& me = this_cpu();
+  if (me.lock_depth != 0) {
+    ++me.lock_depth;
+    return;
+  }
+  const std::uint32_t ticket = g_kernel_lock.take_ticket();
+  if (!g_kernel_lock.served(ticket)) [[unlikely]]
+    wait_for_lock(me, ticket);
+  me.lock_depth = 1;
+}
+
+void unlock_kernel() {
+  Cpu& me = this_cpu();
+  if (--me.lock_depth != 0) return;
+  const std::uint32_t next = g_kernel_lock.unlock();
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (g_lock_sleepers.load(std::memory_order_relaxed) != 0) [[unlikely]]
+    wake_sleeper(next);
+}
+
+std::uint64_t measure_lock_pair() {
+  // Called with the lock held once (kernel_main) and nobody else asking for it: give it up, then time
+  // an empty span and a take-and-release span, and take it back.
+  unlock_kernel();
+  const std::uint64_t t0 = pmu::instructions();
+  const std::uint64_t t1 = pmu::instructions();
+  lock_kernel();
+  unlock_kernel();
+  const std::uint64_t t2 = pmu::instructions();
+  lock_kernel();
+  return (t2 - t1) - (t1 - t0);
+}
+
+bool kernel_locked() { return this_cpu().lock_depth != 0; }
 
 } // namespace bramble::smp

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 
 #include "kernel/arch/smp.hpp"
@@ -22,7 +23,7 @@ inline constexpr std::uint64_t kLockSleeping = std::uint64_t{1} << 32;
 struct Cpu {
   std::uint32_t id = 0;
   std::atomic<bool> online{false};
-  std::uintptr_t stack_top = 0; // where an exception from EL0 starts on this core
+  std::uintptr_t stack_top = 0; // this core's kernel stack, where the kernel runs after an exception from EL0
   std::uint64_t interrupts = 0; // interrupts taken on this core (IPIs included)
   std::uint64_t ipis = 0;       // IPIs taken on this core
 
@@ -44,7 +45,14 @@ struct Cpu {
   // a sleeper's flag with an older ticket.
   std::atomic<std::uint64_t> lock_sleep{0};
   std::uint64_t lock_sleeps = 0; // times this core slept waiting for the lock
+  // How often this core holds the kernel lock (0: it does not hold it). Kernel code that runs with
+  // interrupts enabled, as the boot-time test scenarios do, takes an interrupt on the core that
+  // already holds the lock: that takes it again, as a count.
+  std::uint32_t lock_depth = 0;
 };
+
+// kernel/arch/aarch64/vectors.S reads stack_top through the per-CPU pointer.
+static_assert(offsetof(Cpu, stack_top) == 8, "vectors.S: CPU_STACK_TOP");
 
 // Core 0, early in kernel_main: its record and the per-CPU pointer.
 void init_boot_core(std::uintptr_t stack_top);
@@ -78,6 +86,10 @@ void start_scheduling(void (*join)());
 // with interrupts enabled); it is released when every lock_kernel() has had its unlock_kernel().
 void lock_kernel();
 void unlock_kernel();
+
+// Instructions one uncontended lock_kernel() + unlock_kernel() pair retires (PMU running, the lock
+// held once by this core and wanted by no other: kernel_main, before the first task starts).
+[[nodiscard]] std::uint64_t measure_lock_pair();
 
 // This core holds it.
 [[nodiscard]] bool kernel_locked();

@@ -11,26 +11,32 @@
 
 namespace bramble::trap {
 
-void system_call(arch::ExceptionFrame& frame) {
+arch::ExceptionFrame& system_call(arch::ExceptionFrame& frame) {
   const smp::KernelLock lock;
   if (ktask::Task* task = sched::current(); task != nullptr) [[likely]]
     syscall::handle(frame, *task);
-  sched::exit_to_user(frame);
+  return sched::exit_to_user(frame);
 }
 
-void interrupt_from_user(arch::ExceptionFrame& frame) {
+arch::ExceptionFrame& interrupt_from_user(arch::ExceptionFrame& frame) {
   irq::dispatch(); // takes the kernel lock for what needs it (not for the tick or an IPI)
   // Most interrupts from EL0 are this core's tick with nothing else to run here: back to the task
   // without the lock, so busy cores do not queue for it a hundred times a second.
-  if (!sched::work_pending()) return;
+  if (!sched::work_pending()) return frame;
   const smp::KernelLock lock;
-  sched::exit_to_user(frame);
+  return sched::exit_to_user(frame);
+}
+
+arch::ExceptionFrame& fp_first_use(arch::ExceptionFrame& frame) {
+  const smp::KernelLock lock;
+  sched::load_fp();
+  return sched::exit_to_user(frame);
 }
 
 void interrupt_in_kernel() { irq::dispatch(); }
 
-void user_fault(arch::ExceptionFrame& frame, abi::FaultReason reason, const char* what, const char* how,
-                std::uint64_t address) {
+arch::ExceptionFrame& user_fault(arch::ExceptionFrame& frame, abi::FaultReason reason, const char* what,
+                                 const char* how, std::uint64_t address) {
   const smp::KernelLock lock;
   if (ktask::Task* task = sched::current(); task != nullptr) {
     kprintf("kernel: task '%s' killed: %s", task->name, what);
@@ -39,7 +45,7 @@ void user_fault(arch::ExceptionFrame& frame, abi::FaultReason reason, const char
             static_cast<unsigned long long>(arch::fault_syndrome(frame)));
     ktask::end_task(*task, abi::TaskState::Faulted, static_cast<std::uint64_t>(reason), arch::fault_syndrome(frame));
   }
-  sched::exit_to_user(frame);
+  return sched::exit_to_user(frame);
 }
 
 void kernel_fault() {

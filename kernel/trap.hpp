@@ -12,15 +12,21 @@
 
 namespace bramble::trap {
 
+// Each function for an exception from EL0 gets the running task's frame and returns the frame to
+// resume at EL0: the same task's, or another's after a switch (sched::exit_to_user).
+//
 // An svc from EL0: handle it for the running task (if any), then return to EL0 (maybe another task).
-void system_call(arch::ExceptionFrame& frame);
+arch::ExceptionFrame& system_call(arch::ExceptionFrame& frame);
 // An interrupt taken from EL0 or from the kernel's idle loop.
-void interrupt_from_user(arch::ExceptionFrame& frame);
+arch::ExceptionFrame& interrupt_from_user(arch::ExceptionFrame& frame);
 void interrupt_in_kernel();
+// The running task's first FP/SIMD instruction since it got the CPU (trapped: lazy FP): load its FP
+// state and run the instruction again.
+arch::ExceptionFrame& fp_first_use(arch::ExceptionFrame& frame);
 // A synchronous exception at EL0 that is not a system call: the running task is killed with `reason`;
 // `what` names the exception class, `address` is the faulting address for an abort (else 0).
-void user_fault(arch::ExceptionFrame& frame, abi::FaultReason reason, const char* what, const char* how,
-                std::uint64_t address);
+arch::ExceptionFrame& user_fault(arch::ExceptionFrame& frame, abi::FaultReason reason, const char* what,
+                                 const char* how, std::uint64_t address);
 // An exception the kernel did not expect at EL1: the report was printed; halt.
 [[noreturn]] void kernel_fault();
 

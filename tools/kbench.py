@@ -11,7 +11,10 @@ script adds derived figures (syscalls per message, messages/s at a nominal clock
 run ended with exit code 0.
 
     tools/kbench.py [--build-root build] [--boards rpi4,rpi3] [--iters 1000] [--csv] [--quick]
-                    [--json FILE]
+                    [--json FILE] [--no-one-core]
+
+Each board runs twice: with every core online (the default boot), then with cores=1, whose kernel
+fast-path figures are added as `<implementation>-1-core` rows (--no-one-core skips that run).
 
 --csv prints `benchmark,implementation,metric,value,unit` lines (value = median; min/max as metrics
 with suffixes _min/_max; implementation gets `@<board>`). --json FILE also writes every row to FILE
@@ -38,13 +41,15 @@ NOMINAL_HZ = 1.5e9
 # debug_write), so the program cannot fake it.
 ROW = re.compile(r"^\[kbench\] kbench row ([^,]+),([^,]+),([^,]+),(\d+),(\d+),(\d+),([^,]+),(\d+)\s*$")
 BOOT = re.compile(r"^kernel: root task ready after (\d+) instructions \((\d+) cycles\)")
+LOCK = re.compile(r"^kernel: kernel lock taken and released in (\d+) instructions")
 
 
-def run_board(args, board):
+def run_board(args, board, cores=None):
     image = f"{args.build_root}/{board}/kernel8-test.img"
+    append = f"test=user:kbench pmu=el0 iters={args.iters}" + (f" cores={cores}" if cores else "")
     cmd = [args.qemu, "-M", MACHINES[board], "-kernel", image, "-display", "none", "-monitor", "none",
            "-serial", "stdio", "-semihosting", "-icount", "shift=0,align=off,sleep=off",
-           "-append", f"test=user:kbench pmu=el0 iters={args.iters}"]
+           "-append", append]
     try:
         p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=args.timeout, text=True)
     except subprocess.TimeoutExpired as e:
@@ -62,7 +67,23 @@ def run_board(args, board):
                          int(m.group(1)), "instructions", 1))
             rows.append(("boot", "entry-to-root-ready", "cycles", int(m.group(2)), int(m.group(2)),
                          int(m.group(2)), "cycles", 1))
+        m = LOCK.match(line)
+        if m:
+            v = int(m.group(1))
+            rows.append(("kernel-lock", "uncontended-take-release", "instructions", v, v, v, "instructions", 1))
     return rows + derived(rows), p.stdout, p.returncode
+
+
+# The figures repeated with one core online (cores=1), as "<implementation>-1-core" rows beside the
+# default run's (all cores online): the difference is what the other cores cost a kernel entry on
+# this one (the kernel lock, the per-CPU lookups), since every task of these figures runs on core 0.
+ONE_CORE = {("null-syscall", "cap_info-invalid-slot"), ("null-syscall", "yield-alone"),
+            ("context-switch", "yield-between-2-tasks"), ("signal-wait-roundtrip", "same-priority"),
+            ("signal-wait-roundtrip", "peer-lower-priority")}
+
+
+def one_core_rows(rows):
+    return [(b, f"{impl}-1-core") + tuple(rest) for b, impl, *rest in rows if (b, impl) in ONE_CORE]
 
 
 def derived(rows):
@@ -117,6 +138,8 @@ def main():
     ap.add_argument("--qemu", default="qemu-system-aarch64")
     ap.add_argument("--timeout", type=float, default=300)
     ap.add_argument("--verbose", action="store_true", help="echo the console")
+    ap.add_argument("--no-one-core", dest="one_core", action="store_false",
+                    help="skip the second run with cores=1 (the -1-core rows)")
     args = ap.parse_args()
     if args.quick:
         args.iters = 10
@@ -131,6 +154,14 @@ def main():
         if rc != 0:
             ok = False
             print(f"kbench: {board}: run failed (exit {rc})", file=sys.stderr)
+        if args.one_core and rc == 0:
+            single, console, rc = run_board(args, board, cores=1)
+            if args.verbose or rc != 0:
+                sys.stderr.write(console)
+            if rc != 0:
+                ok = False
+                print(f"kbench: {board}: run with cores=1 failed (exit {rc})", file=sys.stderr)
+            rows += one_core_rows(single)
         results[board] = rows
         exits[board] = rc
     if args.json:

@@ -61,6 +61,10 @@ struct Shared {
   std::uint64_t received;
   std::uint64_t errors;
   std::uint64_t failed; // 1 + step where a peer gave up
+  // Cross-core figures: what the peer's own core counted (its PMU counts that core only).
+  Counts ping_peer;          // ping-pong peer: from its first wake-up to the stop
+  std::uint64_t ping_rounds; // round trips within that span
+  Counts consumer_span;      // stream consumer: from opening the channel to the last message
 };
 static_assert(sizeof(Shared) <= 4096);
 
@@ -88,6 +92,8 @@ Word make_peer(Bench& b, Word priority, Word in, Word in_rights, Word out, Word&
 // Waits until the peer reported its end; true if it exited with 0. Deletes its task capability.
 bool finish_peer(Bench& b, Word task, Word badge);
 
+// The core a cross-core peer runs on (the root runs on core 0), or 0 when only core 0 is online.
+[[nodiscard]] Word second_core(const Bench& b);
 void run_micro(Bench& b);
 void run_stream(Bench& b);
 int peer_main(Word role);

@@ -102,6 +102,11 @@ Word make_peer(Bench& b, Word priority, Word in, Word in_rights, Word out, Word&
   return task;
 }
 
+Word second_core(const Bench& b) {
+  const auto info = sys::cpu_info(b.root.memory, 1);
+  return info.ok() && (info.r1 & abi::kCpuOnline) != 0 ? 1 : 0;
+}
+
 bool finish_peer(Bench& b, Word task, Word badge) {
   // Ends of other peers that arrive in the same word are kept for their own finish_peer().
   while ((b.seen & badge) == 0) {

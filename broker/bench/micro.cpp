@@ -68,7 +68,12 @@ void null_syscall(Bench& b) {
 // The root signals `ping`, the peer (another address space) wakes from wait, signals `pong` and
 // waits again; the root's wait on `pong` returns. One sample = one round trip = two wake-ups and two
 // switches between address spaces.
-void ping_pong(Bench& b, Word priority, const char* implementation) {
+//
+// Cross-core (`core` != 0): the peer is pinned to `core`, the root stays on core 0, and each sleeps in
+// its core's idle loop while the other works, so every round trip sends and takes two wake-up IPIs.
+// The root's counters count core 0 only; the peer reports what its core counted, so both halves are
+// printed (the woken core's side: the IPI taken, the idle loop left, the peer loaded, signal, wait).
+void ping_pong(Bench& b, Word priority, const char* implementation, Word core = 0) {
   const auto ping = sys::notification_create(b.root.memory);
   const auto pong = sys::notification_create(b.root.memory);
   if (!ping.ok() || !pong.ok()) {
@@ -76,8 +81,13 @@ void ping_pong(Bench& b, Word priority, const char* implementation) {
     return;
   }
   shared().stop = 0;
+  shared().ping_rounds = 0;
   Word badge = 0;
   const Word peer = make_peer(b, priority, ping.r1, abi::kRightWait, pong.r1, badge);
+  if (peer != 0 && core != 0 && !sys::task_set_core(peer, core).ok()) {
+    fail(b, "pin the ping-pong peer", core);
+    return;
+  }
   if (peer == 0 || !sys::task_start(peer, kPingPong).ok()) {
     fail(b, "start the ping-pong peer", 0);
     return;
@@ -99,6 +109,13 @@ void ping_pong(Bench& b, Word priority, const char* implementation) {
   (void)sys::signal(ping.r1);
   (void)finish_peer(b, peer, badge);
   rows("signal-wait-roundtrip", implementation, inst, cyc);
+  if (core != 0 && shared().ping_rounds != 0) {
+    Samples pi;
+    Samples pc;
+    pi.add(shared().ping_peer.instructions / shared().ping_rounds);
+    pc.add(shared().ping_peer.cycles / shared().ping_rounds);
+    rows("signal-wait-roundtrip", "cross-core-peer-core", pi, pc);
+  }
   (void)sys::cap_delete(ping.r1);
   (void)sys::cap_delete(pong.r1);
 }
@@ -139,17 +156,27 @@ void run_micro(Bench& b) {
   ping_pong(b, abi::kMaxPriority, "same-priority");
   ping_pong(b, kLowerPriority, "peer-lower-priority");
   context_switch(b);
+  if (const Word core = second_core(b); core != 0) ping_pong(b, abi::kMaxPriority, "cross-core", core);
 }
 
 int peer_main(Word role) {
   Shared& s = shared();
   switch (role) {
-  case kPingPong:
-    for (;;) {
+  case kPingPong: {
+    // The span from the first wake-up to the stop, counted on this task's core: whole round trips
+    // (the root's signal of the next round is what ends this wait).
+    Counts first{};
+    for (std::uint64_t woken = 0;; ++woken) {
       if (!sys::wait(kIn).ok()) return 2;
-      if (s.stop != 0) return 0;
+      if (woken == 0) first = read_counts();
+      if (s.stop != 0) {
+        s.ping_peer = since(first);
+        s.ping_rounds = woken;
+        return 0;
+      }
       if (!sys::signal(kOut).ok()) return 3;
     }
+  }
   case kYielder:
     while (s.stop == 0)
       (void)sys::yield();

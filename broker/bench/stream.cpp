@@ -35,7 +35,10 @@ const broker::Policy g_policy{broker::kSystemComponents, broker::kSystemRules};
 [[nodiscard]] const ipc::RingSpec& spec_of(Kind k) {
   return k == Kind::Element ? ElementRing::kSpec : RecordRing::kSpec;
 }
-[[nodiscard]] const char* kind_name(Kind k) { return k == Kind::Element ? "element-8B" : "record-256B"; }
+[[nodiscard]] const char* kind_name(Kind k, bool cross_core = false) {
+  if (cross_core) return k == Kind::Element ? "element-8B-cross-core" : "record-256B-cross-core";
+  return k == Kind::Element ? "element-8B" : "record-256B";
+}
 
 std::uint64_t notifier_calls(const Shared& s) {
   std::uint64_t n = 0;
@@ -107,6 +110,9 @@ int consumer_main(Shared& s) {
   if (!config_for(s, 1, config)) return 5;
   const user::channel::KernelNotifier notifier{config, &s.notes[1]};
   const std::uint64_t total = s.rounds * s.per_round;
+  // What this core counted while the consumer ran (on another core than the producer's, the
+  // producer's counts leave it out).
+  const Counts start = read_counts();
   if (s.kind == Kind::Element) {
     auto rx = ipc::open_consumer<std::uint64_t, kElementSlots>(config, notifier);
     if (!rx) return 4;
@@ -116,6 +122,7 @@ int consumer_main(Shared& s) {
       if (v != seq) ++s.errors;
       ++s.received;
     }
+    s.consumer_span = since(start);
     return s.errors == 0 ? 0 : 8;
   }
   auto rx = ipc::open_record_consumer<kRecordRingBytes>(config, notifier);
@@ -127,6 +134,7 @@ int consumer_main(Shared& s) {
     if (*n != kRecordPayload || record[0] != seq || record[kRecordPayload / 8 - 1] != seq) ++s.errors;
     ++s.received;
   }
+  s.consumer_span = since(start);
   return s.errors == 0 ? 0 : 8;
 }
 
@@ -147,9 +155,18 @@ void report_stream(Bench& b, Shared& s, const char* implementation) {
   (void)b;
 }
 
+// Cross-core: the consumer's core, over the whole stream (one figure).
+void report_consumer_core(Shared& s, const char* implementation) {
+  Samples inst;
+  inst.add(s.consumer_span.instructions / (s.rounds * s.per_round / 1000));
+  row("stream", implementation, "consumer-core-instructions-per-1000-messages", stats(inst), "instructions");
+}
+
 // One pair of peers streaming over one channel of `kind`, set up in `mode`. Centralized setup is also
 // timed on its own: established and closed `setup_rounds` times before the channel the peers use.
-void stream_once(Bench& b, Kind kind, broker::SetupMode mode) {
+// `consumer_core` != 0: the consumer is pinned there, the producer stays on core 0 (the two run at
+// the same time; the setup figures are not printed again).
+void stream_once(Bench& b, Kind kind, broker::SetupMode mode, Word consumer_core = 0) {
   static broker::SyscallOps ops{b.root.memory};
   // A fresh broker per run (its tables are large: static storage, not the stack).
   alignas(broker::ChannelBroker) static unsigned char storage[sizeof(broker::ChannelBroker)];
@@ -168,7 +185,11 @@ void stream_once(Bench& b, Kind kind, broker::SetupMode mode) {
       return;
     }
   }
-  const char* impl = kind_name(kind);
+  const char* impl = kind_name(kind, consumer_core != 0);
+  if (consumer_core != 0 && !sys::task_set_core(task[1], consumer_core).ok()) {
+    fail(b, "pin the consumer", consumer_core);
+    return;
+  }
   std::uint32_t channel_id = 0;
   if (mode == broker::SetupMode::Centralized) {
     Samples inst;
@@ -195,10 +216,12 @@ void stream_once(Bench& b, Kind kind, broker::SetupMode mode) {
         return;
       }
     }
-    row("setup", kind == Kind::Element ? "centralized-element" : "centralized-record", "instructions", stats(inst),
-        "instructions");
-    row("setup", kind == Kind::Element ? "centralized-element" : "centralized-record", "syscalls", stats(calls),
-        "syscalls");
+    if (consumer_core == 0) {
+      row("setup", kind == Kind::Element ? "centralized-element" : "centralized-record", "instructions", stats(inst),
+          "instructions");
+      row("setup", kind == Kind::Element ? "centralized-element" : "centralized-record", "syscalls", stats(calls),
+          "syscalls");
+    }
   } else {
     const std::uint64_t calls0 = ops.calls();
     const Counts start = read_counts();
@@ -257,6 +280,7 @@ void stream_once(Bench& b, Kind kind, broker::SetupMode mode) {
   // The broker's header mapping in this task must go before the next broker reuses the id.
   if (!broker->close_channel(channel_id).ok()) fail(b, "close the streamed channel", channel_id);
   report_stream(b, s, impl);
+  if (consumer_core != 0) report_consumer_core(s, impl);
   user::print("kbench: %s: %llu messages verified, %llu signals + %llu waits (producer), %llu + %llu (consumer)\n",
               impl, static_cast<unsigned long long>(s.received), static_cast<unsigned long long>(s.notes[0].signals),
               static_cast<unsigned long long>(s.notes[0].waits), static_cast<unsigned long long>(s.notes[1].signals),
@@ -269,6 +293,10 @@ void run_stream(Bench& b) {
   for (Kind k : {Kind::Element, Kind::Record}) {
     stream_once(b, k, broker::SetupMode::Centralized);
     stream_once(b, k, broker::SetupMode::SelfService);
+  }
+  if (const Word core = second_core(b); core != 0) {
+    for (Kind k : {Kind::Element, Kind::Record})
+      stream_once(b, k, broker::SetupMode::Centralized, core);
   }
 }
 

@@ -45,7 +45,11 @@ struct Core {
   std::atomic<std::uint32_t> pending{0}; // as ready_count: read without the lock by this core
   bool tick = false;                     // this core's timer ticked (set by the tick, without the lock)
   bool blocked = false;                  // the current task blocked in this kernel entry
-  bool scheduling = false;               // the core has joined (start() / join())
+  // Lazy FP: the FP/SIMD registers hold `current`'s state, loaded at its first FP instruction since it
+  // got the CPU (load_fp()), and EL0 may use them; false: EL0's FP instructions trap. Only a task that
+  // used FP since it was loaded has its FP state saved when it leaves.
+  bool fp_live = false;
+  bool scheduling = false; // the core has joined (start() / join())
   // CPU time: the physical count when `current` got the CPU (or was last charged). The outgoing task is
   // charged on every switch, an ending one when it ends (remove()); idle time is nobody's.
   std::uint64_t charged_until = 0;
@@ -184,21 +188,32 @@ void idle(Core& k) {
   k.idle_since = 0;
 }
 
-void load(Core& k, Task& next, arch::ExceptionFrame& frame, std::uint64_t now) {
+// The FP/SIMD registers no longer belong to the task that was loaded (it left, saved or ended): the
+// next task's first FP instruction traps and loads its own.
+void drop_fp(Core& k) {
+  if (!k.fp_live) return;
+  k.fp_live = false;
+  arch::fp_trap_el0();
+}
+
+// Makes `next` this core's running task; returns its frame, which the exception return resumes (the
+// registers are not copied: an exception from EL0 saves them straight into the task's frame).
+arch::ExceptionFrame& load(Core& k, Task& next, std::uint64_t now) {
   dequeue(next);
   k.current = &next;
   k.charged_until = now;
-  k.pending.fetch_and(~kPendingSwitch,
-                      std::memory_order_relaxed); // whatever flagged it, the best task here is the one loaded
-  copy_frame(&frame, &next.context);
-  fp_restore(&next.fp);
+  k.pending.fetch_and(~kPendingSwitch, std::memory_order_relaxed); // the best task here is the one loaded
+  drop_fp(k); // its FP state is loaded at its first FP instruction (load_fp), if it has one
   kmem::activate_user_space(next.space().ttbr0_value());
   ++k.switches;
+  return next.context;
 }
 
 // Run on the core that runs `task`, for the core that ends it (which holds the kernel lock and waits):
-// the task leaves this core now. Its registers stay behind in this core's exception frame, which the
-// next load() overwrites; its translation tables are no longer this core's TTBR0.
+// the task leaves this core now. Its translation tables are no longer this core's TTBR0. If this core
+// was inside an exception from the task (waiting for the lock), that exception goes on with the
+// task's frame but no current task: it reads and writes nothing in the frame again and resumes the
+// frame of the task loaded next (finish_pending_work), so the ending task's record may be freed.
 void stop_here(void* argument) {
   Core& k = here();
   if (k.current != static_cast<Task*>(argument)) return;
@@ -206,6 +221,7 @@ void stop_here(void* argument) {
   k.current = nullptr;
   k.blocked = false;
   k.pending.fetch_or(kPendingSwitch, std::memory_order_relaxed);
+  drop_fp(k);
   kmem::activate_user_space(0);
 }
 
@@ -215,7 +231,7 @@ void kick(std::uint32_t core) {
 }
 
 // exit_to_user's work when something is pending (its own function, so the fast path sets up no frame).
-[[gnu::noinline]] void finish_pending_work(Core& k, arch::ExceptionFrame& frame) {
+[[gnu::noinline]] arch::ExceptionFrame& finish_pending_work(Core& k, arch::ExceptionFrame& frame) {
   const bool ended = g_reap_pending;
   if (ended) {
     // Cleared first: tasks that reap() itself ends are reaped by this same call (their flag only
@@ -239,19 +255,18 @@ void kick(std::uint32_t core) {
     if (previous != nullptr && next != nullptr && next->priority() >= previous->priority())
       k.pending.fetch_or(kPendingSwitch, std::memory_order_relaxed);
   }
-  if ((k.pending.load(std::memory_order_relaxed) & kPendingSwitch) == 0 && previous != nullptr) return;
+  if ((k.pending.load(std::memory_order_relaxed) & kPendingSwitch) == 0 && previous != nullptr) return frame;
   k.pending.fetch_and(~kPendingSwitch, std::memory_order_relaxed);
   if (previous != nullptr && !k.blocked && may_run_on(*previous, me)) {
     // It would go to the back of its queue and be picked again unless someone of its priority or
     // higher is ready: then nothing changes (no register, FP or TTBR0 traffic).
     const Task* best = highest_ready(k);
-    if (best == nullptr || best->priority() < previous->priority()) return;
+    if (best == nullptr || best->priority() < previous->priority()) return frame;
   }
   std::uint64_t now = arch::physical_count(); // the one counter read of a switch
   if (previous != nullptr) {
-    charge(k, now); // blocked, preempted or moved away
-    copy_frame(&previous->context, &frame);
-    fp_save(&previous->fp);
+    charge(k, now);                        // blocked, preempted or moved away; its registers are in its frame already
+    if (k.fp_live) fp_save(&previous->fp); // else its saved state is still current
     k.current = nullptr;
     if (!k.blocked) make_ready(*previous);
   }
@@ -262,21 +277,24 @@ void kick(std::uint32_t core) {
     next = highest_ready(k);
     now = arch::physical_count();
   }
-  load(k, *next, frame, now);
+  return load(k, *next, now);
 }
 
 // Leaves the kernel for the first task this core runs (with the kernel lock held).
 [[noreturn]] void run_first() {
-  // Built off the stack: enter_user() moves it to the top of the kernel stack, over this call chain.
-  static arch::ExceptionFrame first_frames[kCores];
   Core& k = here();
-  const std::uint32_t me = index_of(k);
   k.scheduling = true;
   k.joined_at = arch::physical_count();
-  if (next_for(k) == nullptr) idle(k);
-  load(k, *highest_ready(k), first_frames[me], arch::physical_count());
+  arch::fp_trap_el0(); // boot left FP open; from here on a task's first FP instruction loads its state
+  Task* next = next_for(k);
+  if (next == nullptr) {
+    idle(k);
+    next = highest_ready(k);
+  }
+  if (next == nullptr) panic("sched: core %u woke from idle with nothing to run", index_of(k));
+  const arch::ExceptionFrame& first = load(k, *next, arch::physical_count());
   smp::unlock_kernel(); // from here on every kernel entry takes it
-  enter_user(&first_frames[me], smp::this_cpu().stack_top);
+  enter_user(&first);
 }
 
 } // namespace
@@ -305,6 +323,7 @@ void remove(Task& task) {
     k.current = nullptr;
     k.blocked = false;
     k.pending.fetch_or(kPendingSwitch, std::memory_order_relaxed);
+    drop_fp(k);
     return;
   }
   // It runs on another core: that core stops it (stop_here) while this one waits with the lock held,
@@ -316,6 +335,14 @@ void remove(Task& task) {
 void wake(Task& task, std::uint64_t status, std::uint64_t value) {
   arch::set_syscall_result(task.context, status, value, 0, 0);
   make_ready(task);
+}
+
+void load_fp() {
+  Core& k = here();
+  if (k.current == nullptr || k.fp_live) return; // it ended meanwhile, or it is loaded already
+  fp_restore(&k.current->fp);
+  arch::fp_open_el0();
+  k.fp_live = true;
 }
 
 void block_current() {
@@ -357,15 +384,15 @@ cap::Result<void> set_affinity(Task& task, std::uint64_t core) {
   return {};
 }
 
-void exit_to_user(arch::ExceptionFrame& frame) {
+arch::ExceptionFrame& exit_to_user(arch::ExceptionFrame& frame) {
   // The fast path: nothing ended, nothing was deleted, nobody asked for this CPU. The running task is
   // still Running then (it can only stop through end_task -> remove() or block_current(), which both
   // flag a switch).
   Core& k = here();
   if (k.pending.load(std::memory_order_relaxed) == 0 && !k.tick && !g_reap_pending && !cap::release_pending())
       [[likely]]
-    return;
-  finish_pending_work(k, frame);
+    return frame;
+  return finish_pending_work(k, frame);
 }
 
 void start() { run_first(); }

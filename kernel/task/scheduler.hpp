@@ -37,6 +37,11 @@ void make_ready(Task& task);
 void remove(Task& task);
 // A blocked task's call completes with x0 = status, x1 = value; it becomes ready.
 void wake(Task& task, std::uint64_t status, std::uint64_t value);
+// The running task's first FP/SIMD instruction since it got this core trapped: its FP state is loaded
+// and EL0 may use the FP unit until it leaves the core (lazy FP: a task that never touches FP costs
+// no FP save or restore, and one that does pays a trap and a restore per time on the CPU, a save
+// when it leaves).
+void load_fp();
 // The running task blocks (its call's results are filled in by wake()).
 void block_current();
 void yield_current();
@@ -56,10 +61,12 @@ void note_task_ended();
 // InvalidCore for a core that is not online, InvalidState for a task that ended.
 [[nodiscard]] cap::Result<void> set_affinity(Task& task, std::uint64_t core);
 
-// At the end of every exception taken from EL0: releases ended tasks, and if the running task
-// blocked, ended, used up its slice, may not stay on this core or a higher-priority task woke, saves
-// its registers from `frame` and loads the next task's into it (idling until one is ready).
-void exit_to_user(arch::ExceptionFrame& frame);
+// At the end of every exception taken from EL0, with `frame` the running task's own frame (its record:
+// the exception saved its registers there): releases ended tasks, and if the running task blocked,
+// ended, used up its slice, may not stay on this core or a higher-priority task woke, picks the next
+// task (idling until one is ready). Returns the frame to resume: `frame`, or the next task's. A switch
+// copies no registers; it changes the frame the exception returns through.
+[[nodiscard]] arch::ExceptionFrame& exit_to_user(arch::ExceptionFrame& frame);
 
 // Leaves kernel_main for the first task on core 0, with the kernel lock held. Does not return.
 [[noreturn]] void start();

@@ -53,30 +53,9 @@ fp_restore:
     msr     fpsr, x2
     ret
 
-// [[noreturn]] void enter_user(const ExceptionFrame* frame, uintptr_t stack_top): copies the frame (288
-// bytes, which must not be on the stack) to the top of this core's kernel stack (x1), where an
-// exception from EL0 would have put it,
-// abandons everything below, and returns to EL0 exactly as the end of an exception does (vectors.S).
+// [[noreturn]] void enter_user(const ExceptionFrame* frame): returns to EL0 through `frame` (a task's own
+// record, never the stack), exactly as the end of an exception does (vectors.S); the kernel stack is
+// abandoned, and the next exception from EL0 starts at the top of this core's kernel stack again.
     .global enter_user
 enter_user:
-    sub     x1, x1, #288
-    mov     x2, #0
-1:  ldr     x3, [x0, x2]
-    str     x3, [x1, x2]
-    add     x2, x2, #8
-    cmp     x2, #288
-    b.ne    1b
-    mov     sp, x1
     b       exception_return
-
-// void copy_frame(ExceptionFrame* to, const ExceptionFrame* from): the 288 bytes a context switch
-// saves and loads (kernel/arch/aarch64/exception_frame.hpp), 16 bytes a step. A struct assignment
-// would call the freestanding byte-wise memcpy: over 1,400 instructions per copy, two per switch.
-    .global copy_frame
-copy_frame:
-    mov     x2, #288 / 16
-1:  ldp     x3, x4, [x1], #16
-    stp     x3, x4, [x0], #16
-    subs    x2, x2, #1
-    b.ne    1b
-    ret

@@ -18,6 +18,12 @@ struct alignas(16) FpState {
 };
 static_assert(sizeof(FpState) == 528);
 
+// Lazy FP/SIMD: CPACR_EL1.FPEN (ARM ARM D17.2.30) either traps EL0's FP/SIMD instructions (0b01:
+// EC 0x07 at the first one; EL1 may still use the registers, so fp_save/fp_restore work either way)
+// or lets them run (0b11). The write takes effect at the next context synchronization, the eret.
+inline void fp_trap_el0() { asm volatile("msr cpacr_el1, %0" ::"r"(std::uint64_t{1} << 20) : "memory"); }
+inline void fp_open_el0() { asm volatile("msr cpacr_el1, %0" ::"r"(std::uint64_t{3} << 20) : "memory"); }
+
 // The system-call convention (docs/syscalls.md): the number in x8, up to six arguments in x0-x5; the
 // status comes back in x0 and up to three results in x1-x3.
 [[nodiscard]] inline std::uint64_t syscall_number(const ExceptionFrame& frame) { return frame.x[8]; }
@@ -51,10 +57,8 @@ inline void prepare_user_entry(ExceptionFrame& frame, std::uintptr_t entry, std:
 extern "C" {
 void fp_save(bramble::arch::FpState* state);
 void fp_restore(const bramble::arch::FpState* state);
-// Loads `frame` (which must not live on the kernel stack) and returns to EL0 through it, with this
-// core's kernel stack reset to `stack_top` (where the next exception from EL0 starts).
-[[noreturn]] void enter_user(const bramble::arch::ExceptionFrame* frame, std::uintptr_t stack_top);
-// The 288 bytes a context switch saves and loads, 16 bytes a step.
-void copy_frame(bramble::arch::ExceptionFrame* to, const bramble::arch::ExceptionFrame* from);
+// Returns to EL0 through `frame`, a task's own record (vectors.S: at EL0, SP_EL1 is the end of the
+// running task's frame, so its next exception saves its registers there).
+[[noreturn]] void enter_user(const bramble::arch::ExceptionFrame* frame);
 }
-static_assert(bramble::arch::kExceptionFrameSize == 288, "copy_frame and enter_user (context.S) copy 288 bytes");
+static_assert(bramble::arch::kExceptionFrameSize == 288, "vectors.S saves and loads 288-byte frames");

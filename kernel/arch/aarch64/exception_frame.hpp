@@ -7,7 +7,9 @@
 
 namespace bramble::arch {
 
-struct ExceptionFrame {
+// A task's frame is where its exceptions save its registers (SP_EL1 points at its end while the task
+// runs), so it is aligned as a stack pointer must be.
+struct alignas(16) ExceptionFrame {
   std::uint64_t x[31];  // x0..x30
   std::uint64_t sp_el0; // the interrupted EL0 stack pointer
   std::uint64_t elr;    // ELR_EL1: where to return
@@ -21,6 +23,6 @@ static_assert(offsetof(ExceptionFrame, spsr) == 264);
 static_assert(offsetof(ExceptionFrame, esr) == 272);
 static_assert(offsetof(ExceptionFrame, far) == 280);
 inline constexpr std::size_t kExceptionFrameSize = 288; // sizeof rounded to 16 for SP alignment
-static_assert(sizeof(ExceptionFrame) <= kExceptionFrameSize && kExceptionFrameSize % 16 == 0);
+static_assert(sizeof(ExceptionFrame) == kExceptionFrameSize && kExceptionFrameSize % 16 == 0);
 
 } // namespace bramble::arch

@@ -73,45 +73,43 @@ abi::FaultReason reason_for(std::uint32_t ec) {
 }
 
 // An exception from EL0 other than a system call: an interrupt, or a fault, decoded for the kernel.
-void from_user(arch::ExceptionFrame& frame, std::uint32_t index) {
-  if (arch::vector_kind(index) == arch::VectorKind::Irq) {
-    trap::interrupt_from_user(frame);
-    return;
-  }
+// Returns the frame to resume.
+arch::ExceptionFrame* from_user(arch::ExceptionFrame& frame, std::uint32_t index) {
+  if (arch::vector_kind(index) == arch::VectorKind::Irq) return &trap::interrupt_from_user(frame);
   const arch::Esr esr = arch::Esr::decode(frame.esr);
+  if (esr.ec == arch::ec::kFpAccess && arch::vector_source(index) == arch::VectorSource::LowerA64)
+    return &trap::fp_first_use(frame); // lazy FP: CPACR_EL1.FPEN traps EL0 until the task's state is loaded
   const bool abort = arch::is_abort(esr.ec);
-  trap::user_fault(frame, reason_for(esr.ec), arch::exception_class_name(esr.ec),
-                   abort ? arch::fault_status_name(esr.iss) : nullptr, abort ? frame.far : 0);
+  return &trap::user_fault(frame, reason_for(esr.ec), arch::exception_class_name(esr.ec),
+                           abort ? arch::fault_status_name(esr.iss) : nullptr, abort ? frame.far : 0);
 }
 
 } // namespace
 
-extern "C" void exception_dispatch(bramble::arch::ExceptionFrame* frame, std::uint64_t vector_index) {
+// Returns the frame vectors.S resumes: for an exception from EL0, the frame of the task that runs next
+// (the same one, or another after a switch); for one taken in the kernel, the frame it was given.
+extern "C" bramble::arch::ExceptionFrame* exception_dispatch(bramble::arch::ExceptionFrame* frame,
+                                                             std::uint64_t vector_index) {
   using namespace bramble;
   const auto index = static_cast<std::uint32_t>(vector_index);
   // The system call first, branch-light: an svc (ESR_EL1.EC 0x15, ARM ARM D17.2.37) from AArch64 EL0
   // (vector 8, lower EL synchronous). Everything else takes the general path.
-  if (index == kLowerA64Synchronous && arch::Esr::decode(frame->esr).ec == arch::ec::kSvc64) [[likely]] {
-    trap::system_call(*frame);
-    return;
-  }
+  if (index == kLowerA64Synchronous && arch::Esr::decode(frame->esr).ec == arch::ec::kSvc64) [[likely]]
+    return &trap::system_call(*frame);
   const auto kind = arch::vector_kind(index);
   const auto source = arch::vector_source(index);
-  if (source == arch::VectorSource::LowerA64 || source == arch::VectorSource::LowerA32) {
-    from_user(*frame, index);
-    return;
-  }
+  if (source == arch::VectorSource::LowerA64 || source == arch::VectorSource::LowerA32) return from_user(*frame, index);
   if (kind == arch::VectorKind::Irq) {
     trap::interrupt_in_kernel();
-    return;
+    return frame;
   }
-  if (kind == arch::VectorKind::Synchronous && semihosting::handle_undefined_trap(*frame)) return;
+  if (kind == arch::VectorKind::Synchronous && semihosting::handle_undefined_trap(*frame)) return frame;
   // A listed access that may fault (uaccess.S) resumes at its fixup.
   if (kind == arch::VectorKind::Synchronous && arch::vector_source(index) == arch::VectorSource::CurrentSpx &&
       arch::Esr::decode(frame->esr).ec == arch::ec::kDataAbortSame) {
     if (const std::uintptr_t fixup = arch::exception_fixup(frame->elr)) {
       frame->elr = fixup;
-      return;
+      return frame;
     }
   }
   kconsole::set_quiet(false);

@@ -13,4 +13,6 @@ void print_exception_report(const ExceptionFrame& frame, std::uint32_t vector_in
 
 } // namespace bramble::arch
 
-extern "C" void exception_dispatch(bramble::arch::ExceptionFrame* frame, std::uint64_t vector_index);
+// Called by vectors.S; returns the frame to resume (exceptions.cpp).
+extern "C" bramble::arch::ExceptionFrame* exception_dispatch(bramble::arch::ExceptionFrame* frame,
+                                                             std::uint64_t vector_index);

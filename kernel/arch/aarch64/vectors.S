@@ -1,40 +1,49 @@
 // The EL1 exception vector table: 16 entries of 128 bytes (ARM ARM D1.10.2). Each entry reserves an
-// ExceptionFrame (exception_frame.hpp), saves x0/x1, puts its index in x1 and joins the common path,
-// which saves the rest, calls exception_dispatch(frame, index) and restores everything it saved
-// (ELR and SPSR too, so a handler may change where execution resumes).
+// ExceptionFrame (exception_frame.hpp) below SP, saves x0/x1, puts its index in x1 and joins a common
+// path, which saves the rest, calls exception_dispatch(frame, index) and resumes the frame it returns:
+// restores everything (ELR and SPSR too, so a handler may change where execution resumes) and erets.
+//
+// Where the frame is: at EL0, SP_EL1 is the end of the running task's own frame (ktask::Task::context;
+// exception_return leaves it there), so an exception from EL0 saves the registers straight into the
+// task's record, and the common path then moves SP to the core's kernel stack (Cpu::stack_top, read
+// through TPIDR_EL1). A context switch is the dispatcher returning another task's frame: nothing is
+// copied. An exception taken at EL1 saves its frame on the kernel stack it interrupted, and resumes it.
 
 #define FRAME_SIZE 288
+// offsetof(smp::Cpu, stack_top) (kernel/smp.hpp asserts it).
+#define CPU_STACK_TOP 8
 
-    .macro VECTOR index
+    .macro VECTOR index, common
     .balign 0x80
     sub     sp, sp, #FRAME_SIZE
     stp     x0, x1, [sp, #0]
     mov     x1, #\index
-    b       exception_common
+    b       \common
     .endm
 
     .section .text.vectors, "ax"
     .balign 0x800
     .global exception_vectors
 exception_vectors:
-    VECTOR 0    // current EL, SP_EL0: synchronous
-    VECTOR 1    //                     IRQ
-    VECTOR 2    //                     FIQ
-    VECTOR 3    //                     SError
-    VECTOR 4    // current EL, SP_ELx: synchronous
-    VECTOR 5    //                     IRQ
-    VECTOR 6    //                     FIQ
-    VECTOR 7    //                     SError
-    VECTOR 8    // lower EL, AArch64:  synchronous
-    VECTOR 9    //                     IRQ
-    VECTOR 10   //                     FIQ
-    VECTOR 11   //                     SError
-    VECTOR 12   // lower EL, AArch32:  synchronous
-    VECTOR 13   //                     IRQ
-    VECTOR 14   //                     FIQ
-    VECTOR 15   //                     SError
+    VECTOR 0, from_kernel    // current EL, SP_EL0: synchronous
+    VECTOR 1, from_kernel    //                     IRQ
+    VECTOR 2, from_kernel    //                     FIQ
+    VECTOR 3, from_kernel    //                     SError
+    VECTOR 4, from_kernel    // current EL, SP_ELx: synchronous
+    VECTOR 5, from_kernel    //                     IRQ
+    VECTOR 6, from_kernel    //                     FIQ
+    VECTOR 7, from_kernel    //                     SError
+    VECTOR 8, from_user      // lower EL, AArch64:  synchronous
+    VECTOR 9, from_user      //                     IRQ
+    VECTOR 10, from_user     //                     FIQ
+    VECTOR 11, from_user     //                     SError
+    VECTOR 12, from_user     // lower EL, AArch32:  synchronous
+    VECTOR 13, from_user     //                     IRQ
+    VECTOR 14, from_user     //                     FIQ
+    VECTOR 15, from_user     //                     SError
 
-exception_common:
+    // x2..x30, SP_EL0, ELR, SPSR, ESR, FAR into the frame at SP (x0, x1 are saved already).
+    .macro SAVE_REST
     stp     x2, x3, [sp, #16]
     stp     x4, x5, [sp, #32]
     stp     x6, x7, [sp, #48]
@@ -57,12 +66,26 @@ exception_common:
     mrs     x2, esr_el1
     mrs     x3, far_el1
     stp     x2, x3, [sp, #272]
+    .endm
 
+from_kernel:
+    SAVE_REST
     mov     x0, sp
-    bl      exception_dispatch
+    bl      exception_dispatch          // returns the frame it was given
+    b       exception_return
 
+from_user:
+    SAVE_REST
+    mov     x0, sp                      // the running task's frame
+    mrs     x2, tpidr_el1
+    ldr     x2, [x2, #CPU_STACK_TOP]
+    mov     sp, x2                      // the kernel runs on this core's stack
+    bl      exception_dispatch          // returns the frame of the task to resume (maybe another)
+
+// Resumes the frame at x0 (enter_user, context.S, starts a task's first run here too).
     .global exception_return
 exception_return:
+    mov     sp, x0
     ldp     x2, x3, [sp, #256]
     msr     elr_el1, x2
     msr     spsr_el1, x3
@@ -83,5 +106,5 @@ exception_return:
     ldp     x24, x25, [sp, #192]
     ldp     x26, x27, [sp, #208]
     ldp     x28, x29, [sp, #224]
-    add     sp, sp, #FRAME_SIZE
+    add     sp, sp, #FRAME_SIZE         // to EL0: the end of the task's frame, where its next exception saves
     eret
