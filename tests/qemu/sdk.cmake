@@ -13,7 +13,7 @@
 # The tests share the board builds and `cmake --preset` them (the tutorial's first step): one at a time.
 set(_sdk_tool ${PROJECT_SOURCE_DIR}/tools/sdk_project.py)
 set(_sdk_common --source-root ${PROJECT_SOURCE_DIR} --builds ${BRAMBLE_KERNEL_BUILD_ROOT})
-set(_sdk_run "root: +1 \\| centralized  \\| element \\|  greeter -> listener \\| +10 \\| +320 \\| +0 \\|")
+set(_sdk_run "root: +1 \\| centralized  \\| element \\|  greeter -> listener \\| [0-3] -> [0-3] \\| +10 \\| +320 \\| +0 \\|")
 foreach(board rpi4 rpi3)
   add_test(NAME sdk.out-of-tree.${board} COMMAND ${Python3_EXECUTABLE} ${_sdk_tool} ${_sdk_common} --board ${board}
     --project ${PROJECT_SOURCE_DIR}/examples/first-system --image first --
