@@ -31,8 +31,10 @@ std::atomic<void (*)()> g_join{nullptr};
 // sleeping is for a holder that was held up, as a virtual CPU is when its host thread is descheduled.
 constexpr std::uint32_t kSpinsBeforeSleep = 2000;
 
-// How long bring_up() waits for a started core to report, in counter ticks per second / 10: 100 ms.
-constexpr std::uint64_t kReportTimeoutDivisor = 10;
+// How long bring_up() waits for the started cores to report: two seconds. A core answers in
+// microseconds on hardware; under an emulator on a loaded host a virtual CPU may not run for a
+// while, and a core reported missing at boot stays out of the scheduler for good.
+constexpr std::uint64_t kReportTimeoutSeconds = 2;
 
 [[noreturn]] void secondary_main(std::uint32_t id) {
   Cpu& me = g_cpus[id];
@@ -112,7 +114,7 @@ std::uint32_t bring_up(std::uint32_t wanted) {
     core.stack_top = reinterpret_cast<std::uintptr_t>(g_stacks[id - 1] + kStackSize);
     arch::start_secondary(id, secondary_main, core.stack_top, kmem::kernel_ttbr1());
   }
-  const std::uint64_t deadline = arch::physical_count() + timer::frequency() / kReportTimeoutDivisor;
+  const std::uint64_t deadline = arch::physical_count() + timer::frequency() * kReportTimeoutSeconds;
   for (std::uint32_t id = 1; id < wanted; ++id) {
     while (!g_cpus[id].online.load(std::memory_order_acquire) && arch::physical_count() < deadline)
       arch::spin_pause();
