@@ -20,6 +20,13 @@ void system_call(arch::ExceptionFrame& frame) {
 
 void interrupt_from_user(arch::ExceptionFrame& frame) {
   irq::dispatch(); // takes the kernel lock for what needs it
+  // Nothing for this core (a wake-up IPI only: most often the kernel lock's hand-over, still pending
+  // after the wait it ended): back to the task without the lock. Taking it here would cost a second
+  // lock round trip per contended system call, and under contention that wait may sleep and be handed
+  // over with one more IPI, taken on the next return to EL0, and so on: a core could cycle through
+  // the lock without running its task. Work flagged for this core is seen here: whoever flags it
+  // writes the flag before sending the IPI (irq::send_ipi orders the two), and the handlers run first.
+  if (!sched::pending_here()) return;
   const smp::KernelLock lock;
   sched::exit_to_user(frame);
 }

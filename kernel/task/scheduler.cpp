@@ -1,6 +1,8 @@
 #include "kernel/task/scheduler.hpp"
-#include "kernel/abi/syscalls.hpp"
 
+#include <atomic>
+
+#include "kernel/abi/syscalls.hpp"
 #include "kernel/arch/cpu.hpp"
 #include "kernel/cap/links.hpp"
 #include "kernel/irq.hpp"
@@ -39,7 +41,9 @@ struct Core {
   std::uint32_t ready_mask = 0; // bit p: queue p is not empty
   std::uint32_t ready_count = 0;
   Task* current = nullptr;
-  std::uint32_t pending = 0;
+  // The one field read without the kernel lock (pending_here(), on the way back to EL0 from an
+  // interrupt), so atomic; written with the lock held, or by this core in its IPI handler.
+  std::atomic<std::uint32_t> pending{0};
   bool blocked = false;    // the current task blocked in this kernel entry
   bool scheduling = false; // the core has joined (start() / join())
   // CPU time: the physical count when `current` got the CPU (or was last charged). The outgoing task is
@@ -180,7 +184,8 @@ void load(Core& k, Task& next, arch::ExceptionFrame& frame, std::uint64_t now) {
   dequeue(next);
   k.current = &next;
   k.charged_until = now;
-  k.pending &= ~kPendingSwitch; // whatever flagged it, the best task here is the one loaded
+  k.pending.fetch_and(~kPendingSwitch,
+                      std::memory_order_relaxed); // whatever flagged it, the best task here is the one loaded
   copy_frame(&frame, &next.context);
   fp_restore(&next.fp);
   kmem::activate_user_space(next.space().ttbr0_value());
@@ -196,7 +201,7 @@ void stop_here(void* argument) {
   charge(k, arch::physical_count());
   k.current = nullptr;
   k.blocked = false;
-  k.pending |= kPendingSwitch;
+  k.pending.fetch_or(kPendingSwitch, std::memory_order_relaxed);
   kmem::activate_user_space(0);
 }
 
@@ -223,8 +228,8 @@ void kick(std::uint32_t core) {
   if (ended) ktask::root::check_ended(); // after the sweeps: its report counts the frames they freed
   Task* const previous = k.current;      // Running: an ended task leaves `current` in remove()
   const std::uint32_t me = index_of(k);
-  if ((k.pending & kPendingSwitch) == 0 && previous != nullptr) return;
-  k.pending &= ~kPendingSwitch;
+  if ((k.pending.load(std::memory_order_relaxed) & kPendingSwitch) == 0 && previous != nullptr) return;
+  k.pending.fetch_and(~kPendingSwitch, std::memory_order_relaxed);
   if (previous != nullptr && !k.blocked && may_run_on(*previous, me)) {
     // It would go to the back of its queue and be picked again unless someone of its priority or
     // higher is ready: then nothing changes (no register, FP or TTBR0 traffic).
@@ -274,7 +279,7 @@ void make_ready(Task& task) {
   Core& k = g_cores[c];
   enqueue(k, task);
   if (k.current == nullptr || task.priority() > k.current->priority()) {
-    k.pending |= kPendingSwitch;
+    k.pending.fetch_or(kPendingSwitch, std::memory_order_relaxed);
     kick(c);
   }
 }
@@ -288,7 +293,7 @@ void remove(Task& task) {
     charge(k, arch::physical_count());
     k.current = nullptr;
     k.blocked = false;
-    k.pending |= kPendingSwitch;
+    k.pending.fetch_or(kPendingSwitch, std::memory_order_relaxed);
     return;
   }
   // It runs on another core: that core stops it (stop_here) while this one waits with the lock held,
@@ -305,10 +310,10 @@ void wake(Task& task, std::uint64_t status, std::uint64_t value) {
 void block_current() {
   Core& k = here();
   k.blocked = true;
-  k.pending |= kPendingSwitch;
+  k.pending.fetch_or(kPendingSwitch, std::memory_order_relaxed);
 }
 
-void yield_current() { here().pending |= kPendingSwitch; }
+void yield_current() { here().pending.fetch_or(kPendingSwitch, std::memory_order_relaxed); }
 
 void note_task_ended() { g_reap_pending = true; }
 
@@ -317,7 +322,8 @@ void on_tick() {
   if (k.current == nullptr) return;
   // Round robin: anyone of the same or higher priority waiting gets the CPU at the end of the slice.
   const Task* next = highest_ready(k);
-  if (next != nullptr && next->priority() >= k.current->priority()) k.pending |= kPendingSwitch;
+  if (next != nullptr && next->priority() >= k.current->priority())
+    k.pending.fetch_or(kPendingSwitch, std::memory_order_relaxed);
 }
 
 cap::Result<void> set_affinity(Task& task, std::uint64_t core) {
@@ -330,18 +336,20 @@ cap::Result<void> set_affinity(Task& task, std::uint64_t core) {
     dequeue(task);
     make_ready(task);
   } else if (Core& k = g_cores[task.core]; k.current == &task && !may_run_on(task, task.core)) {
-    k.pending |= kPendingSwitch;
+    k.pending.fetch_or(kPendingSwitch, std::memory_order_relaxed);
     kick(task.core);
   }
   return {};
 }
+
+bool pending_here() { return here().pending.load(std::memory_order_relaxed) != 0; }
 
 void exit_to_user(arch::ExceptionFrame& frame) {
   // The fast path: nothing ended, nothing was deleted, nobody asked for this CPU. The running task is
   // still Running then (it can only stop through end_task -> remove() or block_current(), which both
   // flag a switch).
   Core& k = here();
-  if (k.pending == 0 && !g_reap_pending && !cap::release_pending()) [[likely]]
+  if (k.pending.load(std::memory_order_relaxed) == 0 && !g_reap_pending && !cap::release_pending()) [[likely]]
     return;
   finish_pending_work(k, frame);
 }

@@ -56,6 +56,11 @@ void note_task_ended();
 // its registers from `frame` and loads the next task's into it (idling until one is ready).
 void exit_to_user(arch::ExceptionFrame& frame);
 
+// Whether this core has scheduling work for exit_to_user (a switch it was asked for: a task woke or
+// moved here, its task was stopped by another core, its slice ended). Read without the kernel lock:
+// an interrupt from EL0 that left none (a wake-up IPI only) returns to the task without taking it.
+[[nodiscard]] bool pending_here();
+
 // Leaves kernel_main for the first task on core 0, with the kernel lock held. Does not return.
 [[noreturn]] void start();
 // A secondary core joins, with the kernel lock held, and waits for a task of its own. Does not return.
