@@ -20,8 +20,13 @@ arch::ExceptionFrame& system_call(arch::ExceptionFrame& frame) {
 
 arch::ExceptionFrame& interrupt_from_user(arch::ExceptionFrame& frame) {
   irq::dispatch(); // takes the kernel lock for what needs it (not for the tick or an IPI)
-  // Most interrupts from EL0 are this core's tick with nothing else to run here: back to the task
-  // without the lock, so busy cores do not queue for it a hundred times a second.
+  // Nothing for this core (this core's tick with nobody else waiting here, or a wake-up IPI only: most
+  // often the kernel lock's hand-over, still pending after the wait it ended): back to the task without
+  // the lock. Taking it here would cost a lock round trip per tick on every busy core, and a second one
+  // per contended system call, whose wait may sleep and be handed over with one more IPI, taken on the
+  // next return to EL0, and so on: a core could cycle through the lock without running its task. Work
+  // flagged for this core is seen here: whoever flags it writes the flag before sending the IPI
+  // (irq::send_ipi orders the two), and the handlers run first.
   if (!sched::work_pending()) return frame;
   const smp::KernelLock lock;
   return sched::exit_to_user(frame);

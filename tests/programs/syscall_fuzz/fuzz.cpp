@@ -6,6 +6,10 @@
 // been made. Everything is deterministic from its seed (-append "seed=N calls=N"), printed first, so
 // any failure replays. The kernel checks its capability invariants every few calls (capcheck=N on
 // the command line) and, when the root exits, that every frame came back.
+//
+// With smp=1 the root runs one worker per online core at once, each pinned to its core, with its own
+// stream of calls: worker i's stream follows from seed + i (printed), so each worker's calls replay,
+// while how the cores interleave them does not.
 #include <cstdint>
 
 #include "lib/cmdline.hpp"
@@ -86,6 +90,15 @@ Word random_size(Random& r) {
   }
 }
 
+// A core for task_set_core / cpu_info: mostly real ones (0..3, any), sometimes none.
+Word random_core(Random& r) {
+  switch (r.below(8)) {
+  case 0: return abi::kAnyCore;
+  case 1: return r.one_in(2) ? abi::kMaxCores + r.below(8) : r.next();
+  default: return r.below(abi::kMaxCores);
+  }
+}
+
 Word random_rights(Random& r) { return r.one_in(4) ? r.next() : r.below(256); }
 Word random_badge(Random& r) { return r.one_in(3) ? 0 : (r.one_in(4) ? r.next() : r.below(1u << 16)); }
 Word random_name(Random& r) { return r.one_in(4) ? r.next() : (r.below(8) << 56) | r.below(4); }
@@ -134,7 +147,7 @@ void lifecycle_call(Random& r, Word image) {
   case 2: {
     // Calls on a task that has often ended: its table, its address space, its state.
     const Word t = pick(r, g_made.tasks);
-    switch (r.below(6)) {
+    switch (r.below(8)) {
     case 0: {
       const Word sources[] = {kSlotNotification, kSlotMemory, pick(r, g_made.frames), random_slot(r), t};
       // Rights 0 are a subset of any source's: the insert then gets past the rights check.
@@ -148,6 +161,8 @@ void lifecycle_call(Random& r, Word image) {
     case 2: (void)sys::task_start(t, kChildExit + r.below(kChildRoles - kChildExit)); break;
     case 3: (void)sys::task_status(t); break;
     case 4: (void)sys::task_info(t); break;
+    case 5: (void)sys::task_set_core(r.one_in(8) ? kSlotSelf : t, random_core(r)); break;
+    case 6: (void)sys::task_core(t); break;
     default: (void)sys::cap_info(t); break;
     }
     break;
@@ -251,13 +266,15 @@ void one_call(Random& r, Word image) {
   case 23:
     if (r.one_in(20000)) sys::task_exit(static_cast<std::int64_t>(r.below(100)));
     break;
+  case 24: (void)sys::cpu_info(r.one_in(2) ? kSlotMemory : random_slot(r), random_core(r)); break;
   case 26:
   case 27:
   case 28:
   case 29: lifecycle_call(r, image); break;
   default: {
     // Raw registers: a valid number with random arguments in every register.
-    const Word numbers[] = {1, 2, 16, 17, 18, 19, 32, 33, 35, 48, 49, 50, 51, 52, 53, 54, 64, 65, 80, 81, 83};
+    const Word numbers[] = {1,  2,  16, 17, 18, 19, 32, 33, 35, 48, 49, 50,
+                            51, 52, 53, 54, 64, 65, 80, 81, 83, 85, 86, 112};
     const Word n = numbers[r.below(sizeof numbers / sizeof numbers[0])];
     (void)syscall6(static_cast<abi::Syscall>(n), r.next(), r.next(), r.next(), r.next(), r.next(), r.next());
     break;
@@ -276,6 +293,57 @@ void one_call(Random& r, Word image) {
 
 // ---- the root -------------------------------------------------------------------------------------
 
+// One worker place: the worker running there now (if any), its progress page, its stream of seeds.
+struct Place {
+  Word core = abi::kAnyCore; // where its workers are pinned (kAnyCore: not pinned, one worker only)
+  Word progress_frame = 0;   // mapped at kProgressAddress + index pages in the root
+  Progress* progress = nullptr;
+  Random streams{};
+  Word worker = 0; // the running worker's task slot, 0 when none
+  Word view = 0;   // its view of the progress page
+  Word own = 0;    // its notification
+};
+
+// Makes and starts a worker in `p`; false when the kernel refused (the root gives up: a failure).
+bool start_worker(const task::Root& root, Word ended, Place& p) {
+  const SyscallResult made = task::create(root, kWorkerSlots, abi::kMaxPriority, ended);
+  if (!made.ok()) {
+    print("syscall_fuzz: FAIL cannot create a worker (error %llu)\n", static_cast<unsigned long long>(made.status));
+    return false;
+  }
+  const Word w = made.r1;
+  const bool given = sys::cap_insert_into(w, kSlotMemory, root.memory, abi::kRightControl, 0).ok() &&
+                     sys::cap_insert_into(w, kSlotTaskCreate, root.task_create, abi::kRightControl, 0).ok() &&
+                     sys::cap_insert_into(w, kSlotRegistry, root.registry, abi::kRightRead | abi::kRightWrite,
+                                          abi::registry_badge(Word{0xAB} << 56, 8))
+                         .ok() &&
+                     sys::cap_insert_into(w, kSlotSelf, w, abi::kRightControl | abi::kRightAudit, 0).ok();
+  const Word view = task::share(w, p.progress_frame, kProgressAddress, abi::kMapRead | abi::kMapWrite);
+  const SyscallResult own = sys::notification_create(root.memory);
+  const bool notification =
+      own.ok() && sys::cap_insert_into(w, kSlotNotification, own.r1, abi::kRightSignal | abi::kRightWait, 0).ok();
+  const bool placed = p.core == abi::kAnyCore || sys::task_set_core(w, p.core).ok();
+  if (!given || view == 0 || !notification || !placed) {
+    print("syscall_fuzz: FAIL cannot set up a worker\n");
+    return false;
+  }
+  p.progress->calls = 0;
+  p.progress->seed = (p.streams.next() & kSeedMask) | root.image << kImageShift;
+  if (!sys::task_start(w, p.progress->seed).ok()) return false;
+  p.worker = w;
+  p.view = view;
+  p.own = own.r1;
+  return true;
+}
+
+// Ends the worker in `p` (deleting its last capability destroys it with everything it held).
+void end_worker(Place& p) {
+  (void)sys::cap_delete(p.worker);
+  (void)sys::cap_delete(p.view);
+  (void)sys::cap_delete(p.own);
+  p.worker = p.view = p.own = 0;
+}
+
 int run_root(const void* startup) {
   task::Root root{};
   if (!task::read_root(startup, "syscall_fuzz", root)) return 90;
@@ -285,69 +353,75 @@ int run_root(const void* startup) {
   print("syscall_fuzz: seed %llu, %llu calls\n", static_cast<unsigned long long>(seed),
         static_cast<unsigned long long>(calls));
 
-  const Word progress_frame = task::map_new(root, 4096, kProgressAddress, abi::kMapRead | abi::kMapWrite);
-  if (progress_frame == 0) return 91;
-  auto* progress = task::at<Progress>(kProgressAddress);
+  // One place per online core with smp=1 (each pinned there), else one unpinned place.
+  Place places[abi::kMaxCores];
+  Word place_count = 1;
+  if (command.number("smp", 0) != 0) {
+    place_count = 0;
+    for (Word core = 0; core < abi::kMaxCores; ++core) {
+      if ((sys::cpu_info(root.memory, core).r1 & abi::kCpuOnline) != 0) places[place_count++].core = core;
+    }
+  }
+  for (Word i = 0; i < place_count; ++i) {
+    Place& p = places[i];
+    const Word at = kProgressAddress + i * abi::kPageSize;
+    p.progress_frame = task::map_new(root, 4096, at, abi::kMapRead | abi::kMapWrite);
+    if (p.progress_frame == 0) return 91;
+    p.progress = task::at<Progress>(at);
+    p.streams = Random{(seed + i) * 0x9E3779B97F4A7C15ull + 1};
+    if (place_count > 1)
+      print("syscall_fuzz: worker %llu on core %llu, seed %llu\n", static_cast<unsigned long long>(i),
+            static_cast<unsigned long long>(p.core), static_cast<unsigned long long>(seed + i));
+  }
   const SyscallResult ended_made = sys::notification_create(root.memory);
   if (!ended_made.ok()) return 93;
   const Word ended = ended_made.r1;
-  Word done = 0, workers = 0, killed = 0, exited = 0;
-  Random streams{seed * 0x9E3779B97F4A7C15ull + 1};
-  while (done < calls) {
-    // The worker runs at the root's priority: the root yields to it and looks at its progress once
-    // per time slice (the root cannot block: nothing the worker holds is guaranteed to survive it).
-    const SyscallResult made = task::create(root, kWorkerSlots, abi::kMaxPriority, ended);
-    if (!made.ok()) {
-      print("syscall_fuzz: FAIL cannot create worker %llu (error %llu)\n", static_cast<unsigned long long>(workers),
-            static_cast<unsigned long long>(made.status));
-      return 1;
-    }
-    const Word w = made.r1;
-    const bool given = sys::cap_insert_into(w, kSlotMemory, root.memory, abi::kRightControl, 0).ok() &&
-                       sys::cap_insert_into(w, kSlotTaskCreate, root.task_create, abi::kRightControl, 0).ok() &&
-                       sys::cap_insert_into(w, kSlotRegistry, root.registry, abi::kRightRead | abi::kRightWrite,
-                                            abi::registry_badge(Word{0xAB} << 56, 8))
-                           .ok() &&
-                       sys::cap_insert_into(w, kSlotSelf, w, abi::kRightControl | abi::kRightAudit, 0).ok();
-    const Word view = task::share(w, progress_frame, kProgressAddress, abi::kMapRead | abi::kMapWrite);
-    const SyscallResult own = sys::notification_create(root.memory);
-    const bool notification =
-        own.ok() && sys::cap_insert_into(w, kSlotNotification, own.r1, abi::kRightSignal | abi::kRightWait, 0).ok();
-    if (!given || view == 0 || !notification) {
-      print("syscall_fuzz: FAIL cannot set up worker %llu\n", static_cast<unsigned long long>(workers));
-      return 1;
-    }
-    progress->calls = 0;
-    progress->seed = (streams.next() & kSeedMask) | root.image << kImageShift;
-    const Word worker_calls_before = done;
-    if (!sys::task_start(w, progress->seed).ok()) return 92;
-    ++workers;
-    // Let it run until it has used its share or the kernel ended it.
-    for (;;) {
-      const SyscallResult status = sys::task_status(w);
-      if (!status.ok() || status.r1 != static_cast<Word>(abi::TaskState::Running)) {
-        if (status.ok() && status.r1 == static_cast<Word>(abi::TaskState::Faulted))
-          ++killed;
-        else
-          ++exited;
-        break;
+  // The calls of the workers that ended, and of those running now.
+  Word finished = 0, workers = 0, killed = 0, exited = 0;
+  auto total = [&] {
+    Word n = finished;
+    for (Word i = 0; i < place_count; ++i)
+      if (places[i].worker != 0) n += places[i].progress->calls;
+    return n;
+  };
+  // The workers run at the root's priority: the root yields to the one on its core and looks at every
+  // worker's progress once per time slice (the root cannot block: nothing a worker holds is
+  // guaranteed to survive it).
+  while (total() < calls) {
+    for (Word i = 0; i < place_count; ++i) {
+      Place& p = places[i];
+      if (p.worker == 0) {
+        if (!start_worker(root, ended, p)) return 1;
+        ++workers;
+        continue;
       }
-      if (worker_calls_before + progress->calls >= calls) break;
-      (void)sys::yield();
+      const SyscallResult status = sys::task_status(p.worker);
+      if (status.ok() && status.r1 == static_cast<Word>(abi::TaskState::Running)) continue;
+      if (status.ok() && status.r1 == static_cast<Word>(abi::TaskState::Faulted))
+        ++killed;
+      else
+        ++exited;
+      finished += p.progress->calls;
+      end_worker(p);
+      (void)sys::poll(ended);
     }
-    done = worker_calls_before + progress->calls;
-    (void)sys::cap_delete(w); // its last capability: destroyed with everything it held
-    (void)sys::cap_delete(view);
-    (void)sys::cap_delete(own.r1);
-    (void)sys::poll(ended);
+    (void)sys::yield();
   }
+  for (Word i = 0; i < place_count; ++i) {
+    if (places[i].worker == 0) continue;
+    finished += places[i].progress->calls;
+    end_worker(places[i]);
+  }
+  (void)sys::poll(ended);
   print("syscall_fuzz: %llu calls by %llu workers (%llu killed by the kernel, %llu ended otherwise): 0 kernel "
         "failures\n",
-        static_cast<unsigned long long>(done), static_cast<unsigned long long>(workers),
+        static_cast<unsigned long long>(finished), static_cast<unsigned long long>(workers),
         static_cast<unsigned long long>(killed), static_cast<unsigned long long>(exited));
   (void)sys::cap_delete(ended);
-  (void)sys::memory_unmap(kProgressAddress);
-  (void)sys::cap_delete(progress_frame);
+  for (Word i = 0; i < place_count; ++i) {
+    (void)sys::memory_unmap(kProgressAddress + i * abi::kPageSize);
+    (void)sys::cap_delete(places[i].progress_frame);
+  }
   return 0;
 }
 

@@ -1,0 +1,28 @@
+# Cross-core tests (tests/programs/smp, docs/architecture.md "Concurrency"): the smp program runs as
+# the root task with all four cores online and pins its children to their cores. Each case bounds its
+# own waits with the generic timer, so a hang (a lost wake-up, a task that does not stop) fails a
+# check rather than the runner's timeout. QEMU runs the four virtual CPUs on the host's threads; each
+# case keeps at most four of them busy, and its work bounded, to stay well under a minute.
+#
+# The stream's length: 10^7 messages (messages=10000000) is the full figure; the suite runs what fits
+# in its time on a shared 2-core host (the run prints messages/s).
+set(BRAMBLE_SMP_STREAM_MESSAGES 200000 CACHE STRING "Messages of the cross-core stream test (smp.stream.*)")
+foreach(board rpi4 rpi3)
+  set(done --expect "smp: [0-9]+ checks, 0 failed" --expect "kernel: root task 'smp' exited with code 0"
+           --expect "kernel: frames free ([0-9]+), before root \\1. tasks 0, frames objects 0, notifications 0, mappings 0"
+           --reject "FAIL " --reject "PANIC")
+  bramble_qemu_test(smp.stream.${board} BUILD ${board} SCENARIO user:smp TIMEOUT 60
+    ARGS --append "case=stream messages=${BRAMBLE_SMP_STREAM_MESSAGES}"
+         --expect "smp: stream: ${BRAMBLE_SMP_STREAM_MESSAGES} messages in [0-9]+ ms .*, lost 0, duplicated or reordered 0$"
+         --expect "smp: stream: producer slept [1-9][0-9]* times .*consumer slept [1-9][0-9]* times" ${done})
+  bramble_qemu_test(smp.kill-remote.${board} BUILD ${board} SCENARIO user:smp TIMEOUT 60
+    ARGS --append "case=kill-remote" --expect "smp: kill-remote: round 7 \\(calling\\): killed on core 3"
+         --expect "smp: kill-remote: free frames ([0-9]+) before, \\1 after\\x3b quota use ([0-9]+) bytes before, \\2 after" ${done})
+  bramble_qemu_test(smp.unmap-remote.${board} BUILD ${board} SCENARIO user:smp TIMEOUT 60
+    ARGS --append "case=unmap-remote"
+         --expect "smp: unmap-remote: round 5 \\(frame deleted\\): .* then a translation fault .*, 0 stale reads" ${done})
+  bramble_qemu_test(smp.hogs.${board} BUILD ${board} SCENARIO user:smp TIMEOUT 60
+    ARGS --append "case=hogs" --expect "smp: hogs: all four counted at least [0-9]+ in [0-9]+ ms" ${done})
+  bramble_qemu_test(smp.storm.${board} BUILD ${board} SCENARIO user:smp TIMEOUT 60
+    ARGS --append "case=storm" --expect "smp: storm: calls in [0-9]+ ms: core 0 [1-9][0-9]*, core 1 [1-9][0-9]*, core 2 [1-9][0-9]*, core 3 [1-9][0-9]*" ${done})
+endforeach()
