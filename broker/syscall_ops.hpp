@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "broker/kernel_ops.hpp"
+#include "user/lib/counter.hpp"
 #include "user/lib/sys.hpp"
 
 namespace bramble::broker {
@@ -41,11 +42,7 @@ public:
   KResult<void> cap_delete(Slot slot) override { return done(sys(user::sys::cap_delete(slot))); }
   KResult<void> signal(Slot notification) override { return done(sys(user::sys::signal(notification))); }
   void* local(std::uint64_t vaddr) override { return reinterpret_cast<void*>(vaddr); }
-  std::uint64_t now() override {
-    std::uint64_t count;
-    asm volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(count)); // ISB: not read early, out of order
-    return count;
-  }
+  std::uint64_t now() override { return user::virtual_count(); }
 
   // An empty slot of the root task's table below the limit (0 when there is none). Next fit: the
   // search goes on from the last slot handed out and wraps once, so a busy table is not rescanned

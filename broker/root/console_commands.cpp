@@ -5,6 +5,7 @@
 
 #include "generated/system_description.hpp" // kSystemName, for graph
 #include "lib/format.hpp"
+#include "user/lib/counter.hpp"
 #include "user/lib/sys.hpp"
 #include "user/lib/task.hpp"
 
@@ -60,13 +61,6 @@ const char* state_name(abi::TaskState s, bool blocked) {
 void milliseconds(char* out, std::size_t size, std::uint64_t ticks, std::uint64_t frequency) {
   const std::uint64_t tenths = frequency == 0 ? 0 : ticks * 10'000 / frequency;
   (void)format(out, size, "%llu.%llu", static_cast<ull>(tenths / 10), static_cast<ull>(tenths % 10));
-}
-
-// The generic timer's count as EL0 reads it (the same time base as cpu_info's busy_time).
-std::uint64_t counter_now() {
-  std::uint64_t count;
-  asm volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(count));
-  return count;
 }
 
 } // namespace
@@ -128,7 +122,7 @@ void Commands::tasks() {
 
 void Commands::cpus() {
   // The load is the share of the time since the previous request (or since boot) the core was not idle.
-  const std::uint64_t now = counter_now();
+  const std::uint64_t now = user::virtual_count();
   const std::uint64_t span = now - cpus_at_;
   out_.line("%4s %-10s %5s %8s %10s", "core", "state", "ready", "load", "switches");
   for (std::uint64_t core = 0; core < abi::kMaxCores; ++core) {

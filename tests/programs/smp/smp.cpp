@@ -25,12 +25,15 @@
 #include "bramble/ipc/spsc_ring.hpp"
 #include "lib/cmdline.hpp"
 #include "user/lib/check.hpp"
+#include "user/lib/counter.hpp"
 #include "user/lib/task.hpp"
 
 namespace {
 
+using bramble::user::counter_frequency;
 using bramble::user::print;
 using bramble::user::SyscallResult;
+using bramble::user::virtual_count;
 using bramble::user::task::Word;
 namespace abi = bramble::abi;
 namespace check = bramble::user::check;
@@ -76,20 +79,9 @@ struct Shared {
 
 Shared* shared() { return task::at<Shared>(kSharedBase); }
 
-// CNTVCT_EL0 (EL0 may read it on every boot; docs/syscalls.md). The ISB keeps the read in place.
-[[nodiscard]] Word now() {
-  Word v;
-  asm volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v)::"memory");
-  return v;
-}
-[[nodiscard]] Word frequency() {
-  Word v;
-  asm volatile("mrs %0, cntfrq_el0" : "=r"(v));
-  return v;
-}
-[[nodiscard]] Word ms_since(Word start) { return (now() - start) * 1000 / frequency(); }
+[[nodiscard]] Word ms_since(Word start) { return (virtual_count() - start) * 1000 / counter_frequency(); }
 void spin_ms(Word ms) {
-  const Word start = now();
+  const Word start = virtual_count();
   while (ms_since(start) < ms) {
   }
 }
@@ -250,7 +242,7 @@ void drop_child(Child& c) {
 // Polls `notification` until all of `bits` arrived or `ms` passed; returns what arrived.
 Word poll_for(Word notification, Word bits, Word ms) {
   Word seen = 0;
-  const Word start = now();
+  const Word start = virtual_count();
   while ((seen & bits) != bits && ms_since(start) < ms) {
     const SyscallResult r = sys::poll(notification);
     if (r.ok()) seen |= r.r1;
@@ -262,7 +254,7 @@ Word poll_for(Word notification, Word bits, Word ms) {
 bool counter_moves(Word index, Word steps, Word ms) {
   Shared& s = *shared();
   const Word from = s.counter[index];
-  const Word start = now();
+  const Word start = virtual_count();
   while (s.counter[index] - from < steps) {
     if (ms_since(start) >= ms) return false;
   }
@@ -307,7 +299,7 @@ void case_stream(World& w, Word messages, Word producer_core, Word consumer_core
   print("smp: stream: %llu messages, core %llu -> core %llu, a %llu-slot ring\n",
         static_cast<unsigned long long>(messages), static_cast<unsigned long long>(producer_core),
         static_cast<unsigned long long>(consumer_core), static_cast<unsigned long long>(kRingSlots));
-  const Word start = now();
+  const Word start = virtual_count();
   CHECK_OK(sys::task_start(consumer.task, kConsumer));
   CHECK_OK(sys::task_start(producer.task, kProducer));
 
@@ -315,14 +307,14 @@ void case_stream(World& w, Word messages, Word producer_core, Word consumer_core
   // lost wake-up leaves both sides asleep for good).
   constexpr Word kStallMs = 10'000;
   Word last = 0;
-  Word last_change = now();
+  Word last_change = virtual_count();
   bool stalled = false;
   while (s.consumer_done == 0 || s.producer_done == 0) {
     if (s.ring_errors != 0) break;
     const Word consumed = s.consumed;
     if (consumed != last) {
       last = consumed;
-      last_change = now();
+      last_change = virtual_count();
     } else if (ms_since(last_change) >= kStallMs) {
       stalled = true;
       break;
@@ -515,7 +507,7 @@ void case_hogs(World& w, Word steps) {
   Word busy_before[kCores];
   for (Word core = 0; core < kCores; ++core)
     busy_before[core] = sys::cpu_info(w.root.memory, core).r2;
-  const Word start = now();
+  const Word start = virtual_count();
   for (Word core = 0; core < kCores; ++core)
     CHECK_OK(sys::task_start(hogs[core].task, kHog | core << kIndexShift));
   // The root reads in its own time slices; hog 0 counts in the others.
@@ -534,7 +526,7 @@ void case_hogs(World& w, Word steps) {
     print("smp: hogs: core %llu: counted %llu (on core %llu, %llu migrations), core busy %llu ms\n",
           static_cast<unsigned long long>(core), static_cast<unsigned long long>(s.counter[core]),
           static_cast<unsigned long long>(where.r1), static_cast<unsigned long long>(where.r3),
-          static_cast<unsigned long long>(busy * 1000 / frequency()));
+          static_cast<unsigned long long>(busy * 1000 / counter_frequency()));
     CHECK_EQ(where.r1, core);
     CHECK(s.counter[core] >= steps);
     CHECK(busy > 0);
@@ -568,7 +560,7 @@ void case_storm(World& w, Word window_ms) {
   for (Word core = 1; core < kCores; ++core)
     from[core] = s.counter[core];
   Word mine = 0;
-  const Word start = now();
+  const Word start = virtual_count();
   while (ms_since(start) < window_ms) {
     for (int i = 0; i < 16; ++i) {
       (void)sys::cap_info(w.ended);

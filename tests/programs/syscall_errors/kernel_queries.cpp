@@ -1,6 +1,7 @@
 // task_info, memory_info, and the generic timer's virtual count at EL0 (the time base of task_info's
 // cpu_time), for the console's `tasks`, `mem` and `bench`.
 #include "tests/programs/syscall_errors/syscall_errors.hpp"
+#include "user/lib/counter.hpp"
 
 namespace syscall_errors {
 namespace {
@@ -9,19 +10,8 @@ using abi::TaskState;
 
 constexpr Word kBurnBadge = 0x4; // the burning child's end, on env.ended
 
-// CNTVCT_EL0 and CNTFRQ_EL0, readable at EL0 because the kernel sets CNTKCTL_EL1.EL0VCTEN on every
-// boot (without it both reads trap and the task is killed). The ISB keeps the read from being taken
-// early, before the work it brackets (ARM ARM D11: counter reads are not ordered by themselves).
-[[nodiscard]] Word virtual_count() {
-  Word v;
-  asm volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v)::"memory");
-  return v;
-}
-[[nodiscard]] Word counter_frequency() {
-  Word v;
-  asm volatile("mrs %0, cntfrq_el0" : "=r"(v));
-  return v;
-}
+using bramble::user::counter_frequency;
+using bramble::user::virtual_count;
 
 // Spins (at EL0, no system call) until CNTVCT_EL0 has advanced by `ticks`.
 void spin_for(Word ticks) {
