@@ -86,7 +86,7 @@ constexpr std::uint32_t kSchedulerHz = 100;
   smp::start_scheduling([] {
     smp::lock_kernel();
     if (!timer::start_this_core()) kprintf("smp: core %u has no timer tick\n", smp::this_cpu().id);
-    sched::join();
+    sched::start();
   });
   sched::start();
 }

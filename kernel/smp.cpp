@@ -181,7 +181,6 @@ namespace {
       g_lock_sleepers.fetch_add(1, std::memory_order_seq_cst);
       me.lock_sleep.store(kLockSleeping | ticket, std::memory_order_seq_cst);
       if (!g_kernel_lock.served(ticket)) {
-        ++me.lock_sleeps;
         arch::wait_for_interrupt(); // IRQs masked: a pending one (the IPI) still ends the wait
       }
       me.lock_sleep.store(0, std::memory_order_relaxed);
@@ -240,7 +239,5 @@ std::uint64_t measure_lock_pair() {
   lock_kernel();
   return (t2 - t1) - (t1 - t0);
 }
-
-bool kernel_locked() { return this_cpu().lock_depth != 0; }
 
 } // namespace bramble::smp

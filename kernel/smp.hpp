@@ -44,7 +44,6 @@ struct Cpu {
   // hands the lock over with an IPI (lock_kernel()), 0 otherwise. One word, so the holder never pairs
   // a sleeper's flag with an older ticket.
   std::atomic<std::uint64_t> lock_sleep{0};
-  std::uint64_t lock_sleeps = 0; // times this core slept waiting for the lock
   // How often this core holds the kernel lock (0: it does not hold it). Kernel code that runs with
   // interrupts enabled, as the boot-time test scenarios do, takes an interrupt on the core that
   // already holds the lock: that takes it again, as a count.
@@ -78,7 +77,7 @@ bool wait(std::uint32_t core, std::uint32_t timeout_ms = 1000);
 bool run_on(std::uint32_t core, void (*fn)(void*), void* argument);
 // The IPI handler (irq::set_ipi_handler): runs this core's posted call, if any.
 void handle_ipi();
-// The scheduler starts: every other online core leaves its wait and calls `join` (sched::join).
+// The scheduler starts: every other online core leaves its wait and calls `join` (sched::start).
 void start_scheduling(void (*join)());
 
 // The kernel lock. A core waiting for it runs what the holder posts to it (post()), so the holder may
@@ -90,9 +89,6 @@ void unlock_kernel();
 // Instructions one uncontended lock_kernel() + unlock_kernel() pair retires (PMU running, the lock
 // held once by this core and wanted by no other: kernel_main, before the first task starts).
 [[nodiscard]] std::uint64_t measure_lock_pair();
-
-// This core holds it.
-[[nodiscard]] bool kernel_locked();
 
 // Holds the kernel lock for a scope.
 class KernelLock {

@@ -49,7 +49,7 @@ struct Core {
   // got the CPU (load_fp()), and EL0 may use them; false: EL0's FP instructions trap. Only a task that
   // used FP since it was loaded has its FP state saved when it leaves.
   bool fp_live = false;
-  bool scheduling = false; // the core has joined (start() / join())
+  bool scheduling = false; // the core has joined (start())
   // CPU time: the physical count when `current` got the CPU (or was last charged). The outgoing task is
   // charged on every switch, an ending one when it ends (remove()); idle time is nobody's.
   std::uint64_t charged_until = 0;
@@ -396,15 +396,6 @@ arch::ExceptionFrame& exit_to_user(arch::ExceptionFrame& frame) {
 }
 
 void start() { run_first(); }
-
-void join() { run_first(); }
-
-std::uint64_t context_switches() {
-  std::uint64_t n = 0;
-  for (const Core& k : g_cores)
-    n += k.switches;
-  return n;
-}
 
 std::uint64_t cpu_time(const Task& task) {
   const Core& k = g_cores[task.core];

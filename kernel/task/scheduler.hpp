@@ -68,12 +68,9 @@ void note_task_ended();
 // copies no registers; it changes the frame the exception returns through.
 [[nodiscard]] arch::ExceptionFrame& exit_to_user(arch::ExceptionFrame& frame);
 
-// Leaves kernel_main for the first task on core 0, with the kernel lock held. Does not return.
+// This core starts scheduling (core 0 from kernel_main, the others when they join): with the kernel
+// lock held, it waits for a task of its own and leaves for it. Does not return.
 [[noreturn]] void start();
-// A secondary core joins, with the kernel lock held, and waits for a task of its own. Does not return.
-[[noreturn]] void join();
-
-[[nodiscard]] std::uint64_t context_switches();
 
 // The task's CPU time in generic-timer counter ticks (CNTPCT_EL0; CNTFRQ_EL0 per second): the time it
 // held a CPU, at EL0 and in the kernel on its behalf, up to now for a running task. Charged once per
