@@ -113,7 +113,22 @@ struct SelfServiceGrant {
   std::uint32_t consumer_window;
 };
 
-enum class ChannelState : std::uint8_t { Free = 0, Active = 1, PeerGone = 2 };
+// Active: both sides run. PeerGone: one side ended for good; the channel is marked closed for the
+// other. Restarting: a side ended and will be started again (its restart policy); the channel keeps its
+// memory and notifications and waits for it (the ring's state word says kChannelPeerRestarting).
+enum class ChannelState : std::uint8_t { Free = 0, Active = 1, PeerGone = 2, Restarting = 3 };
+[[nodiscard]] const char* channel_state_name(ChannelState s);
+
+// What one side of a channel holds now, for its startup page: a centralized side's complete config
+// (window, handles), or a self-service side's registry and memory slots and the channel's name.
+struct Attachment {
+  SetupMode mode;
+  std::uint32_t window;
+  ipc::ChannelConfig config; // self-service: role and ring shape only
+  Slot registry;             // self-service
+  Slot memory;               // self-service producer
+  std::uint64_t name;        // self-service: registry name of part 0
+};
 
 struct ChannelRecord {
   ChannelState state = ChannelState::Free;
@@ -121,6 +136,8 @@ struct ChannelRecord {
   std::uint32_t id = 0;
   std::uint16_t party[2] = {}; // manifest indices, producer then consumer
   bool alive[2] = {};
+  bool returning[2] = {}; // ended, and its component will be started again
+  std::uint32_t restarts[2] = {}; // times each side came back
   std::uint32_t window[2] = {};
   ipc::RingSpec spec{};
   std::uint64_t bytes = 0;
@@ -129,7 +146,8 @@ struct ChannelRecord {
   Slot copies[2][kParts] = {};  // one per mapping in a component
   Slot notify[2] = {};          // [0] "to consumer", [1] "to producer"
   Slot grants[3] = {};          // self-service: registry (producer, consumer), the producer's sub-quota
-  Slot task_slots[2][2] = {};   // where the notifications went in each component
+  Slot task_slots[2][2] = {};   // centralized: where the notifications went in each component (signal,
+                                // wait); self-service: the registry capability (and the producer's memory)
   Slot saved_next_slot[2] = {}; // the components' next free slot before setup (for rollback)
 };
 
@@ -159,9 +177,21 @@ public:
   // Marks the channel closed (both sides' next blocking operation returns ipc::Error::Closed), wakes
   // both, unmaps both sides, revokes every capability handed out for it and frees its memory.
   [[nodiscard]] Result<void, BrokerError> close_channel(std::uint32_t id);
-  // A component ended (exit or fault): its channels are closed for the survivor, who is woken; once
-  // both parties of a channel ended, the channel is released completely.
-  void component_ended(std::size_t index);
+  // A component ended (exit or fault). Unless it is `restarting`, its channels are closed for the
+  // survivor, who is woken; once both parties of a channel ended, the channel is released completely.
+  // A `restarting` component's channels keep their memory, notifications and the survivor's mappings
+  // (state Restarting) until component_restarted brings it back, or it ends for good
+  // (component_ended again, restarting false).
+  void component_ended(std::size_t index, bool restarting = false);
+  // Component `index` runs again as `task` (a broker slot with Control) whose table is empty from
+  // `first_free_slot` on: each channel it was a party of is mapped at the same window again (and its
+  // notifications installed, or for self-service its registry and memory capabilities), so the new
+  // instance finds the same ring at the same address. A kernel error leaves the component ended.
+  [[nodiscard]] Result<void, BrokerError> component_restarted(std::size_t index, Slot task, Slot first_free_slot = 1);
+  // What component `index` holds of channel `id` now (NoSuchChannel; NotRegistered when it is no party).
+  [[nodiscard]] Result<Attachment, BrokerError> attachment(std::uint32_t id, std::size_t index) const;
+  // Component events for the audit trail (Restarted, GaveUp; detail: the restart count).
+  void audit_component(AuditEvent e, std::size_t index, std::uint8_t detail);
 
   [[nodiscard]] const AuditLog& audit() const { return audit_; }
   [[nodiscard]] const ChannelRecord* channel(std::uint32_t id) const;
@@ -188,6 +218,12 @@ private:
   void log(AuditEvent e, const ChannelRecord& c, SetupStep step = SetupStep::None, std::uint8_t detail = 0);
   Unexpected<BrokerError> fail(ChannelRecord& c, SetupStep step, KernelError e,
                                BrokerError result = BrokerError::Kernel);
+  [[nodiscard]] static ipc::ChannelConfig side_config(const ChannelRecord& c, Side side);
+  [[nodiscard]] KResult<void> map_side(ChannelRecord& c, Side side);
+  [[nodiscard]] KResult<void> install_side(ChannelRecord& c, Side side);
+  [[nodiscard]] KResult<void> grant_side(ChannelRecord& c, Side side);
+  [[nodiscard]] KResult<void> reattach(ChannelRecord& c, Side side);
+  void set_state_word(ChannelRecord& c, std::uint32_t word);
   void release(ChannelRecord& c);
   void tell_both(ChannelRecord& c);
   void drop(Slot& slot, bool revoke_first);
