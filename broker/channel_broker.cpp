@@ -429,6 +429,7 @@ Result<Attachment, BrokerError> ChannelBroker::attachment(std::uint32_t id, std:
   if (c == nullptr) return err(BrokerError::NoSuchChannel);
   for (int side = kProducer; side <= kConsumer; ++side) {
     if (c->party[side] != index) continue;
+    if (!c->alive[side]) return err(BrokerError::NotRegistered); // ended: it holds nothing now
     const Side s = static_cast<Side>(side);
     Attachment a{c->mode, c->window[side], side_config(*c, s), 0, 0, 0};
     if (c->mode == SetupMode::SelfService) {

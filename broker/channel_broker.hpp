@@ -34,7 +34,7 @@ static_assert(ipc::kChannelWindowBase == abi::kChannelWindowBase,
               "components look for channels where the kernel puts them");
 inline constexpr std::uint64_t kWindowStride = 0x80'0000; // 8 MiB
 inline constexpr std::uint32_t kMaxWindows = static_cast<std::uint32_t>(kWindowSize / kWindowStride);
-inline constexpr std::size_t kMaxComponents = 16;
+inline constexpr std::size_t kMaxComponents = 32; // fault badges use bits 0..31
 inline constexpr std::size_t kMaxChannels = 16;
 
 [[nodiscard]] constexpr std::uint64_t window_base(std::uint32_t k) { return kWindowBase + k * kWindowStride; }
@@ -188,7 +188,8 @@ public:
   // notifications installed, or for self-service its registry and memory capabilities), so the new
   // instance finds the same ring at the same address. A kernel error leaves the component ended.
   [[nodiscard]] Result<void, BrokerError> component_restarted(std::size_t index, Slot task, Slot first_free_slot = 1);
-  // What component `index` holds of channel `id` now (NoSuchChannel; NotRegistered when it is no party).
+  // What component `index` holds of channel `id` now (NoSuchChannel; NotRegistered when it is no party
+  // or its side ended).
   [[nodiscard]] Result<Attachment, BrokerError> attachment(std::uint32_t id, std::size_t index) const;
   // Component events for the audit trail (Restarted, GaveUp; detail: the restart count).
   void audit_component(AuditEvent e, std::size_t index, std::uint8_t detail);

@@ -24,7 +24,7 @@ using namespace broker;
 
 namespace {
 
-// The badge a console request carries on the root's notification (task ends use bits 0..15, 56, 57).
+// The badge a console request carries on the root's notification (task ends use bits 0..31, 56, 57).
 constexpr std::uint64_t kRequestBadge = std::uint64_t{1} << 40;
 // The live stream runs until someone kills it: "messages" is as good as endless.
 constexpr std::uint64_t kLiveMessages = ~std::uint64_t{0};

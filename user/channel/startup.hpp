@@ -52,6 +52,9 @@ struct Startup {
   // Drivers (docs/console.md): slots of device capabilities the root task installed (0: none given).
   std::uint64_t device_frame; // the device's MMIO frame (device_frame_create)
   std::uint64_t irq_handler;  // its interrupt handler (irq_ack)
+  // 0 for the first instance; n for the n-th restart (restart policy or console). A restarted
+  // component finds its channels where its predecessor left them (docs/broker.md "Lifecycle").
+  std::uint64_t restarts;
 };
 static_assert(sizeof(Startup) <= 4096);
 
@@ -66,6 +69,7 @@ struct ChannelReport {
   std::uint64_t end_error;      // 0, or 1 + ipc::Error the stream ended with (Closed after a peer died)
   std::uint64_t base;           // where the ring was mapped
   std::uint64_t header[8];      // the first 64 bytes of the ring header as this side saw them
+  std::uint64_t received;       // consumer: messages taken, redeliveries after a restart included
 };
 
 struct Report {
