@@ -125,6 +125,8 @@ void ChannelBroker::drop(Slot& slot, bool revoke_first) {
 // deleted (removing that mapping), then the frames (freeing the memory; the broker's header mapping
 // goes with the header frame).
 void ChannelBroker::release(ChannelRecord& c) {
+  for (Slot& k : c.control) // self-service: the broker's own copies (and its header mapping) first
+    drop(k, false);
   for (Slot& g : c.grants)
     drop(g, true);
   for (int n = 1; n >= 0; --n)
@@ -269,17 +271,19 @@ Result<SelfServiceGrant, BrokerError> ChannelBroker::grant_self_service(std::siz
   // the broker keeps the split's own capability as the intermediate, and the producer gets Control.
   // Closing revokes and deletes it; the bytes return to the broker's quota once the producer's frames
   // and notifications made from it are gone too (docs/syscalls.md, memory_split).
-  // grants[0] is the producer's registry capability, [1] the consumer's, [2] the producer's sub-quota
-  // (grant_side gives each its side's).
+  // grants[0] is the producer's registry capability, [1] the consumer's, [2] the producer's sub-quota,
+  // [3] the producer's capability for the control names (grant_side gives each its side's).
   struct Need {
     Slot source; // 0: split a sub-quota instead of minting
     abi::Rights broker_rights;
     abi::Badge badge;
   };
-  const Need needs[3] = {{registry_, abi::kRightWrite | abi::kRightGrant, badge},
+  const abi::Badge control = abi::registry_badge(self_service_control_name(c.id), kRegistryPrefixBits);
+  const Need needs[4] = {{registry_, abi::kRightWrite | abi::kRightGrant, badge},
                          {registry_, abi::kRightRead | abi::kRightGrant, badge},
-                         {0, 0, abi::kNoBadge}};
-  for (std::size_t i = 0; i < 3; ++i) {
+                         {0, 0, abi::kNoBadge},
+                         {registry_, abi::kRightRead | abi::kRightWrite | abi::kRightGrant, control}};
+  for (std::size_t i = 0; i < 4; ++i) {
     auto m = needs[i].source != 0 ? ops_.cap_mint(needs[i].source, needs[i].broker_rights, needs[i].badge)
                                   : ops_.memory_split(self_service_quota(spec));
     if (!m.ok()) return fail(c, SetupStep::GrantRegistry, m.error());
@@ -293,20 +297,23 @@ Result<SelfServiceGrant, BrokerError> ChannelBroker::grant_self_service(std::siz
                           name,
                           c.task_slots[kProducer][0],
                           c.task_slots[kProducer][1],
+                          c.task_slots[kProducer][2],
                           c.task_slots[kConsumer][0],
                           c.window[kProducer],
                           c.window[kConsumer]};
 }
 
 // A self-service side's capabilities, inserted from the broker's intermediates: the producer's registry
-// capability (Write) and its sub-quota (Control), the consumer's registry capability (Read). The slots
-// go to task_slots[side] (producer: registry, memory; consumer: registry).
+// capability (Write), its sub-quota (Control) and its control-name capability (Read, Write), the
+// consumer's registry capability (Read). The slots go to task_slots[side] (producer: registry, memory,
+// control; consumer: registry).
 KResult<void> ChannelBroker::grant_side(ChannelRecord& c, Side side) {
   struct Give {
     std::size_t grant;
     abi::Rights rights;
   };
-  static constexpr Give kProducerGets[2] = {{0, abi::kRightWrite}, {2, abi::kRightControl}};
+  static constexpr Give kProducerGets[3] = {
+      {0, abi::kRightWrite}, {2, abi::kRightControl}, {3, abi::kRightRead | abi::kRightWrite}};
   static constexpr Give kConsumerGets[1] = {{1, abi::kRightRead}};
   const std::span<const Give> gives =
       side == kProducer ? std::span<const Give>(kProducerGets) : std::span<const Give>(kConsumerGets);
@@ -321,12 +328,40 @@ KResult<void> ChannelBroker::grant_side(ChannelRecord& c, Side side) {
   return {};
 }
 
+bool ChannelBroker::control_parts(ChannelRecord& c) {
+  if (c.control[0] != 0) return true;
+  const std::uint64_t name = self_service_control_name(c.id);
+  auto header = ops_.shmem_query(registry_, name);
+  if (!header.ok()) return false;
+  c.control[0] = header->frame;
+  c.control[1] = header->notification;
+  auto own = ops_.shmem_query(registry_, name + 1);
+  if (own.ok()) {
+    c.control[2] = own->notification;
+    Slot page = own->frame; // only its notification is needed
+    drop(page, false);
+  }
+  if (!ops_.memory_map(c.control[0], header_vaddr(c), abi::kMapRead | abi::kMapWrite).ok()) {
+    for (Slot& k : c.control)
+      drop(k, false);
+    return false;
+  }
+  return true;
+}
+
+void* ChannelBroker::header_page(ChannelRecord& c) {
+  if (c.mode == SetupMode::Centralized) return c.frames[0] != 0 ? ops_.local(header_vaddr(c)) : nullptr;
+  return control_parts(c) ? ops_.local(header_vaddr(c)) : nullptr;
+}
+
 void ChannelBroker::tell_both(ChannelRecord& c) {
-  if (c.mode != SetupMode::Centralized || c.frames[0] == 0) return;
-  if (void* page = ops_.local(header_vaddr(c)); page != nullptr) ipc::mark_closed(page);
+  void* page = header_page(c);
+  if (page == nullptr) return; // a self-service producer that never registered: there is no ring
+  ipc::mark_closed(page);
   // Wake whoever sleeps on either notification: it re-checks, sees the closed word and returns Closed.
-  for (Slot n : c.notify) {
-    if (n != 0) (void)ops_.signal(n);
+  const Slot* notes = c.mode == SetupMode::Centralized ? c.notify : &c.control[1];
+  for (int n = 0; n < 2; ++n) {
+    if (notes[n] != 0) (void)ops_.signal(notes[n]);
   }
 }
 
@@ -344,8 +379,7 @@ Result<void, BrokerError> ChannelBroker::close_channel(std::uint32_t id) {
 }
 
 void ChannelBroker::set_state_word(ChannelRecord& c, std::uint32_t word) {
-  if (c.mode != SetupMode::Centralized || c.frames[0] == 0) return;
-  void* page = ops_.local(header_vaddr(c));
+  void* page = header_page(c);
   if (page == nullptr) return;
   if (word == ipc::kChannelPeerRestarting)
     ipc::mark_peer_restarting(page);
@@ -366,7 +400,8 @@ void ChannelBroker::component_ended(std::size_t index, bool restarting) {
       // Its mappings and the slots it held went with it; the copies they were made through are bookkeeping.
       for (Slot& s : c.copies[side])
         drop(s, false);
-      c.task_slots[side][0] = c.task_slots[side][1] = 0;
+      for (Slot& t : c.task_slots[side])
+        t = 0;
       c.returning[side] = restarting;
       const int other = 1 - side;
       const bool other_there = c.alive[other] || c.returning[other];
@@ -431,10 +466,11 @@ Result<Attachment, BrokerError> ChannelBroker::attachment(std::uint32_t id, std:
     if (c->party[side] != index) continue;
     if (!c->alive[side]) return err(BrokerError::NotRegistered); // ended: it holds nothing now
     const Side s = static_cast<Side>(side);
-    Attachment a{c->mode, c->window[side], side_config(*c, s), 0, 0, 0};
+    Attachment a{c->mode, c->window[side], side_config(*c, s), 0, 0, 0, 0};
     if (c->mode == SetupMode::SelfService) {
       a.registry = c->task_slots[side][0];
       a.memory = side == kProducer ? c->task_slots[side][1] : 0;
+      a.control = side == kProducer ? c->task_slots[side][2] : 0;
       a.name = self_service_name(c->id);
     }
     return a;

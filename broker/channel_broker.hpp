@@ -108,6 +108,7 @@ struct SelfServiceGrant {
   std::uint64_t name;     // the channel's registry name (part 0); parts are name + 1..3
   Slot producer_registry; // slots in the components' tables
   Slot producer_memory;
+  Slot producer_control; // Read and Write on the channel's control names (self_service_control_name)
   Slot consumer_registry;
   std::uint32_t producer_window; // k for each side
   std::uint32_t consumer_window;
@@ -127,6 +128,7 @@ struct Attachment {
   ipc::ChannelConfig config; // self-service: role and ring shape only
   Slot registry;             // self-service
   Slot memory;               // self-service producer
+  Slot control;              // self-service producer: its registry capability for the control names
   std::uint64_t name;        // self-service: registry name of part 0
 };
 
@@ -145,9 +147,13 @@ struct ChannelRecord {
   Slot frames[kParts] = {};     // the originals: deleting them frees the memory
   Slot copies[2][kParts] = {};  // one per mapping in a component
   Slot notify[2] = {};          // [0] "to consumer", [1] "to producer"
-  Slot grants[3] = {};          // self-service: registry (producer, consumer), the producer's sub-quota
-  Slot task_slots[2][2] = {};   // centralized: where the notifications went in each component (signal,
-                                // wait); self-service: the registry capability (and the producer's memory)
+  Slot grants[4] = {};          // self-service: registry (producer, consumer), the producer's sub-quota,
+                                // the producer's control-name registry capability
+  Slot control[3] = {};         // self-service, once looked up (to close or mark it): the header frame
+                                // (mapped in the broker), "to consumer", "to producer"
+  Slot task_slots[2][3] = {};   // centralized: where the notifications went in each component (signal,
+                                // wait); self-service: the registry capability (and the producer's memory
+                                // and control capability)
   Slot saved_next_slot[2] = {}; // the components' next free slot before setup (for rollback)
 };
 
@@ -225,6 +231,11 @@ private:
   [[nodiscard]] KResult<void> grant_side(ChannelRecord& c, Side side);
   [[nodiscard]] KResult<void> reattach(ChannelRecord& c, Side side);
   void set_state_word(ChannelRecord& c, std::uint32_t word);
+  // Self-service: the header page and both notifications, through the control names (false when the
+  // producer never registered them).
+  [[nodiscard]] bool control_parts(ChannelRecord& c);
+  // The broker's mapping of page 0 (centralized: kept from setup; self-service: control_parts()).
+  [[nodiscard]] void* header_page(ChannelRecord& c);
   void release(ChannelRecord& c);
   void tell_both(ChannelRecord& c);
   void drop(Slot& slot, bool revoke_first);

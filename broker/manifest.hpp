@@ -85,5 +85,15 @@ inline constexpr std::uint64_t kRegistryPrefixBits = 48;
 [[nodiscard]] constexpr std::uint64_t self_service_name(std::uint32_t rule) {
   return kSelfServiceTag | (std::uint64_t{rule} << 16);
 }
+// The producer also registers its writable parts under a second block of names that only it and the
+// broker can use ("SC", the consumer's registry capability does not cover them): part 0 the header
+// with "to consumer", part 1 its own page with "to producer", part 2 the consumer's page, part 3 the
+// data. The broker looks parts 0 and 1 up to close the channel for a survivor (it writes the
+// channel-state word and signals both directions); a restarted producer looks all four up to take its
+// ring over instead of making a new one.
+inline constexpr std::uint64_t kSelfServiceControlTag = std::uint64_t{0x5343} << 48; // "SC"
+[[nodiscard]] constexpr std::uint64_t self_service_control_name(std::uint32_t rule) {
+  return kSelfServiceControlTag | (std::uint64_t{rule} << 16);
+}
 
 } // namespace bramble::broker

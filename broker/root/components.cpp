@@ -155,8 +155,15 @@ bool System::relaunch(Component& c) {
       }
       c.startup->channels[g] =
           a->mode == broker::SetupMode::Centralized
-              ? ch::ChannelGrant{ch::GrantMode::Centralized, 0, a->config, 0, 0, 0}
-              : ch::ChannelGrant{ch::GrantMode::SelfService, a->window, a->config, a->registry, a->memory, a->name};
+              ? ch::ChannelGrant{ch::GrantMode::Centralized, 0, a->config, 0, 0, 0, 0, 0}
+              : ch::ChannelGrant{ch::GrantMode::SelfService,
+                                 a->window,
+                                 a->config,
+                                 a->registry,
+                                 a->memory,
+                                 a->name,
+                                 a->control,
+                                 a->control != 0 ? broker::self_service_control_name(row.id) : 0};
     }
   }
   broker_.audit_component(broker::AuditEvent::Restarted, c.index, static_cast<std::uint8_t>(c.restarts));
@@ -271,7 +278,7 @@ bool System::centralized(std::size_t producer, std::size_t consumer, const ipc::
     ch::Startup* st = components_[i].startup;
     const ipc::ChannelConfig& cfg = i == producer ? ch->producer : ch->consumer;
     if (st != nullptr && st->channel_count < ch::kMaxGrants)
-      st->channels[st->channel_count++] = ch::ChannelGrant{ch::GrantMode::Centralized, 0, cfg, 0, 0, 0};
+      st->channels[st->channel_count++] = ch::ChannelGrant{ch::GrantMode::Centralized, 0, cfg, 0, 0, 0, 0, 0};
   }
   if (out != nullptr) *out = *ch;
   add_row(ch->id, producer, consumer, broker::SetupMode::Centralized, spec);
@@ -318,11 +325,13 @@ bool System::self_service(std::size_t producer, std::size_t consumer, const ipc:
   shape.element_size = spec.element_size;
   shape.capacity = spec.capacity;
   shape.role = ipc::Role::Producer;
-  p.startup->channels[p.startup->channel_count++] = ch::ChannelGrant{
-      ch::GrantMode::SelfService, g->producer_window, shape, g->producer_registry, g->producer_memory, g->name};
+  p.startup->channels[p.startup->channel_count++] =
+      ch::ChannelGrant{ch::GrantMode::SelfService, g->producer_window,  shape,
+                       g->producer_registry,       g->producer_memory,  g->name,
+                       g->producer_control,        broker::self_service_control_name(g->id)};
   shape.role = ipc::Role::Consumer;
   c.startup->channels[c.startup->channel_count++] =
-      ch::ChannelGrant{ch::GrantMode::SelfService, g->consumer_window, shape, g->consumer_registry, 0, g->name};
+      ch::ChannelGrant{ch::GrantMode::SelfService, g->consumer_window, shape, g->consumer_registry, 0, g->name, 0, 0};
   add_row(g->id, producer, consumer, broker::SetupMode::SelfService, spec);
   return true;
 }

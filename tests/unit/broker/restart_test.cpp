@@ -226,3 +226,75 @@ TEST_CASE("restart: a self-service side gets its registry (and memory) capabilit
   CHECK(s.broker.attachment(g->id, kSrc).error() == BrokerError::NotRegistered);
   CHECK(s.broker.attachment(999, kSsSrc).error() == BrokerError::NoSuchChannel);
 }
+
+namespace {
+
+// What a self-service producer registers under its control names (establish.hpp), made in the
+// broker's table: the header (written, as the producer writes it) with "to consumer", its own page
+// with "to producer".
+struct Registered {
+  Slot header, own, to_consumer, to_producer;
+};
+Registered register_control(System& s, std::uint32_t id) {
+  Registered r{};
+  r.header = *s.kernel.memory_allocate(4096);
+  r.own = *s.kernel.memory_allocate(4096);
+  r.to_consumer = *s.kernel.notification_create();
+  r.to_producer = *s.kernel.notification_create();
+  REQUIRE(ipc::write_header_page(s.kernel.bytes_of(r.header), kSpec).ok());
+  s.kernel.publish(self_service_control_name(id), r.header, r.to_consumer);
+  s.kernel.publish(self_service_control_name(id) + 1, r.own, r.to_producer);
+  return r;
+}
+
+} // namespace
+
+TEST_CASE("restart: a self-service producer's death closes the ring for its consumer through the control names") {
+  System s;
+  auto g = s.broker.grant_self_service(kSsSrc, kSsSink, kSpec);
+  REQUIRE(g.ok());
+  // The producer got a capability for the control names only: Read and Write, badged to them.
+  const Cap* control = s.kernel.cap_at(s.tid(kSsSrc), g->producer_control);
+  REQUIRE(control != nullptr);
+  CHECK(control->rights == (abi::kRightRead | abi::kRightWrite));
+  CHECK(abi::registry_name_permitted(control->badge, self_service_control_name(g->id)));
+  CHECK_FALSE(abi::registry_name_permitted(control->badge, g->name));
+  const Cap* consumer = s.kernel.cap_at(s.tid(kSsSink), g->consumer_registry);
+  REQUIRE(consumer != nullptr);
+  CHECK_FALSE(abi::registry_name_permitted(consumer->badge, self_service_control_name(g->id)));
+  const Registered r = register_control(s, g->id);
+  void* header = s.kernel.bytes_of(r.header);
+  CHECK_FALSE(ipc::is_closed(header));
+
+  s.kernel.end_task(s.task[kSsSrc]);
+  s.broker.component_ended(kSsSrc);
+  CHECK(ipc::is_closed(header)); // written through the broker's own mapping of the control header
+  CHECK(s.kernel.signals_of(r.to_consumer) == 1);
+  CHECK(s.kernel.signals_of(r.to_producer) == 1);
+  CHECK(s.broker.channel(g->id)->state == ChannelState::PeerGone);
+  // The consumer ends too: the broker's copies go with the rest.
+  s.kernel.end_task(s.task[kSsSink]);
+  s.broker.component_ended(kSsSink);
+  CHECK(s.broker.channel(g->id) == nullptr);
+  CHECK(s.kernel.mapping(0, kWindowBase) == nullptr);
+}
+
+TEST_CASE("restart: a self-service side that restarts marks the ring, and a producer that never registered is harmless") {
+  System s;
+  auto g = s.broker.grant_self_service(kSsSrc, kSsSink, kSpec);
+  REQUIRE(g.ok());
+  // Nothing registered yet: the consumer's death finds no ring to mark and nothing fails.
+  crash(s, kSsSink);
+  REQUIRE(restart(s, kSsSink));
+  const Registered r = register_control(s, g->id);
+  void* header = s.kernel.bytes_of(r.header);
+  crash(s, kSsSrc);
+  CHECK(ipc::peer_restarting(header));
+  REQUIRE(restart(s, kSsSrc));
+  CHECK_FALSE(ipc::peer_restarting(header));
+  auto a = s.broker.attachment(g->id, kSsSrc);
+  REQUIRE(a.ok());
+  const Cap* control = s.kernel.cap_at(s.tid(kSsSrc), a->control);
+  REQUIRE(control != nullptr);
+  CHECK(control->rights == (abi::kRightRead | abi::kRightWrite));
+}
