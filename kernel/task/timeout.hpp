@@ -15,26 +15,49 @@
 // signal and the deadline comes first under the lock wakes the task, once.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 
-namespace bramble::ktask {
-class Task;
-}
+#include "kernel/arch/cpu.hpp"
+#include "kernel/task/task.hpp"
 
 namespace bramble::timeout {
+
+namespace detail {
+// The earliest deadline armed, kNoDeadline when none is: written with the lock, read without it by the
+// interrupt path (relaxed: a stale value only moves an expiry to the next tick). Here so that the
+// checks below inline: signal, the idle loop and the tick pay one load or one flag test when no
+// timed wait is armed.
+inline constexpr std::uint64_t kNoDeadline = ~std::uint64_t{0};
+extern std::atomic<std::uint64_t> g_earliest;
+void cancel_armed(ktask::Task& task);
+void expire(std::uint64_t now);
+} // namespace detail
 
 // The task, queued on a notification, also wakes at `deadline` (physical counter) with status Ok and
 // bits 0. Precondition: it is not armed already.
 void arm(ktask::Task& task, std::uint64_t deadline);
+
 // Its timeout no longer applies (it woke, ended or its notification went); nothing if it had none.
-void cancel(ktask::Task& task);
+inline void cancel(ktask::Task& task) {
+  if (task.timed_wait.linked) detail::cancel_armed(task);
+}
+
 // Whether it has one armed.
-[[nodiscard]] bool armed(const ktask::Task& task);
+[[nodiscard]] inline bool armed(const ktask::Task& task) { return task.timed_wait.linked; }
+
 // Without the lock: whether some deadline has passed (the counter is read only when one is armed).
 // A stale answer only moves an expiry to the next tick.
-[[nodiscard]] bool any_due();
+[[nodiscard]] inline bool any_due() {
+  const std::uint64_t earliest = detail::g_earliest.load(std::memory_order_relaxed);
+  return earliest != detail::kNoDeadline && earliest <= arch::physical_count();
+}
+
 // With the lock: wakes every task whose deadline is at or before now (the physical counter), each
 // through sched::wake (make_ready: an IPI to the core it goes to).
-void expire_due();
+inline void expire_due() {
+  if (detail::g_earliest.load(std::memory_order_relaxed) == detail::kNoDeadline) return;
+  detail::expire(arch::physical_count());
+}
 
 } // namespace bramble::timeout
