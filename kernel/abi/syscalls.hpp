@@ -41,6 +41,7 @@ namespace bramble::abi {
   X(signal, 33, "notification", "")                                                                                    \
   X(wait, 34, "notification", "bits")                                                                                  \
   X(poll, 35, "notification", "bits")                                                                                  \
+  X(wait_timeout, 36, "notification, ticks", "bits")                                                                   \
   X(cap_copy, 48, "source, destination", "")                                                                           \
   X(cap_mint, 49, "source, destination, rights, badge", "")                                                            \
   X(cap_move, 50, "source, destination", "")                                                                           \
@@ -99,6 +100,7 @@ inline constexpr unsigned kMaxSyscallResults = 3;
   case Syscall::signal: return typed;
   case Syscall::wait: return typed | error_bit(ObjectDestroyed);
   case Syscall::poll: return typed;
+  case Syscall::wait_timeout: return typed | error_bit(InvalidSize) | error_bit(ObjectDestroyed);
   case Syscall::cap_copy: return derive;
   case Syscall::cap_mint: return mint;
   case Syscall::cap_move: return derive;
@@ -250,6 +252,13 @@ inline constexpr std::uint64_t kRecordsPerObjectPage = 15;
 // What task_create charges besides the table, the image and the page tables: the task's record (one
 // page: saved registers, FP state, scheduling) and its stack.
 inline constexpr std::uint64_t kTaskRecordCharge = kPageSize;
+
+// wait_timeout's `ticks` (generic-timer counter ticks, BootInfo.timer_frequency per second, as EL0
+// reads CNTVCT_EL0) is at most this; more is InvalidSize. 2^58 ticks is over 9 years at 1 GHz, the
+// highest counter rate the architecture allows (ARMv8.6 fixes it there), and over 150 years at the
+// Pi 4's 54 MHz; a wait meant to last for ever is `wait`. The bound keeps the kernel's deadline (now +
+// ticks) from wrapping for centuries of uptime.
+inline constexpr std::uint64_t kMaxWaitTicks = std::uint64_t{1} << 58;
 
 // debug_write writes at most this many bytes per call (the result says how many it wrote).
 inline constexpr std::uint64_t kMaxDebugWrite = 4096;

@@ -137,6 +137,13 @@ Result<NotificationArgs> decode_wait(const SyscallArgs& call, Caller caller) {
   return decode_notification(call.arg[0], abi::kRightWait, caller);
 }
 
+Result<WaitTimeoutArgs> decode_wait_timeout(const SyscallArgs& call, Caller caller) {
+  const NotificationArgs n = BRAMBLE_TRY(decode_notification(call.arg[0], abi::kRightWait, caller));
+  const ktl::uint64_t ticks = call.arg[1];
+  if (ticks > abi::kMaxWaitTicks) return err(Error::InvalidSize);
+  return WaitTimeoutArgs{n.cap, n.notification, ticks};
+}
+
 Result<DeriveOp> decode_cap_copy(const SyscallArgs& call, Caller caller) {
   return decode_copy(caller.caps, call.arg[0], call.arg[1]);
 }

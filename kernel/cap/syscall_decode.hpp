@@ -109,6 +109,13 @@ struct NotificationArgs {
 };
 [[nodiscard]] Result<NotificationArgs> decode_signal(const SyscallArgs& call, Caller caller);
 [[nodiscard]] Result<NotificationArgs> decode_wait(const SyscallArgs& call, Caller caller); // wait and poll
+// wait_timeout: Wait on a notification (as wait), then `ticks` at most abi::kMaxWaitTicks (InvalidSize).
+struct WaitTimeoutArgs {
+  Capability* cap;
+  KernelObject* notification;
+  ktl::uint64_t ticks; // 0: poll
+};
+[[nodiscard]] Result<WaitTimeoutArgs> decode_wait_timeout(const SyscallArgs& call, Caller caller);
 
 [[nodiscard]] Result<DeriveOp> decode_cap_copy(const SyscallArgs& call, Caller caller);
 [[nodiscard]] Result<DeriveOp> decode_cap_mint(const SyscallArgs& call, Caller caller);

@@ -1,5 +1,6 @@
 #include "kernel/syscall/syscall.hpp"
 
+#include "kernel/arch/cpu.hpp"
 #include "kernel/arch/uaccess.hpp"
 #include "kernel/cap/cap_ops.hpp"
 #include "kernel/cap/invariants.hpp"
@@ -15,6 +16,7 @@
 #include "kernel/panic.hpp"
 #include "kernel/task/scheduler.hpp"
 #include "kernel/task/task.hpp"
+#include "kernel/task/timeout.hpp"
 #include "mm/address_space.hpp"
 
 namespace bramble::syscall {
@@ -188,6 +190,20 @@ Reply wait(Task& self, const cap::SyscallArgs& call, cap::Caller caller, bool bl
   return deferred();
 }
 
+// The deadline is armed after the task is queued, under the same lock: a signal and the deadline
+// both find it in both places, and whichever runs first takes it out of both (timeout.hpp).
+Reply wait_timeout(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
+  const auto a = REPLY_TRY(cap::decode_wait_timeout(call, caller));
+  auto& n = *cap::object_cast<kobj::Notification>(a.notification);
+  if (a.ticks == 0) return ok(n.poll());
+  const std::uint64_t now = arch::physical_count(); // before queueing: the wait lasts at least `ticks`
+  const std::uint64_t word = n.wait_or_enqueue(self);
+  if (word != 0) return ok(word);
+  timeout::arm(self, now + a.ticks); // no wrap: ticks <= kMaxWaitTicks (abi/syscalls.hpp)
+  sched::block_current();            // a signal, the deadline or the notification's end completes the call
+  return deferred();
+}
+
 template <typename Op> Reply derive(cap::Result<Op> decoded) {
   const auto op = REPLY_TRY(decoded);
   cap::invoke_derive(op);
@@ -301,6 +317,7 @@ Reply dispatch(Syscall number, Task& self, const cap::SyscallArgs& call, cap::Ca
   case Syscall::signal: return signal(call, caller);
   case Syscall::wait: return wait(self, call, caller, true);
   case Syscall::poll: return wait(self, call, caller, false);
+  case Syscall::wait_timeout: return wait_timeout(self, call, caller);
   case Syscall::cap_copy: return derive(cap::decode_cap_copy(call, caller));
   case Syscall::cap_mint: return derive(cap::decode_cap_mint(call, caller));
   case Syscall::cap_insert_into: return derive(cap::decode_cap_insert_into(call, caller));

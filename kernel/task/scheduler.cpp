@@ -13,6 +13,7 @@
 #include "kernel/smp.hpp"
 #include "kernel/task/root.hpp"
 #include "kernel/task/task.hpp"
+#include "kernel/task/timeout.hpp"
 #include "kernel/timer.hpp"
 
 namespace bramble::sched {
@@ -177,11 +178,15 @@ void idle(Core& k) {
   k.idle_since = arch::physical_count();
   const bool tickless = index_of(k) != 0;
   if (tickless) timer::stop();
+  // Timed waits expire here too (timeout.hpp): core 0's tick still wakes this loop when every core
+  // idles, and a task it wakes for another core reaches it through make_ready's IPI.
+  timeout::expire_due();
   while (next_for(k) == nullptr) {
     smp::unlock_kernel();
     arch::wait_for_interrupt();
     arch::take_pending_irqs();
     smp::lock_kernel();
+    timeout::expire_due();
   }
   if (tickless) timer::resume();
   k.idle_time += arch::physical_count() - k.idle_since;
@@ -248,7 +253,15 @@ void kick(std::uint32_t core) {
   if (ended) ktask::root::check_ended(); // after the sweeps: its report counts the frames they freed
   Task* const previous = k.current;      // Running: an ended task leaves `current` in remove()
   const std::uint32_t me = index_of(k);
+  // Deadlines are served on a tick, first: a task they wake may be the one to switch to. Not while
+  // the current task blocked in this kernel entry (a wait_timeout of a tick or less): it is still on
+  // this CPU, and a task is made ready only once it left; then they are served after the switch-out.
+  bool expire_after_switch = false;
   if (k.tick) {
+    if (k.blocked)
+      expire_after_switch = true;
+    else
+      timeout::expire_due();
     // Round robin: anyone of the same or higher priority waiting gets the CPU at the end of the slice.
     k.tick = false;
     const Task* next = highest_ready(k);
@@ -271,6 +284,7 @@ void kick(std::uint32_t core) {
     if (!k.blocked) make_ready(*previous);
   }
   k.blocked = false;
+  if (expire_after_switch) timeout::expire_due();
   Task* next = next_for(k);
   if (next == nullptr) {
     idle(k);
@@ -364,6 +378,9 @@ bool work_pending() {
   // A tick only matters when someone else waits here; a stale 0 (a task queued here just now without
   // an IPI: one of equal priority) only delays its turn to the next tick.
   if (k.ready_count.load(std::memory_order_relaxed) != 0) return true;
+  // A timed wait is due: the tick takes the lock to serve it (one relaxed load when none is due soon;
+  // the counter is read only while someone waits with a deadline).
+  if (timeout::any_due()) return true;
   k.tick = false;
   return false;
 }

@@ -10,8 +10,10 @@
 #include "kernel/mem/memory.hpp"
 #include "kernel/object/frame.hpp"
 #include "kernel/object/notification.hpp"
+#include "kernel/panic.hpp"
 #include "kernel/task/root.hpp"
 #include "kernel/task/scheduler.hpp"
+#include "kernel/task/timeout.hpp"
 #include "lib/align.hpp"
 #include "lib/memory.hpp"
 
@@ -62,6 +64,7 @@ void link_task(Task& t) {
 
 // Frees the record's page and refunds it. Nothing may read the task afterwards.
 void free_task_record(Task& t) {
+  if (timeout::armed(t)) panic("task '%s' freed with a timed wait armed", t.name);
   if (t.prev_task != nullptr)
     t.prev_task->next_task = t.next_task;
   else
@@ -242,6 +245,7 @@ void end_task(Task& task, abi::TaskState state, std::uint64_t code, std::uint64_
   task.retire_task(); // from here on no call reaches its table or space (InvalidState)
   sched::remove(task);
   if (task.waiting_on != nullptr) task.waiting_on->remove_waiter(task);
+  timeout::cancel(task); // remove_waiter did, if it waited; a deadline must never outlive the wait
   const cap::Capability& fault = task.kernel_slot_storage[1];
   if (!fault.empty()) {
     auto* n = cap::object_cast<kobj::Notification>(fault.object());

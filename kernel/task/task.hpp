@@ -9,13 +9,15 @@
 // call reaches its table or space again) and queues the release of everything it owns (reap()); the
 // record itself lives on (task_status) until the last capability to it goes, and then its page is
 // freed and refunded. References to a task from elsewhere are cut when it ends: the scheduler's and a
-// notification's queues (end_task), mappings made into its space (forget_mappings).
+// notification's queues and the timed-wait list (end_task), mappings made into its space
+// (forget_mappings).
 #pragma once
 
 #include "kernel/abi/boot_info.hpp"
 #include "kernel/abi/syscalls.hpp"
 #include "kernel/arch/context.hpp"
 #include "kernel/cap/objects.hpp"
+#include "kernel/task/deadline_list.hpp"
 #include "lib/lazy.hpp"
 #include "mm/address_space.hpp"
 
@@ -84,6 +86,9 @@ public:
   std::uint32_t migrations = 0; // times it changed cores
   kobj::Notification* waiting_on = nullptr;
   Task* next_waiter = nullptr;
+  // wait_timeout's deadline: linked into the timed-wait list (kernel/task/timeout.hpp) only while it
+  // waits on `waiting_on`.
+  DeadlineLink<Task> timed_wait;
   Task* next_reap = nullptr;
   // Every task record, for for_each_task.
   Task* next_task = nullptr;

@@ -9,6 +9,7 @@ found a bug and are kept as they are. The FDT seeds are compiled with dtc (devic
     tests/fuzz/make-seeds.py            # rewrite the generated seeds
 """
 import pathlib
+import re
 import shutil
 import struct
 import subprocess
@@ -168,11 +169,9 @@ def cap_ops():
 
 
 # --- syscall_decode: a syscall index and six argument tags per call ---------------------------------
-SYSCALLS = ["debug_write", "yield", "memory_allocate", "memory_map", "memory_map_into", "memory_unmap",
-            "notification_create", "signal", "wait", "poll", "cap_copy", "cap_mint", "cap_move",
-            "cap_delete", "cap_revoke", "cap_insert_into", "cap_info", "shmem_register", "shmem_query",
-            "task_create", "task_start", "task_exit", "task_status", "irq_handler_create", "irq_ack",
-            "device_frame_create"]
+# kSyscalls' order (the harness picks kSyscalls[n % count]), read from the header so that a call
+# added there cannot shift the meaning of the seeds' indices unnoticed.
+SYSCALLS = re.findall(r"^\s*X\((\w+), \d+,", (ROOT / "kernel/abi/syscalls.hpp").read_text(), re.MULTILINE)
 
 
 def syscall_decode():
@@ -186,11 +185,13 @@ def syscall_decode():
     page = lambda n: bytes([0x80 + n])            # n pages
     window = lambda k: bytes([0xC0, k])           # 0x9000_0000 + k * 0x800
     name = lambda top, low: bytes([0xE0, top, low])  # registry name top << 56 | low
+    raw = lambda v: bytes([0xF0]) + v.to_bytes(8, "little")  # a raw u64
     # Caller slots: 1 quota, 2 frame, 3 task, 4 notification, 5 registry, 6 task-create authority,
     # 7 IRQ control, 8 IRQ handler; 9-11 are free.
     setup = (call("memory_allocate", 1, page(2)) + call("memory_map", 2, window(0), 3) +
              call("memory_map_into", 3, 2, window(2), 5) + call("memory_unmap", window(0)) +
              call("notification_create", 1) + call("signal", 4) + call("wait", 4) + call("poll", 4) +
+             call("wait_timeout", 4, 100) + call("wait_timeout", 4, raw((1 << 58) + 1)) +
              call("debug_write", window(1), 16) + call("yield") + call("cap_info", 2))
     write("syscall_decode", "memory-and-notifications", setup)
     caps = (call("cap_mint", 4, 9, 0x08, 7) + call("cap_copy", 9, 10) + call("cap_move", 10, 11) +

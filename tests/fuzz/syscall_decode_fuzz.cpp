@@ -244,6 +244,15 @@ std::uint64_t run_call(World& w, const SyscallArgs& args, Syscall call, bool car
     }
     return code(r);
   }
+  case Syscall::wait_timeout: {
+    auto r = decode_wait_timeout(args, caller);
+    if (r.ok()) {
+      BRAMBLE_FUZZ_CHECK(in_table(caps, r->cap) && r->cap->type() == CapType::Notification);
+      BRAMBLE_FUZZ_CHECK(r->cap->has_rights(kRightWait) && r->notification == r->cap->object());
+      BRAMBLE_FUZZ_CHECK(r->ticks == args.arg[1] && r->ticks <= kMaxWaitTicks);
+    }
+    return code(r);
+  }
   case Syscall::cap_copy:
   case Syscall::cap_mint:
   case Syscall::cap_insert_into: {

@@ -17,6 +17,23 @@ foreach(board rpi4 rpi3)
   endforeach()
 endforeach()
 
+# wait_timeout (docs/syscalls.md) with every core online: timeouts measured with the generic timer,
+# early signals, a waiter on core 2 woken while every core idles, a waiter killed or whose notification
+# is destroyed before its deadline, wake-ups in deadline order, signals racing deadlines; then nothing
+# may be left behind.
+foreach(board rpi4 rpi3)
+  bramble_qemu_test(task.timed_wait.${board} BUILD ${board} SCENARIO user:timed_wait TIMEOUT 90
+    ARGS --expect "kernel: root task 'timed_wait' started"
+         --expect "timed_wait: timeout: 50 ms asked, [0-9]+ ms waited"
+         --expect "timed_wait: remote: a 100 ms wait on core 2 ended after [0-9]+ ms"
+         --expect "timed_wait: order: woke 1 3 5 0 4 2"
+         --expect "timed_wait: race: 200 waits"
+         --expect "timed_wait: [0-9]+ checks, 0 failed"
+         --expect "kernel: root task 'timed_wait' exited with code 0"
+         --expect "kernel: frames free ([0-9]+), before root \\1. tasks 0, frames objects 0, notifications 0, mappings 0"
+         --reject "FAIL " --reject "PANIC")
+endforeach()
+
 # Devices for user-space drivers (docs/syscalls.md, docs/console.md): device frames, interrupt handlers, and a real
 # interrupt-driven receive on the console UART while the kernel console is quiet.
 foreach(board rpi4 rpi3)

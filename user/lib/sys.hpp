@@ -45,6 +45,10 @@ using abi::Syscall;
 [[nodiscard]] inline SyscallResult signal(Word notification) { return syscall1(Syscall::signal, notification); }
 [[nodiscard]] inline SyscallResult wait(Word notification) { return syscall1(Syscall::wait, notification); }
 [[nodiscard]] inline SyscallResult poll(Word notification) { return syscall1(Syscall::poll, notification); }
+// r1 = the bits, or 0 when `ticks` (CNTVCT_EL0 ticks, user/lib/counter.hpp) passed without a signal.
+[[nodiscard]] inline SyscallResult wait_timeout(Word notification, Word ticks) {
+  return syscall2(Syscall::wait_timeout, notification, ticks);
+}
 
 [[nodiscard]] inline SyscallResult cap_copy(Word source, Word destination) {
   return syscall2(Syscall::cap_copy, source, destination);

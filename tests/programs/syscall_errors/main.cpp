@@ -12,6 +12,11 @@ int child_main(Word argument) {
     const SyscallResult woken = sys::wait(kChildNotification);
     return static_cast<int>(woken.status);
   }
+  case kTimedWaitForDestroy: {
+    // As kWaitForDestroy, in a timed wait whose deadline (a minute away) is not what ends it.
+    const SyscallResult woken = sys::wait_timeout(kChildNotification, 60 * bramble::user::counter_frequency());
+    return static_cast<int>(woken.status);
+  }
   case kCreateHigher: {
     // At priority kChildPriority: one above its own is refused, its own is allowed.
     const SyscallResult higher =

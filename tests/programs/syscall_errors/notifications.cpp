@@ -1,4 +1,5 @@
-// notification_create, signal, wait, poll (ObjectDestroyed with a child blocked in wait).
+// notification_create, signal, wait, poll, wait_timeout (ObjectDestroyed with a child blocked in wait
+// or wait_timeout).
 #include "tests/programs/syscall_errors/syscall_errors.hpp"
 
 namespace syscall_errors {
@@ -27,14 +28,14 @@ namespace {
 
 // ObjectDestroyed: a child blocks in wait on a notification; the root revokes the child's copy and
 // deletes its own, the last capability, which destroys the notification and wakes the waiter.
-void wait_on_destroyed(const Env& env) {
+void wait_on_destroyed(const Env& env, Role role = kWaitForDestroy) {
   const Word n = new_notification(env);
   const Word ended_copy = mint(env.ended, abi::kRightSignal, 0x1);
   // The root's priority: yield until the child is really blocked in its wait (a timer tick may
   // hand the CPU back before it gets there; task_status says when it is asleep).
   const Word child = CHECK_OK(new_child(env, abi::kMaxPriority, ended_copy)).r1;
   CHECK_OK(sys::cap_insert_into(child, kChildNotification, n, abi::kRightWait, 0));
-  CHECK_OK(sys::task_start(child, kWaitForDestroy));
+  CHECK_OK(sys::task_start(child, role));
   CHECK(task::yield_until_blocked(child));
   CHECK_OK(sys::cap_revoke(n));
   CHECK_OK(sys::cap_delete(n));
@@ -87,6 +88,21 @@ void test_signal_wait_poll(const Env& env) {
   CHECK_EQ(CHECK_OK(sys::poll(n)).r1, 0); // poll clears too
   typed_errors(
       env, [](Word slot) { return sys::poll(slot); }, signal_only);
+
+  check::section("wait_timeout");
+  CHECK_EQ(CHECK_OK(sys::wait_timeout(n, 0)).r1, 0); // ticks 0: a poll
+  CHECK_EQ(CHECK_OK(sys::wait_timeout(n, 1)).r1, 0); // one tick: a real (if short) timeout
+  CHECK_OK(sys::signal(badged));
+  CHECK_EQ(CHECK_OK(sys::wait_timeout(wait_only, abi::kMaxWaitTicks)).r1, 0x30u); // the bound itself is fine
+  CHECK_ERR(sys::wait_timeout(n, abi::kMaxWaitTicks + 1), InvalidSize);
+  CHECK_ERR(sys::wait_timeout(n, ~Word{0}), InvalidSize);
+  CHECK_OK(sys::signal(badged));
+  CHECK_ERR(sys::wait_timeout(n, ~Word{0}), InvalidSize); // refused before the word is looked at
+  CHECK_EQ(CHECK_OK(sys::poll(n)).r1, 0x30u);             // so it is still there
+  typed_errors(
+      env, [](Word slot) { return sys::wait_timeout(slot, 1); }, signal_only);
+  CHECK_ERR(sys::wait_timeout(signal_only, ~Word{0}), InsufficientRights); // the capability is checked first
+  wait_on_destroyed(env, kTimedWaitForDestroy);
 
   const Word made[] = {badged, wait_only, signal_only, n};
   for (Word slot : made)

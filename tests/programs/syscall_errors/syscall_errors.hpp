@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "user/lib/check.hpp"
+#include "user/lib/counter.hpp"
 #include "user/lib/task.hpp"
 
 namespace syscall_errors {
@@ -37,7 +38,8 @@ enum Role : Word {
   kIdle = 4,
   kExhaust = 5,
   kBurn = 6,
-  kManyTasks = 7
+  kManyTasks = 7,
+  kTimedWaitForDestroy = 8
 };
 // kManyTasks: more tasks than an 8-bit ASID space holds (255) and than the fixed task pool the kernel
 // once had (64); it exits with how many it made.
@@ -52,7 +54,7 @@ inline constexpr Word kChildTaskCreate = 1;
 inline constexpr Word kChildMemory = 2;
 // kExhaust's table (the same two, in a table big enough to hold every frame of the quota).
 inline constexpr Word kExhaustSlots = 1024;
-// kWaitForDestroy's and kBurn's table.
+// kWaitForDestroy's, kTimedWaitForDestroy's and kBurn's table.
 inline constexpr Word kChildNotification = 1;
 
 struct Env {

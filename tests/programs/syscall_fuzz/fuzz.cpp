@@ -13,6 +13,7 @@
 #include <cstdint>
 
 #include "lib/cmdline.hpp"
+#include "user/lib/counter.hpp"
 #include "user/lib/sys.hpp"
 #include "user/lib/task.hpp"
 #include "user/runtime/print.hpp"
@@ -41,8 +42,9 @@ constexpr unsigned kImageShift = 56;
 constexpr Word kSeedMask = (Word{1} << kImageShift) - 1;
 
 // Roles of the tasks a worker creates (task_start's argument): they exit at once, yield a while and
-// exit, make a bad call (Faulted), or wait on their slot 1 (until the worker's capability goes).
-enum ChildRole : Word { kChildExit = kChildRole, kChildYield, kChildFault, kChildWait, kChildRoles };
+// exit, make a bad call (Faulted), wait on their slot 1 (until the worker's capability goes), or wait
+// on it with a deadline a few ticks away (often killed while the deadline is armed).
+enum ChildRole : Word { kChildExit = kChildRole, kChildYield, kChildFault, kChildWait, kChildTimedWait, kChildRoles };
 
 // xorshift64*: small, fast, and the same sequence on every machine.
 struct Random {
@@ -65,6 +67,18 @@ Word random_slot(Random& r) {
   case 1: return kWorkerSlots + r.below(100); // out of range
   case 2: return r.next();                    // anything
   default: return 1 + r.below(kWorkerSlots - 1);
+  }
+}
+
+// wait_timeout's ticks: 0 (a poll), up to ~3 ms (a real sleep that ends by itself, so the worker
+// never parks for long), or above abi::kMaxWaitTicks (InvalidSize). Never a random value at or below
+// the bound: that could be a wait of years.
+Word random_ticks(Random& r) {
+  switch (r.below(4)) {
+  case 0: return 0;
+  case 1: return abi::kMaxWaitTicks + 1 + r.below(1000);
+  case 2: return r.next() | (Word{1} << 63);
+  default: return 1 + r.below(counter_frequency() / 300);
   }
 }
 
@@ -235,7 +249,12 @@ void one_call(Random& r, Word image) {
     if (sys::signal(slot).ok()) (void)sys::wait(slot);
     break;
   }
-  case 9: (void)sys::poll(random_slot(r)); break;
+  case 9:
+    if (r.one_in(2))
+      (void)sys::poll(random_slot(r));
+    else
+      (void)sys::wait_timeout(random_slot(r), random_ticks(r));
+    break;
   case 10: (void)sys::cap_copy(random_slot(r), random_slot(r)); break;
   case 11: (void)sys::cap_mint(random_slot(r), random_slot(r), random_rights(r), random_badge(r)); break;
   case 12: (void)sys::cap_move(random_slot(r), random_slot(r)); break;
@@ -272,7 +291,8 @@ void one_call(Random& r, Word image) {
   case 28:
   case 29: lifecycle_call(r, image); break;
   default: {
-    // Raw registers: a valid number with random arguments in every register.
+    // Raw registers: a valid number with random arguments in every register (not the blocking waits:
+    // wait parks for good, and a random wait_timeout below its bound can last for years).
     const Word numbers[] = {1,  2,  16, 17, 18, 19, 32, 33, 35, 48, 49, 50,
                             51, 52, 53, 54, 64, 65, 80, 81, 83, 85, 86, 112};
     const Word n = numbers[r.below(sizeof numbers / sizeof numbers[0])];
@@ -438,6 +458,7 @@ int main(const void* startup) {
     return 0;
   case kChildFault: (void)sys::raw_call(99); return 1;
   case kChildWait: return static_cast<int>(sys::wait(1).status);
+  case kChildTimedWait: return static_cast<int>(sys::wait_timeout(1, counter_frequency() / 100).status); // 10 ms
   default: break;
   }
   // The worker (or a task some worker started with a random argument: a worker of its own).

@@ -17,6 +17,7 @@ TEST_CASE("every core call is declared, with a unique number in range") {
                         "signal",
                         "wait",
                         "poll",
+                        "wait_timeout",
                         "cap_insert_into",
                         "cap_copy",
                         "cap_mint",
@@ -56,6 +57,19 @@ TEST_CASE("every core call is declared, with a unique number in range") {
   CHECK(numbers.size() == kSyscallCount);
   CHECK(find_syscall(0) == nullptr);
   CHECK(find_syscall(kSyscallLimit) == nullptr);
+}
+
+TEST_CASE("wait_timeout: in the notification group, wait's errors plus InvalidSize for its bound") {
+  const SyscallInfo* info = find_syscall(36);
+  REQUIRE(info != nullptr);
+  CHECK(info->call == Syscall::wait_timeout);
+  CHECK(std::string(info->args) == "notification, ticks");
+  CHECK(std::string(info->results) == "bits");
+  CHECK(syscall_errors(Syscall::wait_timeout) == (syscall_errors(Syscall::wait) | error_bit(Error::InvalidSize)));
+  // The deadline the kernel computes (counter + ticks) must not wrap in any plausible uptime: even at
+  // the architecture's fastest counter (1 GHz), centuries pass before the counter gets that close.
+  CHECK(kMaxWaitTicks < (std::uint64_t{1} << 60));
+  CHECK(kMaxWaitTicks >= std::uint64_t{1'000'000'000} * 60 * 60 * 24 * 365); // a year at 1 GHz
 }
 
 TEST_CASE("the console's queries: task_info and memory_info take one audited capability") {

@@ -87,6 +87,7 @@ std::uint64_t decode_any(const SyscallArgs& args, Caller caller) {
   case Syscall::signal: return code(decode_signal(args, caller));
   case Syscall::wait: return code(decode_wait(args, caller));
   case Syscall::poll: return code(decode_wait(args, caller));
+  case Syscall::wait_timeout: return code(decode_wait_timeout(args, caller));
   case Syscall::cap_copy: return code(decode_cap_copy(args, caller));
   case Syscall::cap_mint: return code(decode_cap_mint(args, caller));
   case Syscall::cap_move: return code(decode_cap_move(args, caller));
@@ -274,6 +275,27 @@ TEST_CASE("memory_unmap") {
   CHECK(decode_error(f, call(Syscall::memory_unmap, 0x9000'0004)) == code(Error::Misaligned));
   CHECK(decode_error(f, call(Syscall::memory_unmap, 0)) == code(Error::InvalidAddress));
   CHECK(decode_error(f, call(Syscall::memory_unmap, kLimits.user_va_limit)) == code(Error::InvalidAddress));
+}
+
+TEST_CASE("wait_timeout: Wait on a notification, then ticks up to kMaxWaitTicks") {
+  Fixture f;
+  auto timed = decode_wait_timeout(call(Syscall::wait_timeout, kNotification, 1000), f.caller);
+  REQUIRE(timed.ok());
+  CHECK(timed->cap == &f.t.storage[kNotification]);
+  CHECK(timed->notification == &f.notification);
+  CHECK(timed->ticks == 1000);
+  CHECK(decode_wait_timeout(call(Syscall::wait_timeout, kNotification, 0), f.caller)->ticks == 0); // a poll
+  CHECK(decode_wait_timeout(call(Syscall::wait_timeout, kNotification, kMaxWaitTicks), f.caller)->ticks ==
+        kMaxWaitTicks);
+  CHECK(decode_error(f, call(Syscall::wait_timeout, kNotification, kMaxWaitTicks + 1)) == code(Error::InvalidSize));
+  CHECK(decode_error(f, call(Syscall::wait_timeout, kNotification, ~std::uint64_t{0})) == code(Error::InvalidSize));
+  // The capability is checked first, as for every call: a bad slot with a bad count is a slot error.
+  CHECK(decode_error(f, call(Syscall::wait_timeout, 0, ~std::uint64_t{0})) == code(Error::InvalidSlot));
+  CHECK(decode_error(f, call(Syscall::wait_timeout, 12, 5)) == code(Error::InvalidSlot));
+  CHECK(decode_error(f, call(Syscall::wait_timeout, 11, 5)) == code(Error::EmptySlot));
+  CHECK(decode_error(f, call(Syscall::wait_timeout, kFrame, 5)) == code(Error::WrongType));
+  f.weaken(kNotification, kRightSignal | kRightGrant); // everything but Wait
+  CHECK(decode_error(f, call(Syscall::wait_timeout, kNotification, 5)) == code(Error::InsufficientRights));
 }
 
 TEST_CASE("notification_create, signal, wait and poll") {
