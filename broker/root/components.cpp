@@ -15,6 +15,8 @@ namespace {
 // Where the root maps component i's startup and report pages in its own address space.
 constexpr std::uint64_t kPagesBase = 0x1000'0000;
 std::uint64_t pages_at(std::size_t i) { return kPagesBase + i * 0x2000; }
+// An audit record holds a restart count in one byte: 255 means 255 or more.
+std::uint8_t audit_count(std::uint32_t restarts) { return static_cast<std::uint8_t>(restarts < 255 ? restarts : 255); }
 
 void copy_name(char* out, std::size_t size, const char* in) {
   std::size_t i = 0;
@@ -109,7 +111,7 @@ void System::ended(Component& c) {
     c.gave_up = true;
     user::print("root: %s used up its restart budget (%u restarts): it stays down\n", spec.name,
                 static_cast<unsigned>(c.restarts));
-    broker_.audit_component(broker::AuditEvent::GaveUp, c.index, static_cast<std::uint8_t>(c.restarts));
+    broker_.audit_component(broker::AuditEvent::GaveUp, c.index, audit_count(c.restarts));
     broker_.component_ended(c.index);
     return;
   }
@@ -166,7 +168,7 @@ bool System::relaunch(Component& c) {
                                  a->control != 0 ? broker::self_service_control_name(row.id) : 0};
     }
   }
-  broker_.audit_component(broker::AuditEvent::Restarted, c.index, static_cast<std::uint8_t>(c.restarts));
+  broker_.audit_component(broker::AuditEvent::Restarted, c.index, audit_count(c.restarts));
   if (!sys::task_start(c.task, ch::kStartupAddress).ok()) return false;
   user::print("root: %s started again (restart %u)\n", spec.name, static_cast<unsigned>(c.restarts));
   c.ended = false;
@@ -193,7 +195,7 @@ std::size_t System::restart_due() {
       c.restart_pending = false;
       c.gave_up = true;
       c.ended = true;
-      broker_.audit_component(broker::AuditEvent::GaveUp, c.index, static_cast<std::uint8_t>(c.restarts));
+      broker_.audit_component(broker::AuditEvent::GaveUp, c.index, audit_count(c.restarts));
       broker_.component_ended(c.index);
     }
   }
@@ -208,17 +210,11 @@ void System::wait_event(std::uint64_t most_ticks) {
   const std::uint64_t now = user::virtual_count();
   std::uint64_t ticks = next == ~std::uint64_t{0} ? 0 : (next > now ? next - now : 1);
   if (most_ticks != 0 && (ticks == 0 || most_ticks < ticks)) ticks = most_ticks;
-  if (ticks == 0) {
+  // A component ending or a request wakes it early; otherwise the deadline does (bits 0).
+  if (ticks == 0)
     (void)sys::wait(fault_);
-    return;
-  }
-  // SHIM until the timed wait lands: poll and yield until the deadline.
-  const std::uint64_t deadline = now + ticks;
-  while (user::virtual_count() < deadline) {
-    const auto p = sys::poll(fault_);
-    if (p.ok() && p.r1 != 0) return;
-    (void)sys::yield();
-  }
+  else
+    (void)sys::wait_timeout(fault_, ticks);
 }
 
 bool System::restart_now(std::size_t index) {
