@@ -138,7 +138,7 @@ struct ChannelRecord {
   std::uint32_t id = 0;
   std::uint16_t party[2] = {}; // manifest indices, producer then consumer
   bool alive[2] = {};
-  bool returning[2] = {}; // ended, and its component will be started again
+  bool returning[2] = {};         // ended, and its component will be started again
   std::uint32_t restarts[2] = {}; // times each side came back
   std::uint32_t window[2] = {};
   ipc::RingSpec spec{};

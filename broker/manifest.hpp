@@ -36,9 +36,9 @@ enum class RestartPolicy : std::uint8_t {
 
 struct Restart {
   RestartPolicy policy = RestartPolicy::Never;
-  std::uint16_t budget = 0;      // restarts allowed (within window_ms, or ever when window_ms is 0)
-  std::uint32_t backoff_ms = 0;  // the wait before a restart, doubled for each one the budget counted
-  std::uint32_t window_ms = 0;   // the budget refills this long after the first restart it counted
+  std::uint16_t budget = 0;     // restarts allowed (within window_ms, or ever when window_ms is 0)
+  std::uint32_t backoff_ms = 0; // the wait before a restart, doubled for each one the budget counted
+  std::uint32_t window_ms = 0;  // the budget refills this long after the first restart it counted
 };
 // The most a doubled back-off grows to.
 inline constexpr std::uint32_t kMaxBackoffMs = 60'000;

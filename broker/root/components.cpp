@@ -98,8 +98,8 @@ void System::ended(Component& c) {
   const broker::ComponentSpec& spec = broker_.policy().components()[c.index];
   const broker::Restart& r = spec.restart;
   const bool failed = c.state != abi::TaskState::Exited || c.code != 0;
-  const bool wanted = r.policy == broker::RestartPolicy::Always ||
-                      (r.policy == broker::RestartPolicy::OnFailure && failed);
+  const bool wanted =
+      r.policy == broker::RestartPolicy::Always || (r.policy == broker::RestartPolicy::OnFailure && failed);
   if (!wanted) {
     broker_.component_ended(c.index);
     return;
@@ -155,17 +155,16 @@ bool System::relaunch(Component& c) {
         c.startup->channels[g] = ch::ChannelGrant{}; // that channel is gone: no grant
         continue;
       }
-      c.startup->channels[g] =
-          a->mode == broker::SetupMode::Centralized
-              ? ch::ChannelGrant{ch::GrantMode::Centralized, 0, a->config, 0, 0, 0, 0, 0}
-              : ch::ChannelGrant{ch::GrantMode::SelfService,
-                                 a->window,
-                                 a->config,
-                                 a->registry,
-                                 a->memory,
-                                 a->name,
-                                 a->control,
-                                 a->control != 0 ? broker::self_service_control_name(row.id) : 0};
+      c.startup->channels[g] = a->mode == broker::SetupMode::Centralized
+                                   ? ch::ChannelGrant{ch::GrantMode::Centralized, 0, a->config, 0, 0, 0, 0, 0}
+                                   : ch::ChannelGrant{ch::GrantMode::SelfService,
+                                                      a->window,
+                                                      a->config,
+                                                      a->registry,
+                                                      a->memory,
+                                                      a->name,
+                                                      a->control,
+                                                      a->control != 0 ? broker::self_service_control_name(row.id) : 0};
     }
   }
   broker_.audit_component(broker::AuditEvent::Restarted, c.index, audit_count(c.restarts));
@@ -230,8 +229,7 @@ bool System::restart_now(std::size_t index) {
     c.state = abi::TaskState::Killed;
     broker_.component_ended(index, true);
   } else if (!c.restart_pending) {
-    // Ended for good earlier: its channels were closed; it comes back to them only if they still exist.
-    broker_.component_ended(index, true);
+    return false; // ended for good earlier: its channels are closed, there is nothing to come back to
   }
   c.gave_up = false;
   if (relaunch(c)) return true;
@@ -321,10 +319,14 @@ bool System::self_service(std::size_t producer, std::size_t consumer, const ipc:
   shape.element_size = spec.element_size;
   shape.capacity = spec.capacity;
   shape.role = ipc::Role::Producer;
-  p.startup->channels[p.startup->channel_count++] =
-      ch::ChannelGrant{ch::GrantMode::SelfService, g->producer_window,  shape,
-                       g->producer_registry,       g->producer_memory,  g->name,
-                       g->producer_control,        broker::self_service_control_name(g->id)};
+  p.startup->channels[p.startup->channel_count++] = ch::ChannelGrant{ch::GrantMode::SelfService,
+                                                                     g->producer_window,
+                                                                     shape,
+                                                                     g->producer_registry,
+                                                                     g->producer_memory,
+                                                                     g->name,
+                                                                     g->producer_control,
+                                                                     broker::self_service_control_name(g->id)};
   shape.role = ipc::Role::Consumer;
   c.startup->channels[c.startup->channel_count++] =
       ch::ChannelGrant{ch::GrantMode::SelfService, g->consumer_window, shape, g->consumer_registry, 0, g->name, 0, 0};

@@ -170,11 +170,11 @@ void Commands::channels() {
     const ch::ChannelReport& p = pr != nullptr ? pr->channels[r.grant[0] % ch::kMaxGrants] : zero;
     const ch::ChannelReport& c = cr != nullptr ? cr->channels[r.grant[1] % ch::kMaxGrants] : zero;
     const ch::ChannelReport& counted = cr != nullptr ? c : p; // what arrived, or what was sent if the consumer is gone
-    out_.line("%3u  %-8s -> %-8s  %-12s %-7s %7llu  %-9s %10llu %12llu %8llu", r.id, names[r.producer].name,
-              names[r.consumer].name, mode_name(r.mode), r.kind == ipc::RingKind::Element ? "element" : "record",
-              static_cast<ull>(rec->bytes), rec->state == ChannelState::Active ? "open" : channel_state_name(rec->state),
-              static_cast<ull>(counted.messages), static_cast<ull>(counted.bytes),
-              static_cast<ull>(p.signals + c.signals));
+    out_.line(
+        "%3u  %-8s -> %-8s  %-12s %-7s %7llu  %-9s %10llu %12llu %8llu", r.id, names[r.producer].name,
+        names[r.consumer].name, mode_name(r.mode), r.kind == ipc::RingKind::Element ? "element" : "record",
+        static_cast<ull>(rec->bytes), rec->state == ChannelState::Active ? "open" : channel_state_name(rec->state),
+        static_cast<ull>(counted.messages), static_cast<ull>(counted.bytes), static_cast<ull>(p.signals + c.signals));
     ++shown;
   }
   out_.line("%llu channels open", static_cast<ull>(shown));
@@ -325,16 +325,21 @@ void Commands::restart(const char* name) {
   if (i == System::kMax) return;
   Component& c = s_.component(i);
   if (!c.launched) {
-    out_.line("restart: '%s' was never started; nothing to restart", word);
+    out_.line("restart: '%s' is not running (never started, or killed); nothing to restart", word);
     return;
   }
   const bool was_running = !c.ended;
+  if (c.ended && !c.restart_pending) {
+    out_.line("restart: '%s' ended for good (%s); its channels are closed", word,
+              c.gave_up ? "its restart budget is used up" : "it exited");
+    return;
+  }
   if (!s_.restart_now(i)) {
     out_.line("restart: '%s' could not be started again; it stays down", word);
     return;
   }
   out_.line("restart: %s %s and started again (restart %u); its channels are where they were", word,
-            was_running ? "ended" : "had ended", static_cast<unsigned>(c.restarts));
+            was_running ? "ended" : "was waiting for its restart", static_cast<unsigned>(c.restarts));
 }
 
 void Commands::kill(const char* name) {

@@ -39,14 +39,14 @@ struct Component {
   std::uint64_t code = 0;
   std::uint8_t core = 0; // the core it ran on last (task_core), kept when it ends
   // Its restart policy at work (the description's Restart; docs/broker.md "Lifecycle").
-  std::uint64_t messages = 0;    // what launch() put on its startup page, again for each restart
-  std::uint64_t fault_after = 0; // likewise
-  std::uint32_t restarts = 0;    // times the root started it again (policy or console)
-  std::uint32_t budget_used = 0; // restarts counted in the current budget window
+  std::uint64_t messages = 0;     // what launch() put on its startup page, again for each restart
+  std::uint64_t fault_after = 0;  // likewise
+  std::uint32_t restarts = 0;     // times the root started it again (policy or console)
+  std::uint32_t budget_used = 0;  // restarts counted in the current budget window
   std::uint64_t window_start = 0; // counter value of the first restart the window counted
-  bool restart_pending = false;  // ended; starts again at restart_at
-  std::uint64_t restart_at = 0;  // generic-timer count
-  bool gave_up = false;          // its budget ran out (or a restart failed): it stays down
+  bool restart_pending = false;   // ended; starts again at restart_at
+  std::uint64_t restart_at = 0;   // generic-timer count
+  bool gave_up = false;           // its budget ran out (or a restart failed): it stays down
 };
 
 struct ChannelRow {
@@ -108,8 +108,9 @@ public:
   // Sleeps until a component ends, a request arrives on a channel woken through the fault
   // notification, or the next pending restart is due (at most `most_ticks` when that is not 0).
   void wait_event(std::uint64_t most_ticks = 0);
-  // Ends component `index` if it runs and starts it again now, outside its policy and budget (the
-  // console's restart). False if it cannot run again.
+  // Ends component `index` if it runs (or takes one waiting for its restart) and starts it again now,
+  // outside its policy and budget (the console's restart). False if it cannot run again, or if it
+  // ended for good earlier (its channels are closed then).
   [[nodiscard]] bool restart_now(std::size_t index);
   // A restart plan for tests: fault_after for each new instance of a component (its restart count).
   using FaultPlan = std::uint64_t (*)(std::size_t index, std::uint32_t restarts);

@@ -74,18 +74,20 @@ foreach(board rpi4 rpi3)
 
   # restart of the live consumer mid-stream, twice: it comes back on the same ring and carries on where
   # its predecessor stopped, the channel stays open throughout, tasks shows the restarts and the audit
-  # trail each step; restart without a task, or of a console part, is refused.
+  # trail each step; restart without a task, of a console part or of a task that never ran is refused.
   bramble_qemu_test(console.restart.${board} BUILD ${board} TIMEOUT 90
     ARGS ${common}
          --send-after "${prompt}" "restart\\r"
          --send-after "(?s)usage: restart <task>.*bramble> " "restart uart\\r"
-         --send-after "(?s)serves this console.*bramble> " "restart logger\\r"
+         --send-after "(?s)serves this console.*bramble> " "restart intruder\\r"
+         --send-after "(?s)nothing to restart.*bramble> " "restart logger\\r"
          --send-after "(?s)restart 1[)].*bramble> " "restart logger\\r"
          --send-after "(?s)restart 2[)].*bramble> " "channels\\r"
          --send-after "(?s)restart 2[)].*channels open.*bramble> " "tasks\\r"
          --send-after "(?s)restarts.*bramble> " "audit\\r"
          --expect "usage: restart <task>"
          --expect "restart: 'uart' serves this console. refused"
+         --expect "restart: 'intruder' is not running \\(never started, or killed\\). nothing to restart"
          --expect "restart: logger ended and started again \\(restart 1\\). its channels are where they were"
          --expect "restart: logger ended and started again \\(restart 2\\)"
          --expect "  [0-9]+  sensor +-> logger +centralized +element +[0-9]+ +open +[1-9][0-9]* "

@@ -172,9 +172,9 @@ inline SetupResult establish_producer(const ChannelGrant& grant, const ipc::Ring
     for (int p = 0; p < 4; ++p) {
       const std::uint64_t part = mint(call, frame[p], control_rights[p]);
       const std::uint64_t note = p == 1 ? wakes_producer : wakes_consumer;
-      if (part == 0 || !call(sys::shmem_register(grant.control, grant.control_name + static_cast<std::uint64_t>(p),
-                                                 part, note))
-                            .ok())
+      if (part == 0 ||
+          !call(sys::shmem_register(grant.control, grant.control_name + static_cast<std::uint64_t>(p), part, note))
+               .ok())
         return fail(r, SetupError::Kernel);
     }
   }

@@ -33,13 +33,13 @@ enum class GrantMode : std::uint32_t { Centralized = 1, SelfService = 2 };
 
 struct ChannelGrant {
   GrantMode mode;
-  std::uint32_t window;      // k: the channel lives at kChannelWindowBase + k * kWindowStride
-  ipc::ChannelConfig config; // centralized: complete; self-service: role and ring shape only
-  std::uint64_t registry;    // self-service: slot of the badged registry capability (0: none given)
-  std::uint64_t memory;      // self-service producer: slot of its memory capability
-  std::uint64_t name;        // self-service: registry name of part 0 (parts are name + 1..3)
-  std::uint64_t control;     // self-service producer: slot of its registry capability for the control
-                             // names (broker/manifest.hpp self_service_control_name), 0: none given
+  std::uint32_t window;       // k: the channel lives at kChannelWindowBase + k * kWindowStride
+  ipc::ChannelConfig config;  // centralized: complete; self-service: role and ring shape only
+  std::uint64_t registry;     // self-service: slot of the badged registry capability (0: none given)
+  std::uint64_t memory;       // self-service producer: slot of its memory capability
+  std::uint64_t name;         // self-service: registry name of part 0 (parts are name + 1..3)
+  std::uint64_t control;      // self-service producer: slot of its registry capability for the control
+                              // names (broker/manifest.hpp self_service_control_name), 0: none given
   std::uint64_t control_name; // the control names' part 0
 };
 

@@ -33,8 +33,8 @@ template <typename Rx, typename Receive, typename Take>
 int stream(const ch::Startup& s, ch::ChannelReport& rep, Rx& rx, ch::NotifierCounters& n, std::uint64_t first,
            Receive receive, Take take_without_release) {
   if (s.restarts != 0)
-    user::print("consumer %s: restart %llu resumes at message %llu\n", s.name, static_cast<unsigned long long>(s.restarts),
-                static_cast<unsigned long long>(first));
+    user::print("consumer %s: restart %llu resumes at message %llu\n", s.name,
+                static_cast<unsigned long long>(s.restarts), static_cast<unsigned long long>(first));
   for (std::uint64_t seq = first; seq < s.messages; ++seq) {
     if (s.fault_after != 0 && seq == s.fault_after) {
       take_without_release(rx);

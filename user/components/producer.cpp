@@ -30,8 +30,8 @@ template <typename Tx, typename Send>
 int stream(const ch::Startup& s, ch::ChannelReport& rep, Tx& tx, std::size_t capacity, ch::NotifierCounters& n,
            std::uint64_t first, Send send) {
   if (s.restarts != 0)
-    user::print("producer %s: restart %llu resumes at message %llu\n", s.name, static_cast<unsigned long long>(s.restarts),
-                static_cast<unsigned long long>(first));
+    user::print("producer %s: restart %llu resumes at message %llu\n", s.name,
+                static_cast<unsigned long long>(s.restarts), static_cast<unsigned long long>(first));
   for (std::uint64_t seq = first; seq < s.messages; ++seq) {
     if (s.fault_after != 0 && seq == s.fault_after) fault_now("producer", s, seq);
     std::size_t bytes = 0;
@@ -83,8 +83,8 @@ int main(const void* startup) {
   }
   return stream(s, rep, *tx, kRecordBytes, n, s.restarts != 0 ? rep.messages : 0,
                 [](auto& t, std::uint64_t seq, std::size_t& bytes) {
-    std::uint8_t buffer[kMaxRecordPayload];
-    bytes = fill_record(buffer, seq);
-    return t.push(std::span<const std::byte>(reinterpret_cast<const std::byte*>(buffer), bytes));
-  });
+                  std::uint8_t buffer[kMaxRecordPayload];
+                  bytes = fill_record(buffer, seq);
+                  return t.push(std::span<const std::byte>(reinterpret_cast<const std::byte*>(buffer), bytes));
+                });
 }

@@ -48,7 +48,7 @@ TEST_CASE("restart: a consumer that crashes and comes back finds the same ring; 
   CHECK(s.kernel.live_notifications() == 2);
   CHECK(s.kernel.quota_used == used);
   CHECK(s.kernel.mapping(s.tid(kSrc), kWindowBase) != nullptr); // the survivor keeps its ring
-  CHECK(s.kernel.caps_in(0) == broker_caps - 5); // the dead side's four mapping copies and its task
+  CHECK(s.kernel.caps_in(0) == broker_caps - 5);                // the dead side's four mapping copies and its task
   CHECK(s.broker.audit().count(AuditEvent::SideDown) == 1);
 
   REQUIRE(restart(s, kSink));
@@ -279,7 +279,8 @@ TEST_CASE("restart: a self-service producer's death closes the ring for its cons
   CHECK(s.kernel.mapping(0, kWindowBase) == nullptr);
 }
 
-TEST_CASE("restart: a self-service side that restarts marks the ring, and a producer that never registered is harmless") {
+TEST_CASE(
+    "restart: a self-service side that restarts marks the ring, and a producer that never registered is harmless") {
   System s;
   auto g = s.broker.grant_self_service(kSsSrc, kSsSink, kSpec);
   REQUIRE(g.ok());
