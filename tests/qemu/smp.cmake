@@ -11,13 +11,14 @@
 # 16,000 sleeps per side (docs/PERFORMANCE.md, "The SMP figures"). The old 16-slot ring handed over
 # every 16 messages, and each cross-core hand-over under QEMU costs a host thread's wake-up: 11,000-
 # 13,000 messages/s, so only 200,000 messages fitted. Lower BRAMBLE_SMP_STREAM_MESSAGES on a slower
-# host; the expect lines follow it.
+# host; the expect lines follow it. The timeout leaves room for a CI machine running another QEMU test
+# beside it; the run itself stays under a minute.
 set(BRAMBLE_SMP_STREAM_MESSAGES 10000000 CACHE STRING "Messages of the cross-core stream test (smp.stream.*)")
 foreach(board rpi4 rpi3)
   set(done --expect "smp: [0-9]+ checks, 0 failed" --expect "kernel: root task 'smp' exited with code 0"
            --expect "kernel: frames free ([0-9]+), before root \\1. tasks 0, frames objects 0, notifications 0, mappings 0"
            --reject "FAIL " --reject "PANIC")
-  bramble_qemu_test(smp.stream.${board} BUILD ${board} SCENARIO user:smp TIMEOUT 60
+  bramble_qemu_test(smp.stream.${board} BUILD ${board} SCENARIO user:smp TIMEOUT 120
     ARGS --append "case=stream messages=${BRAMBLE_SMP_STREAM_MESSAGES}"
          --expect "smp: stream: ${BRAMBLE_SMP_STREAM_MESSAGES} messages in [0-9]+ ms .*, lost 0, duplicated or reordered 0$"
          --expect "smp: stream: producer slept [1-9][0-9]* times .*consumer slept [1-9][0-9]* times"
