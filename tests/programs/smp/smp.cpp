@@ -7,9 +7,12 @@
 // that waited instead of hanging the run. The cases:
 //
 //   stream        `messages=` (default kStreamDefault) sequence numbers from a producer on core 1 to a
-//                 consumer on core 2 through a 16-slot ring with the notify-on-need protocol over kernel
-//                 notifications, so both sides sleep and wake all the time: nothing may be lost,
-//                 duplicated or reordered, and the stream must finish (a lost wake-up stalls it).
+//                 consumer on core 2 through a one-page ring (512 slots) with the notify-on-need protocol
+//                 over kernel notifications, each side spinning `spin=` times before it sleeps: nothing
+//                 may be lost, duplicated or reordered, and the stream must finish (a lost wake-up
+//                 stalls it). Both sides sleep and wake again and again: the ring runs full or empty
+//                 whenever one side falls behind, and each side pauses once per `pause=` messages until
+//                 the other has gone to sleep (pause_until_asleep).
 //   kill-remote   a child on core 3 spins (in EL0, or in a loop of system calls) counting in a shared
 //                 page; the root on core 0 deletes its capability: the counter stops at once and for
 //                 good, the child's end is signalled, and every frame and byte of quota comes back.
@@ -58,10 +61,15 @@ constexpr Word kReuseBase = task::kTestMapBase + 0x30'0000; // the root's view o
 enum Role : Word { kProducer = 1, kConsumer, kSpinner, kCaller, kReader, kHog, kStormer };
 constexpr unsigned kIndexShift = 8;
 
-// The stream's ring: 16 slots of one sequence number, the kernel's channel layout (page granule).
-constexpr std::size_t kRingSlots = 16;
+// The stream's ring: one page of slots of one sequence number, the kernel's channel layout (page
+// granule). A 16-slot ring hands over every 16 messages, and under QEMU each hand-over between cores
+// costs a host thread's wake-up (tens of microseconds to milliseconds on a loaded host): 10^7 messages
+// would take many minutes. A page lets each side run on for hundreds of messages; the pauses below
+// still make both sleep (docs/PERFORMANCE.md, "The SMP figures").
+constexpr std::size_t kRingSlots = 512;
 using Ring = ipc::SpscRing<std::uint64_t, kRingSlots>;
 constexpr Word kStreamDefault = 10'000'000;
+constexpr Word kStreamPauseDefault = 16384; // messages per pause of each side (pause_until_asleep)
 
 struct Shared {
   // stream
@@ -70,7 +78,10 @@ struct Shared {
   volatile Word lost, duplicated;   // sequence numbers skipped, seen again or out of order
   volatile Word ring_errors;        // a ring call failed (either side)
   volatile Word producer_done, consumer_done;
+  volatile Word spin;                            // the notifiers' spin_limit() (notifier.hpp)
+  volatile Word pause_every;                     // a power of two: each side pauses once per that many
   volatile Word sleeps[2], waits[2], signals[2]; // [0] producer, [1] consumer
+  volatile Word spins_won[2], pauses[2], pauses_timed_out[2];
   // kill-remote, unmap-remote, hogs, storm: one counter per child (by index)
   volatile Word counter[kCores];
   volatile Word bad_reads; // unmap-remote: reads that did not see the marker
@@ -89,23 +100,51 @@ void spin_ms(Word ms) {
 // ---- the children ---------------------------------------------------------------------------------
 
 // Calls a notification slot pair: signal() wakes the peer, wait() sleeps until the peer signalled.
+// The peer runs on another core, so a side spins (`spin=`) before it announces a sleep.
 struct SlotNotifier {
   Word signal_slot;
   Word wait_slot;
+  Word spin;
   void signal() { (void)sys::signal(signal_slot); }
   void wait() { (void)sys::wait(wait_slot); }
+  [[nodiscard]] Word spin_limit() const { return spin; }
 };
+
+// The stream's sleeps on purpose: once every `pause_every` messages a side stops until the other has
+// announced a sleep (its sleep word is odd: wake.hpp step 1), so the other side spins in vain, sleeps
+// and must be woken, however fast the two run side by side. The producer pauses at the start of
+// each period, the consumer halfway through it. Bounded: a pause that sees no sleep in kPauseMs counts
+// as timed out (the check fails).
+constexpr Word kPauseMs = 2000;
+template <typename Control> void pause_until_asleep(const Control& peer, unsigned side) {
+  Shared& s = *shared();
+  const Word start = virtual_count();
+  while ((peer.sleep_seq.load(std::memory_order_relaxed) & 1U) == 0) {
+    if (ms_since(start) >= kPauseMs) {
+      s.pauses_timed_out[side] = s.pauses_timed_out[side] + 1;
+      return;
+    }
+  }
+  s.pauses[side] = s.pauses[side] + 1;
+}
+template <typename Control> const Control& peer_control(std::size_t offset) {
+  return *task::at<const Control>(kRingBase + offset);
+}
 
 // Producer: slot A signals the consumer ("data"), slot B is where it waits ("space").
 int producer_main() {
   Shared& s = *shared();
-  auto tx = Ring::open_producer(task::at<void>(kRingBase), Ring::kBytes, SlotNotifier{kChildSlotA, kChildSlotB});
+  auto tx =
+      Ring::open_producer(task::at<void>(kRingBase), Ring::kBytes, SlotNotifier{kChildSlotA, kChildSlotB, s.spin});
+  const auto& peer = peer_control<ipc::ConsumerControl<ipc::DefaultIndex>>(Ring::kGeometry.consumer.offset);
+  const Word mask = s.pause_every == 0 ? 0 : s.pause_every - 1; // 0: no pauses
   if (!tx) {
     s.ring_errors = s.ring_errors + 1;
     return 2;
   }
   const Word total = s.messages;
   for (Word seq = 0; seq < total; ++seq) {
+    if (mask != 0 && (seq & mask) == 0 && seq != 0) pause_until_asleep(peer, 0);
     if (!tx->push(seq)) {
       s.ring_errors = s.ring_errors + 1;
       return 3;
@@ -116,6 +155,7 @@ int producer_main() {
   s.sleeps[0] = tx->sleeps();
   s.waits[0] = tx->waits();
   s.signals[0] = tx->signals_sent();
+  s.spins_won[0] = tx->spins_won();
   s.producer_done = 1;
   return 0;
 }
@@ -123,7 +163,10 @@ int producer_main() {
 // Consumer: slot A signals the producer ("space"), slot B is where it waits ("data").
 int consumer_main() {
   Shared& s = *shared();
-  auto rx = Ring::open_consumer(task::at<void>(kRingBase), Ring::kBytes, SlotNotifier{kChildSlotA, kChildSlotB});
+  auto rx =
+      Ring::open_consumer(task::at<void>(kRingBase), Ring::kBytes, SlotNotifier{kChildSlotA, kChildSlotB, s.spin});
+  const auto& peer = peer_control<ipc::ProducerControl<ipc::DefaultIndex>>(Ring::kGeometry.producer.offset);
+  const Word mask = s.pause_every == 0 ? 0 : s.pause_every - 1; // 0: no pauses
   if (!rx) {
     s.ring_errors = s.ring_errors + 1;
     return 2;
@@ -133,6 +176,7 @@ int consumer_main() {
   Word lost = 0;
   Word duplicated = 0;
   for (Word n = 0; n < total; ++n) {
+    if (mask != 0 && (n & mask) == (mask >> 1) + 1) pause_until_asleep(peer, 1);
     std::uint64_t seq = 0;
     if (!rx->pop(seq)) {
       s.ring_errors = s.ring_errors + 1;
@@ -154,6 +198,7 @@ int consumer_main() {
   s.sleeps[1] = rx->sleeps();
   s.waits[1] = rx->waits();
   s.signals[1] = rx->signals_sent();
+  s.spins_won[1] = rx->spins_won();
   s.consumer_done = 1;
   return 0;
 }
@@ -270,10 +315,16 @@ Usage usage(const World& w) { return Usage{sys::memory_info(w.root.memory).r2, s
 
 // ---- stream ---------------------------------------------------------------------------------------
 
-void case_stream(World& w, Word messages, Word producer_core, Word consumer_core) {
+void case_stream(World& w, Word messages, Word producer_core, Word consumer_core, Word spin, Word pause_every) {
   check::section("stream");
   Shared& s = *shared();
   s.messages = messages;
+  s.spin = spin;
+  // A power of two, and far longer than the ring, so the two sides never pause at once; 0: no pauses.
+  while ((pause_every & (pause_every - 1)) != 0)
+    pause_every &= pause_every - 1;
+  if (pause_every != 0 && pause_every < 4 * kRingSlots) pause_every = 4 * kRingSlots;
+  s.pause_every = pause_every;
   const SyscallResult ring_frame = CHECK_OK(sys::memory_allocate(w.root.memory, Ring::kBytes));
   if (!ring_frame.ok()) return;
   CHECK_OK(sys::memory_map(ring_frame.r1, kRingBase, abi::kMapRead | abi::kMapWrite));
@@ -296,9 +347,11 @@ void case_stream(World& w, Word messages, Word producer_core, Word consumer_core
   CHECK_OK(sys::cap_insert_into(consumer.task, kChildSlotA, space, abi::kRightSignal, 0));
   CHECK_OK(sys::cap_insert_into(consumer.task, kChildSlotB, data, abi::kRightWait, 0));
 
-  print("smp: stream: %llu messages, core %llu -> core %llu, a %llu-slot ring\n",
+  print("smp: stream: %llu messages, core %llu -> core %llu, a %llu-slot ring, spin %llu, each side pauses every "
+        "%llu\n",
         static_cast<unsigned long long>(messages), static_cast<unsigned long long>(producer_core),
-        static_cast<unsigned long long>(consumer_core), static_cast<unsigned long long>(kRingSlots));
+        static_cast<unsigned long long>(consumer_core), static_cast<unsigned long long>(kRingSlots),
+        static_cast<unsigned long long>(spin), static_cast<unsigned long long>(pause_every));
   const Word start = virtual_count();
   CHECK_OK(sys::task_start(consumer.task, kConsumer));
   CHECK_OK(sys::task_start(producer.task, kProducer));
@@ -341,7 +394,18 @@ void case_stream(World& w, Word messages, Word producer_core, Word consumer_core
   CHECK_EQ(sys::task_status(consumer.task).r2, 0);
   CHECK_EQ(sys::task_core(producer.task).r1, producer_core);
   CHECK_EQ(sys::task_core(consumer.task).r1, consumer_core);
-  // Both sides slept: the ring was full or empty again and again.
+  // Both sides slept: the ring was full or empty again and again. Each pause of one side made the
+  // other announce a sleep (it is what ends the pause), so each side slept at least as often as the
+  // other paused.
+  const Word producer_pauses = pause_every == 0 ? 0 : (messages - 1) / pause_every;
+  const Word consumer_pauses =
+      pause_every == 0 || messages <= pause_every / 2 ? 0 : (messages - 1 - pause_every / 2) / pause_every + 1;
+  CHECK_EQ(s.pauses_timed_out[0], 0);
+  CHECK_EQ(s.pauses_timed_out[1], 0);
+  CHECK_EQ(s.pauses[0], producer_pauses);
+  CHECK_EQ(s.pauses[1], consumer_pauses);
+  CHECK(s.sleeps[1] >= producer_pauses);
+  CHECK(s.sleeps[0] >= consumer_pauses);
   CHECK(s.waits[0] > 0);
   CHECK(s.waits[1] > 0);
   const Word ms = elapsed_ms == 0 ? 1 : elapsed_ms;
@@ -354,6 +418,10 @@ void case_stream(World& w, Word messages, Word producer_core, Word consumer_core
         static_cast<unsigned long long>(s.sleeps[0]), static_cast<unsigned long long>(s.waits[0]),
         static_cast<unsigned long long>(s.signals[0]), static_cast<unsigned long long>(s.sleeps[1]),
         static_cast<unsigned long long>(s.waits[1]), static_cast<unsigned long long>(s.signals[1]));
+  print("smp: stream: sleeps avoided by spinning: producer %llu, consumer %llu; pauses: producer %llu, consumer "
+        "%llu\n",
+        static_cast<unsigned long long>(s.spins_won[0]), static_cast<unsigned long long>(s.spins_won[1]),
+        static_cast<unsigned long long>(s.pauses[0]), static_cast<unsigned long long>(s.pauses[1]));
 
   for (Word view : ring_views)
     if (view != 0) CHECK_OK(sys::cap_delete(view));
@@ -607,7 +675,8 @@ int root_main(const void* startup) {
   bool known = true;
   if (task::same_string(which, "stream"))
     case_stream(w, command.number("messages", kStreamDefault), command.number("producer", 1) % kCores,
-                command.number("consumer", 2) % kCores);
+                command.number("consumer", 2) % kCores, command.number("spin", ipc::kCrossCoreSpin),
+                command.number("pause", kStreamPauseDefault));
   else if (task::same_string(which, "kill-remote"))
     case_kill_remote(w);
   else if (task::same_string(which, "unmap-remote"))

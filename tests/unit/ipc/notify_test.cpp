@@ -214,3 +214,80 @@ TEST_CASE("notify a reopened producer continues at the published tail and sequen
   for (const std::uint64_t want : {std::uint64_t{1}, std::uint64_t{2}, std::uint64_t{3}})
     CHECK(r.rx.try_pop().value() == want);
 }
+
+namespace {
+// A notifier that spins before it sleeps (SpinningNotifier): FakeLink's calls, `limit` rechecks first.
+struct SpinningFake {
+  FunctionNotifier inner;
+  std::uint32_t limit;
+  void signal() { inner.signal(); }
+  void wait() { inner.wait(); }
+  [[nodiscard]] std::uint32_t spin_limit() const { return limit; }
+};
+static_assert(SpinningNotifier<SpinningFake> && !SpinningNotifier<FunctionNotifier>);
+static_assert(spin_limit(FunctionNotifier{}) == 0);
+} // namespace
+
+TEST_CASE("notify a spin that finds nothing still announces, rechecks and waits") {
+  Mapping m(Ring::kBytes);
+  REQUIRE(Ring::format(m.base(), m.size()).ok());
+  FakeLink tx_link;
+  FakeLink rx_link;
+  auto tx = std::move(Ring::open_producer(m.base(), m.size(), SpinningFake{tx_link.notifier(), 100})).value();
+  auto rx = std::move(Ring::open_consumer(m.base(), m.size(), SpinningFake{rx_link.notifier(), 100})).value();
+  DefaultIndex seq_while_asleep = 0;
+  rx_link.on_wait = [&] {
+    seq_while_asleep = m.consumer<DefaultIndex>()->sleep_seq.load();
+    REQUIRE(tx.try_push(5).ok()); // sees the announced sleep and signals
+  };
+  std::uint64_t v = 0;
+  REQUIRE(rx.pop(v).ok());
+  CHECK(v == 5);
+  CHECK(seq_while_asleep % 2 == 1);
+  CHECK(rx.sleeps() == 1);
+  CHECK(rx.waits() == 1);
+  CHECK(rx.spins_won() == 0);
+  CHECK(tx.signals_sent() == 1);
+  // Data published before the wait: the spin's first recheck finds it, with no announce at all.
+  REQUIRE(tx.try_push(6).ok());
+  REQUIRE(rx.wait_for_data().ok());
+  CHECK(rx.spins_won() == 1);
+  CHECK(rx.sleeps() == 1);
+  CHECK(m.consumer<DefaultIndex>()->sleep_seq.load() % 2 == 0);
+  CHECK(rx.try_pop().value() == 6);
+}
+
+TEST_CASE("notify host threads that spin before sleeping lose and repeat nothing") {
+  struct SpinningHost {
+    HostNotifier inner;
+    void signal() { inner.signal(); }
+    void wait() { inner.wait(); }
+    [[nodiscard]] std::uint32_t spin_limit() const { return kCrossCoreSpin; }
+  };
+  using Small = SpscRing<std::uint64_t, 16>;
+  Mapping m(Small::kBytes);
+  REQUIRE(Small::format(m.base(), m.size()).ok());
+  HostNotifierPair events;
+  auto tx = std::move(Small::open_producer(m.base(), m.size(), SpinningHost{events.producer()})).value();
+  auto rx = std::move(Small::open_consumer(m.base(), m.size(), SpinningHost{events.consumer()})).value();
+  constexpr std::uint64_t kCount = 20'000; // spinning threads on a busy 2-core host are slow: keep it short
+  bool ordered = true;
+  std::thread consumer([&] {
+    std::uint64_t v = 0;
+    for (std::uint64_t i = 0; i < kCount; ++i) {
+      if (!rx.pop(v).ok()) {
+        ordered = false;
+        return;
+      }
+      ordered = ordered && v == i;
+    }
+  });
+  for (std::uint64_t i = 0; i < kCount; ++i)
+    REQUIRE(tx.push(i).ok());
+  consumer.join();
+  CHECK(ordered);
+  CHECK(tx.signals_sent() <= rx.sleeps());
+  CHECK(rx.signals_sent() <= tx.sleeps());
+  MESSAGE("sleeps producer " << tx.sleeps() << " consumer " << rx.sleeps() << ", avoided by spinning " << tx.spins_won()
+                             << " / " << rx.spins_won());
+}

@@ -53,4 +53,11 @@ inline void cpu_relax() {
 #endif
 }
 
+// How many times a side re-checks its peer's index before it announces a sleep, for a notifier that
+// spins (notifier.hpp, SpinningNotifier) because the peer runs on another core. A bound, not a time:
+// each round is a cpu_relax() and an acquire load or two, tens of nanoseconds on a Cortex-A72 or under
+// QEMU, so the whole spin stays below the cost of the sleep and wake-up it saves (two system calls, an
+// IPI and the woken core leaving its idle loop: several thousand instructions, docs/PERFORMANCE.md).
+inline constexpr std::uint32_t kCrossCoreSpin = 1024;
+
 } // namespace bramble::ipc

@@ -161,6 +161,7 @@ public:
   [[nodiscard]] std::uint64_t signals_sent() const { return wake_.signals_sent; }
   [[nodiscard]] std::uint64_t waits() const { return wake_.waits; }
   [[nodiscard]] std::uint64_t sleeps() const { return wake_.sleeps; }
+  [[nodiscard]] std::uint64_t spins_won() const { return wake_.spins_won; }
 
 private:
   ProducerCore(const ProducerCore&) = default;
@@ -267,6 +268,7 @@ public:
   [[nodiscard]] std::uint64_t signals_sent() const { return wake_.signals_sent; }
   [[nodiscard]] std::uint64_t waits() const { return wake_.waits; }
   [[nodiscard]] std::uint64_t sleeps() const { return wake_.sleeps; }
+  [[nodiscard]] std::uint64_t spins_won() const { return wake_.spins_won; }
 
 private:
   ConsumerCore(const ConsumerCore&) = default;

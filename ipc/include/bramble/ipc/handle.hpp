@@ -20,6 +20,7 @@ public:
   [[nodiscard]] std::uint64_t signals_sent() const { return core_.signals_sent(); }
   [[nodiscard]] std::uint64_t waits() const { return core_.waits(); }
   [[nodiscard]] std::uint64_t sleeps() const { return core_.sleeps(); }
+  [[nodiscard]] std::uint64_t spins_won() const { return core_.spins_won(); }
   static constexpr std::size_t capacity() { return N; }
 
 protected:

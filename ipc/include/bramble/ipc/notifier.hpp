@@ -12,6 +12,7 @@
 #pragma once
 
 #include <concepts>
+#include <cstdint>
 
 #include "bramble/ipc/config.hpp"
 
@@ -36,6 +37,26 @@ template <typename N>
 concept PollingNotifier = Notifier<N> && requires {
   requires N::kPolling;
 };
+
+// Spinning before a sleep (optional). A notifier with `spin_limit()` asks the side that found its ring
+// empty (or full) to re-check the peer's index that many times, with cpu_relax() between, before it
+// announces a sleep: when the peer runs at the same time on another core it usually moves within that
+// time, and the side goes on without the sleep, the peer's signal and the wake-up. The spin only comes
+// before the protocol's announce, fence, re-check, wait sequence (wake.hpp) and never replaces it.
+// Spinning helps only if the peer may run concurrently: on one core it burns the spinner's time slice
+// while the peer cannot move, so the notifiers here return 0 (no spin) unless told otherwise, and a
+// notifier without the member does not spin.
+template <typename N>
+concept SpinningNotifier = Notifier<N> && requires(const N& n) {
+  { n.spin_limit() } -> std::convertible_to<std::uint32_t>;
+};
+
+template <Notifier N> [[nodiscard]] constexpr std::uint32_t spin_limit(const N& n) {
+  if constexpr (SpinningNotifier<N>)
+    return static_cast<std::uint32_t>(n.spin_limit());
+  else
+    return 0;
+}
 
 // Adapts any pair of C-style functions (for instance syscall stubs with a capability slot in `context`)
 // without making the ring depend on them.

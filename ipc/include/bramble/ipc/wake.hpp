@@ -27,6 +27,7 @@ template <RingIndex I> struct WakeState {
   std::uint64_t signals_sent = 0; // signal() calls made for the peer
   std::uint64_t sleeps = 0;       // times we announced a sleep (step 1)
   std::uint64_t waits = 0;        // wait() calls made (step 4)
+  std::uint64_t spins_won = 0;    // sleeps avoided: the spin (step 0) found work
 };
 
 // A handle opening a ring takes its side's sleep sequence over from the control page, made even: a side
@@ -72,6 +73,16 @@ inline Result<void> sleep_until_work(N& notifier, SharedWord<I>& own_seq, WakeSt
     notifier.wait();
     return {};
   } else {
+    // (0) optional, before the protocol: re-check a bounded number of times (SpinningNotifier).
+    for (std::uint32_t spin = spin_limit(notifier); spin != 0; --spin) {
+      cpu_relax();
+      Result<bool> early = recheck();
+      if (!early.ok()) return err(early.error());
+      if (early.value()) {
+        ++st.spins_won;
+        return {};
+      }
+    }
     st.own_seq = static_cast<I>(st.own_seq + 1);
     own_seq.store(st.own_seq, std::memory_order_relaxed); // (1) odd: "about to sleep"
     ++st.sleeps;
