@@ -29,6 +29,14 @@ std::uint64_t plan_producer(std::size_t index, std::uint32_t restarts) {
   return index == kRestartTx ? crash_point(restarts) : 0;
 }
 
+// Self-service, both sides: the consumer crashes at (r + 1) * N / 11 for its first five instances, the
+// producer half-way between (its ring taken over through the control names each time).
+std::uint64_t plan_both(std::size_t index, std::uint32_t restarts) {
+  if (restarts >= kCrashes / 2) return 0;
+  const std::uint64_t at = crash_point(restarts * 2);
+  return index == kRestartRx ? at : at + g_messages / (2 * (kCrashes + 1));
+}
+
 std::size_t count(System& s, AuditEvent e) { return s.broker().audit().count(e); }
 
 } // namespace
@@ -70,6 +78,39 @@ bool run_restart_stream(System& s, std::uint64_t messages, bool consumer_crashes
                  count(s, AuditEvent::Reattached) == kCrashes,
              "the audit trail has each restart") &&
        ok;
+  ok = check(s.broker().active_channels() == 0, "the channel was torn down at the end") && ok;
+  s.print_table();
+  s.set_fault_plan(nullptr);
+  return everything_back(s, memory, caps) && ok;
+}
+
+bool run_restart_self_service(System& s, std::uint64_t messages) {
+  const std::uint64_t memory = s.memory_in_use();
+  const std::size_t caps = s.caps_in_use();
+  g_messages = messages;
+  s.set_fault_plan(plan_both);
+  bool ok = check(s.launch(kRestartTx, messages, plan_both(kRestartTx, 0)), "launch restart-tx");
+  ok = check(s.launch(kRestartRx, messages, plan_both(kRestartRx, 0)), "launch restart-rx") && ok;
+  ok = check(s.self_service(kRestartTx, kRestartRx, components::kElementSpec), "self-service grant") && ok;
+  if (!ok) return false;
+  user::print("root: restart: %llu messages through a self-service ring, each side crashes %u times\n",
+              static_cast<ull>(messages), static_cast<unsigned>(kCrashes / 2));
+  s.start_all();
+  s.wait_all();
+  const Component& p = s.component(kRestartTx);
+  const Component& c = s.component(kRestartRx);
+  const ch::ChannelReport& pr = p.report->channels[0];
+  const ch::ChannelReport& cr = c.report->channels[0];
+  user::print("root: restart: producer sent %llu (%u restarts), consumer verified %llu in order (%llu taken, %u "
+              "restarts), %llu errors\n",
+              static_cast<ull>(pr.messages), static_cast<unsigned>(p.restarts), static_cast<ull>(cr.messages),
+              static_cast<ull>(cr.received), static_cast<unsigned>(c.restarts), static_cast<ull>(cr.errors + pr.errors));
+  ok = check(p.state == abi::TaskState::Exited && p.code == 0, "the last producer exited with 0") && ok;
+  ok = check(c.state == abi::TaskState::Exited && c.code == 0, "the last consumer exited with 0") && ok;
+  ok = check(p.restarts == kCrashes / 2 && c.restarts == kCrashes / 2, "each side restarted once per crash") && ok;
+  ok = check(pr.messages == messages && cr.messages == messages, "every message sent and delivered") && ok;
+  ok = check(cr.errors == 0 && pr.errors == 0, "every message in order, none damaged") && ok;
+  ok = check(cr.received - cr.messages == kCrashes / 2, "taken-not-released messages came again, no others") && ok;
   ok = check(s.broker().active_channels() == 0, "the channel was torn down at the end") && ok;
   s.print_table();
   s.set_fault_plan(nullptr);
