@@ -100,7 +100,30 @@ Result<InstallOp> decode_install_free(CapTable& table, KernelObject& object) {
 }
 
 void invoke_install(const InstallOp& op) {
-  Links::fill(*op.destination, *op.object, abi::valid_rights(op.object->type()), abi::kNoBadge, op.parent);
+  const Rights rights = op.rights == kEveryRight ? abi::valid_rights(op.object->type()) : op.rights;
+  Links::fill(*op.destination, *op.object, rights, op.badge, op.parent);
+}
+
+namespace {
+bool in_any(std::span<const CapTable* const> tables, const Capability* cap) {
+  for (const CapTable* table : tables) {
+    if (table->contains(cap)) return true;
+  }
+  return false;
+}
+} // namespace
+
+// The walk visits only the owner's own slots before it stops (each at most once: the tree has no
+// cycles), so it costs at most the owner's table sizes.
+InstallOp decode_copy_outliving(Capability& source, Capability& destination, std::span<const CapTable* const> owned) {
+  Capability* parent = &source;
+  for (Capability* a = Links::parent(source); a != nullptr; a = Links::parent(*a)) {
+    if (!in_any(owned, a)) {
+      parent = a;
+      break;
+    }
+  }
+  return InstallOp{&destination, source.object(), parent, source.rights(), source.badge()};
 }
 
 void cap_table_clear(CapTable& table) {

@@ -59,6 +59,9 @@ struct RevokeOp {
 // Returns how many capabilities were deleted.
 ktl::uint64_t invoke_revoke(const RevokeOp& op);
 
+// InstallOp's rights for the first capability to a new object: every right the object's type uses.
+inline constexpr Rights kEveryRight = ~Rights{0};
+
 // The first capability to a new object (memory_allocate, notification_create, task_create,
 // memory_split, boot) with every right the type uses. An object made through a memory capability
 // (the quota that pays for it) is installed as that capability's child, as seL4 makes retyped
@@ -67,12 +70,26 @@ ktl::uint64_t invoke_revoke(const RevokeOp& op);
 struct InstallOp {
   Capability* destination;
   KernelObject* object;
-  Capability* parent = nullptr; // a Memory capability, or nullptr
+  Capability* parent = nullptr; // a Memory capability, or nullptr; or see decode_copy_outliving
+  Rights rights = kEveryRight;
+  Badge badge = abi::kNoBadge;
 };
 [[nodiscard]] Result<InstallOp> decode_install(CapTable& table, ktl::uint64_t slot, KernelObject& object);
 // The same into the lowest free slot (TableFull if there is none).
 [[nodiscard]] Result<InstallOp> decode_install_free(CapTable& table, KernelObject& object);
 void invoke_install(const InstallOp& op);
+
+// A copy of `source` (its object, rights and badge) for a holder that must not depend on the tables
+// in `owned` (the registry's copy of what a task publishes: it must outlive the publisher's table).
+// The copy is installed as a child of source's nearest ancestor outside those tables, so whoever
+// gave the owner what source came from can still take it back by revoking; the owner's own
+// capabilities between that ancestor and source no longer reach the copy. That ancestor is either
+// a capability to the same object (derivation keeps the object) or the memory capability the
+// object was made through, the shape InstallOp already gives a new object. With no such ancestor
+// (every ancestor is the owner's, or source is a root) the copy is a child of source itself, as a
+// plain copy would be. Cannot fail: `destination` is a vacant slot the caller found.
+[[nodiscard]] InstallOp decode_copy_outliving(Capability& source, Capability& destination,
+                                              std::span<const CapTable* const> owned);
 
 // Deletes every capability in the table (task teardown). Cannot fail.
 void cap_table_clear(CapTable& table);

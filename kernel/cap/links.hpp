@@ -25,6 +25,7 @@ struct Links {
   static Capability* post_order_next(Capability& node);
 
   static Capability* first_child(Capability& cap) { return cap.first_child_; }
+  static Capability* parent(Capability& cap) { return cap.parent_; }
 
 private:
   static void link_child(Capability& parent, Capability& child);

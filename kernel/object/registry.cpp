@@ -23,19 +23,16 @@ struct ShmemRegistry::Entry {
 };
 
 cap::Result<void> ShmemRegistry::publish(std::uint64_t name, cap::Capability& frame, cap::Capability& notification,
-                                         cap::MemoryQuota& payer) {
+                                         cap::MemoryQuota& payer, std::span<const cap::CapTable* const> registrant) {
   for (Entry* e = first_; e != nullptr; e = e->next) {
     if (e->live() && e->name == name) return err(Error::NameExists);
   }
   Entry* e = BRAMBLE_TRY(make_record<Entry>(payer, name));
-  auto f = cap::decode_derive(frame, e->frame(), frame.rights(), abi::kNoBadge);
-  auto n = cap::decode_derive(notification, e->notification(), notification.rights(), abi::kNoBadge);
-  if (!f.ok() || !n.ok()) {
-    destroy_record(e);
-    return err(!f.ok() ? f.error() : n.error());
-  }
-  cap::invoke_derive(*f);
-  cap::invoke_derive(*n);
+  // Each copy hangs below the nearest ancestor the registrant does not hold (cap_ops.hpp,
+  // decode_copy_outliving), so the registrant's end leaves the entry alone while whoever gave it
+  // the memory can still withdraw it by revoking.
+  cap::invoke_install(cap::decode_copy_outliving(frame, e->frame(), registrant));
+  cap::invoke_install(cap::decode_copy_outliving(notification, e->notification(), registrant));
   e->next = first_;
   if (first_ != nullptr) first_->prev = e;
   first_ = e;
@@ -61,7 +58,10 @@ void ShmemRegistry::sweep() {
   for (Entry* e = first_; e != nullptr;) {
     Entry* const next = e->next;
     if (!e->live()) {
-      // Deleting the remaining copy may only end objects (and queue tasks): never another entry.
+      // Deleting the remaining copy may end objects (and queue tasks), and may take copies of a
+      // newer entry that re-published what this one handed out (they hang below ours). Such an
+      // entry was visited already (newest first); the deletion set release_pending, so the next
+      // exit to user sweeps it.
       cap::cap_table_clear(e->table);
       if (e->prev != nullptr)
         e->prev->next = e->next;

@@ -219,7 +219,11 @@ Reply cap_info(const cap::SyscallArgs& call, cap::Caller caller) {
 Reply shmem_register(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
   const auto a = REPLY_TRY(cap::decode_shmem_register(call, caller));
   // The entry is the registering task's to pay for: its names are bounded by its own quota.
-  return done(kobj::registry().publish(a.name, *a.frame, *a.notification, *self.quota));
+  const cap::CapTable* tables[2] = {&self.table(), nullptr};
+  std::size_t count = 1;
+  if (self.kernel_slots.constructed()) tables[count++] = &*self.kernel_slots;
+  return done(kobj::registry().publish(a.name, *a.frame, *a.notification, *self.quota,
+                                       std::span<const cap::CapTable* const>(tables, count)));
 }
 
 Reply shmem_query(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {

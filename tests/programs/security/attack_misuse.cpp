@@ -58,16 +58,7 @@ void attack_stale() {
   }
   VERDICT("a frame allocated after another was freed reads as zero", dirty == 0);
 
-  // A registry entry dies with its frame; the name can be taken again.
   const Word n = CHECK_OK(sys::notification_create(kSlotMemory)).r1;
-  const Word name = kAttackerPrefix | 0x51;
-  const Word published = mint(f, kFrameAll, 0);
-  CHECK_OK(sys::shmem_register(kSlotRegistry, name, published, n));
-  CHECK_OK(sys::cap_revoke(published));
-  CHECK_OK(sys::cap_delete(published));
-  REFUSED("query a name whose frame was revoked", sys::shmem_query(kSlotRegistry, name), NameNotFound);
-  ALLOWED("register the freed name again", sys::shmem_register(kSlotRegistry, name, f, n));
-  CHECK_OK(sys::cap_revoke(f));
 
   // Notifications: revoke removes the copies, delete the object.
   const Word signaller = mint(n, abi::kRightSignal, 0x8);
@@ -97,6 +88,33 @@ void attack_stale() {
   REFUSED("use a notification made through a revoked memory capability", sys::signal(made_notification), EmptySlot);
   REFUSED("use a sub-quota split through a revoked memory capability", sys::memory_split(made_quota, kPage), EmptySlot);
   VERDICT("after the revoke the quota's use is as before", used_of(kSlotMemory) == used);
+
+  // A registry entry hangs below the root's grant our memory came from, not below our capabilities
+  // (docs/syscalls.md, shmem_register): our own revoke and delete of everything we published, and
+  // of our memory capability's derivations, leave it; the name stays taken, and what it holds stays
+  // charged to us until the root revokes the grant (the root checks that it gets it all back).
+  const Word kept_frame = page();
+  const Word kept_note = CHECK_OK(sys::notification_create(kSlotMemory)).r1;
+  const Word name = kAttackerPrefix | 0x51;
+  const Word published = mint(kept_frame, kFrameAll, 0);
+  CHECK_OK(sys::shmem_register(kSlotRegistry, name, published, kept_note));
+  const Word with_entry = used_of(kSlotMemory);
+  CHECK_OK(sys::cap_revoke(kept_frame)); // takes `published`
+  CHECK_OK(sys::cap_delete(kept_frame));
+  CHECK_OK(sys::cap_delete(kept_note));
+  CHECK_OK(sys::cap_revoke(kSlotMemory));
+  const SyscallResult kept =
+      ALLOWED("query a name after deleting all we published", sys::shmem_query(kSlotRegistry, name));
+  const Word other = page();
+  const Word other_note = CHECK_OK(sys::notification_create(kSlotMemory)).r1;
+  REFUSED("register its name again", sys::shmem_register(kSlotRegistry, name, other, other_note), NameExists);
+  CHECK_OK(sys::cap_delete(other));
+  CHECK_OK(sys::cap_delete(other_note));
+  if (kept.ok()) {
+    CHECK_OK(sys::cap_delete(kept.r1)); // the copies we got are ours to drop, the entry is not
+    CHECK_OK(sys::cap_delete(kept.r2));
+  }
+  VERDICT("the entry keeps what it holds, charged to us", used_of(kSlotMemory) == with_entry);
 }
 
 void attack_boundaries(Word image) {

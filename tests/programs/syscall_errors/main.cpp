@@ -30,6 +30,7 @@ int child_main(Word argument) {
   case kIdle: return 0;
   case kExhaust: return exhaust(image);
   case kBurn: return burn();
+  case kPublish: return publish();
   case kManyTasks: {
     // Tasks that are never started; they go when this task ends (they hang below its memory capability).
     Word made = 0;

@@ -39,7 +39,8 @@ enum Role : Word {
   kExhaust = 5,
   kBurn = 6,
   kManyTasks = 7,
-  kTimedWaitForDestroy = 8
+  kTimedWaitForDestroy = 8,
+  kPublish = 9
 };
 // kManyTasks: more tasks than an 8-bit ASID space holds (255) and than the fixed task pool the kernel
 // once had (64); it exits with how many it made.
@@ -56,6 +57,11 @@ inline constexpr Word kChildMemory = 2;
 inline constexpr Word kExhaustSlots = 1024;
 // kWaitForDestroy's, kTimedWaitForDestroy's and kBurn's table.
 inline constexpr Word kChildNotification = 1;
+// kPublish's table: memory from a split of the root's, the registry, a notification to report on.
+inline constexpr Word kPublishSlots = 12;
+inline constexpr Word kPublishMemory = 1;
+inline constexpr Word kPublishRegistry = 2;
+inline constexpr Word kPublishReady = 3;
 
 struct Env {
   task::Root root;
@@ -113,5 +119,7 @@ int child_main(Word argument);
 int exhaust(Word image);
 // kBurn: burns CPU in two stretches, signalling kChildNotification after each (kernel_queries.cpp).
 int burn();
+// kPublish: registers a frame it wrote, signals kPublishReady, waits to be killed (registry.cpp).
+int publish();
 
 } // namespace syscall_errors

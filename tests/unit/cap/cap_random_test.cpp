@@ -37,7 +37,7 @@ public:
   }
 
   void step() {
-    const std::uint64_t kind = pick(7);
+    const std::uint64_t kind = pick(8);
     CapTable& from = tables_[pick(kTables)];
     CapTable& to = (pick(3) == 0) ? tables_[pick(kTables)] : from;
     const std::uint64_t src = slot();
@@ -49,6 +49,7 @@ public:
     case 3: move(from, src, to, dst); break;
     case 4: remove(from, src); break;
     case 5: revoke(from, src); break;
+    case 6: outliving(from, src, to); break;
     default: install(pick(kObjects)); break;
     }
     const InvariantReport report = check_invariants(table_ptrs_);
@@ -198,6 +199,33 @@ private:
     CHECK(op->target->first_child() == nullptr);
     CHECK(op->target->object() == object);
     CHECK(object->cap_count() == count - descendants.size());
+  }
+
+  // The registry's copy of what `owner` publishes, kept in `holder` (decode_copy_outliving): below
+  // the nearest ancestor outside the owner's table, else below the source.
+  void outliving(CapTable& owner, std::uint64_t src, CapTable& holder) {
+    if (&owner == &holder) return;
+    Result<Capability*> source = owner.occupied(src);
+    Result<Capability*> destination = holder.find_free();
+    if (!source.ok() || !destination.ok()) return;
+    const Capability* expected = *source;
+    for (const Capability* a = (*source)->parent(); a != nullptr; a = a->parent()) {
+      if (!owner.contains(a)) {
+        expected = a;
+        break;
+      }
+    }
+    const CapTable* owned[] = {&owner};
+    const auto before = snapshot();
+    const InstallOp op = decode_copy_outliving(**source, **destination, owned);
+    CHECK(snapshot() == before);
+    CHECK(op.parent == expected);
+    invoke_install(op);
+    ++successes;
+    CHECK(op.destination->object() == (*source)->object());
+    CHECK(op.destination->rights() == (*source)->rights());
+    CHECK(op.destination->badge() == (*source)->badge());
+    CHECK(op.destination->parent() == expected);
   }
 
   void install(std::size_t object_index) {
