@@ -104,7 +104,8 @@ bool run_restart_self_service(System& s, std::uint64_t messages) {
   user::print("root: restart: producer sent %llu (%u restarts), consumer verified %llu in order (%llu taken, %u "
               "restarts), %llu errors\n",
               static_cast<ull>(pr.messages), static_cast<unsigned>(p.restarts), static_cast<ull>(cr.messages),
-              static_cast<ull>(cr.received), static_cast<unsigned>(c.restarts), static_cast<ull>(cr.errors + pr.errors));
+              static_cast<ull>(cr.received), static_cast<unsigned>(c.restarts),
+              static_cast<ull>(cr.errors + pr.errors));
   ok = check(p.state == abi::TaskState::Exited && p.code == 0, "the last producer exited with 0") && ok;
   ok = check(c.state == abi::TaskState::Exited && c.code == 0, "the last consumer exited with 0") && ok;
   ok = check(p.restarts == kCrashes / 2 && c.restarts == kCrashes / 2, "each side restarted once per crash") && ok;
