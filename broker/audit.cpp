@@ -10,6 +10,10 @@ const char* audit_event_name(AuditEvent e) {
   case AuditEvent::Closed: return "closed";
   case AuditEvent::PeerEnded: return "peer-ended";
   case AuditEvent::Granted: return "granted";
+  case AuditEvent::SideDown: return "side-down";
+  case AuditEvent::Reattached: return "reattached";
+  case AuditEvent::Restarted: return "restarted";
+  case AuditEvent::GaveUp: return "gave-up";
   }
   return "?";
 }

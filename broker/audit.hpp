@@ -13,11 +13,15 @@ namespace bramble::broker {
 
 enum class AuditEvent : std::uint8_t {
   Established = 1,
-  Refused = 2,   // the policy said no; detail = PolicyError
-  Failed = 3,    // a kernel call failed; step = which, detail = abi::Error; everything was undone
-  Closed = 4,    // close_channel: both sides unmapped, capabilities revoked, memory freed
-  PeerEnded = 5, // one party ended: the channel was marked closed and the survivor woken
-  Granted = 6,   // self-service: a registry capability was minted for a component
+  Refused = 2,    // the policy said no; detail = PolicyError
+  Failed = 3,     // a kernel call failed; step = which, detail = abi::Error; everything was undone
+  Closed = 4,     // close_channel: both sides unmapped, capabilities revoked, memory freed
+  PeerEnded = 5,  // one party ended: the channel was marked closed and the survivor woken
+  Granted = 6,    // self-service: a registry capability was minted for a component
+  SideDown = 7,   // one party ended and will be restarted: the channel waits for it (nothing released)
+  Reattached = 8, // the restarted party has the channel again, at the same address
+  Restarted = 9,  // component (producer = consumer = its index) started again; detail = restarts so far
+  GaveUp = 10,    // component's restart budget is used up: it stays down; detail = restarts made
 };
 
 [[nodiscard]] const char* audit_event_name(AuditEvent e);

@@ -125,6 +125,8 @@ void ChannelBroker::drop(Slot& slot, bool revoke_first) {
 // deleted (removing that mapping), then the frames (freeing the memory; the broker's header mapping
 // goes with the header frame).
 void ChannelBroker::release(ChannelRecord& c) {
+  for (Slot& k : c.control) // self-service: the broker's own copies (and its header mapping) first
+    drop(k, false);
   for (Slot& g : c.grants)
     drop(g, true);
   for (int n = 1; n >= 0; --n)
@@ -185,15 +187,7 @@ Result<Established, BrokerError> ChannelBroker::establish_channel_centralized(st
   // 3. Both sides' mappings, each through a copy minted with exactly the mapping's rights.
   for (int side = kProducer; side <= kConsumer; ++side) {
     const SetupStep step = side == kProducer ? SetupStep::MapProducer : SetupStep::MapConsumer;
-    const std::uint64_t base = window_base(c.window[side]);
-    for (std::size_t p = 0; p < kParts; ++p) {
-      const abi::MapPerms perms = part_perms(static_cast<Side>(side), static_cast<Part>(p));
-      auto copy = ops_.cap_mint(c.frames[p], abi::rights_for_map(perms), abi::kNoBadge);
-      if (!copy.ok()) return fail(c, step, copy.error());
-      c.copies[side][p] = *copy;
-      if (auto m = ops_.memory_map_into(comp[side]->task, *copy, base + parts[p].offset, perms); !m.ok())
-        return fail(c, step, m.error());
-    }
+    if (auto m = map_side(c, static_cast<Side>(side)); !m.ok()) return fail(c, step, m.error());
   }
   // 4. One notification per direction ("to consumer" possibly a badged child of the consumer's own).
   for (Slot& n : c.notify) {
@@ -207,34 +201,58 @@ Result<Established, BrokerError> ChannelBroker::establish_channel_centralized(st
   // 5. Install: the producer signals "to consumer" and waits on "to producer"; the consumer the reverse.
   for (int side = kProducer; side <= kConsumer; ++side) {
     const SetupStep step = side == kProducer ? SetupStep::InstallProducer : SetupStep::InstallConsumer;
-    const Slot sends = c.notify[side == kProducer ? 0 : 1];
-    const Slot receives = c.notify[side == kProducer ? 1 : 0];
-    const Slot signal_slot = comp[side]->next_slot;
-    if (auto r = ops_.cap_insert_into(comp[side]->task, signal_slot, sends, abi::kRightSignal, abi::kNoBadge); !r.ok())
-      return fail(c, step, r.error());
-    c.task_slots[side][0] = signal_slot;
-    ++comp[side]->next_slot;
-    const Slot wait_slot = comp[side]->next_slot;
-    if (auto r = ops_.cap_insert_into(comp[side]->task, wait_slot, receives, abi::kRightWait, abi::kNoBadge); !r.ok())
-      return fail(c, step, r.error());
-    c.task_slots[side][1] = wait_slot;
-    ++comp[side]->next_slot;
+    if (auto r = install_side(c, static_cast<Side>(side)); !r.ok()) return fail(c, step, r.error());
   }
 
   log(AuditEvent::Established, c);
-  Established out{c.id, {}, {}};
-  for (int side = kProducer; side <= kConsumer; ++side) {
-    ipc::ChannelConfig& cfg = side == kProducer ? out.producer : out.consumer;
-    cfg.base = window_base(c.window[side]);
-    cfg.size = g.total_size;
-    cfg.role = side == kProducer ? ipc::Role::Producer : ipc::Role::Consumer;
-    cfg.kind = spec.kind;
-    cfg.element_size = spec.element_size;
-    cfg.capacity = spec.capacity;
+  return Established{c.id, side_config(c, kProducer), side_config(c, kConsumer)};
+}
+
+ipc::ChannelConfig ChannelBroker::side_config(const ChannelRecord& c, Side side) {
+  ipc::ChannelConfig cfg{};
+  cfg.base = window_base(c.window[side]);
+  cfg.size = ipc::ring_geometry(c.spec).total_size;
+  cfg.role = side == kProducer ? ipc::Role::Producer : ipc::Role::Consumer;
+  cfg.kind = c.spec.kind;
+  cfg.element_size = c.spec.element_size;
+  cfg.capacity = c.spec.capacity;
+  if (c.mode == SetupMode::Centralized) {
     cfg.signal_handle = c.task_slots[side][0];
     cfg.wait_handle = c.task_slots[side][1];
   }
-  return out;
+  return cfg;
+}
+
+KResult<void> ChannelBroker::map_side(ChannelRecord& c, Side side) {
+  const ipc::RingGeometry g = ipc::ring_geometry(c.spec);
+  const ipc::ByteRange parts[kParts] = {g.header, g.producer, g.consumer, g.data};
+  const std::uint64_t base = window_base(c.window[side]);
+  const Slot task = components_[c.party[side]].task;
+  for (std::size_t p = 0; p < kParts; ++p) {
+    const abi::MapPerms perms = part_perms(side, static_cast<Part>(p));
+    auto copy = ops_.cap_mint(c.frames[p], abi::rights_for_map(perms), abi::kNoBadge);
+    if (!copy.ok()) return err(copy.error());
+    c.copies[side][p] = *copy;
+    if (auto m = ops_.memory_map_into(task, *copy, base + parts[p].offset, perms); !m.ok()) return err(m.error());
+  }
+  return {};
+}
+
+KResult<void> ChannelBroker::install_side(ChannelRecord& c, Side side) {
+  Component& k = components_[c.party[side]];
+  const Slot sends = c.notify[side == kProducer ? 0 : 1];
+  const Slot receives = c.notify[side == kProducer ? 1 : 0];
+  const Slot signal_slot = k.next_slot;
+  if (auto r = ops_.cap_insert_into(k.task, signal_slot, sends, abi::kRightSignal, abi::kNoBadge); !r.ok())
+    return err(r.error());
+  c.task_slots[side][0] = signal_slot;
+  ++k.next_slot;
+  const Slot wait_slot = k.next_slot;
+  if (auto r = ops_.cap_insert_into(k.task, wait_slot, receives, abi::kRightWait, abi::kNoBadge); !r.ok())
+    return err(r.error());
+  c.task_slots[side][1] = wait_slot;
+  ++k.next_slot;
+  return {};
 }
 
 Result<SelfServiceGrant, BrokerError> ChannelBroker::grant_self_service(std::size_t producer, std::size_t consumer,
@@ -242,9 +260,8 @@ Result<SelfServiceGrant, BrokerError> ChannelBroker::grant_self_service(std::siz
   ChannelRecord* cp = BRAMBLE_TRY(begin(producer, consumer, SetupMode::SelfService, spec));
   ChannelRecord& c = *cp;
   c.state = ChannelState::Active;
-  Component* comp[2] = {&components_[producer], &components_[consumer]};
-  comp[kProducer]->windows |= std::uint32_t{1} << c.window[kProducer];
-  comp[kConsumer]->windows |= std::uint32_t{1} << c.window[kConsumer];
+  components_[producer].windows |= std::uint32_t{1} << c.window[kProducer];
+  components_[consumer].windows |= std::uint32_t{1} << c.window[kConsumer];
   const std::uint64_t name = self_service_name(c.id);
   const abi::Badge badge = abi::registry_badge(name, kRegistryPrefixBits);
   // Broker-side intermediates (badged, with Grant) so that revoking one withdraws exactly what this
@@ -254,40 +271,97 @@ Result<SelfServiceGrant, BrokerError> ChannelBroker::grant_self_service(std::siz
   // the broker keeps the split's own capability as the intermediate, and the producer gets Control.
   // Closing revokes and deletes it; the bytes return to the broker's quota once the producer's frames
   // and notifications made from it are gone too (docs/syscalls.md, memory_split).
+  // grants[0] is the producer's registry capability, [1] the consumer's, [2] the producer's sub-quota,
+  // [3] the producer's capability for the control names (grant_side gives each its side's).
   struct Need {
     Slot source; // 0: split a sub-quota instead of minting
     abi::Rights broker_rights;
     abi::Badge badge;
-    Side side;
-    abi::Rights rights;
   };
-  const Need needs[3] = {{registry_, abi::kRightWrite | abi::kRightGrant, badge, kProducer, abi::kRightWrite},
-                         {registry_, abi::kRightRead | abi::kRightGrant, badge, kConsumer, abi::kRightRead},
-                         {0, 0, abi::kNoBadge, kProducer, abi::kRightControl}};
-  SelfServiceGrant out{c.id, name, 0, 0, 0, c.window[kProducer], c.window[kConsumer]};
-  Slot* results[3] = {&out.producer_registry, &out.consumer_registry, &out.producer_memory};
-  for (std::size_t i = 0; i < 3; ++i) {
+  const abi::Badge control = abi::registry_badge(self_service_control_name(c.id), kRegistryPrefixBits);
+  const Need needs[4] = {{registry_, abi::kRightWrite | abi::kRightGrant, badge},
+                         {registry_, abi::kRightRead | abi::kRightGrant, badge},
+                         {0, 0, abi::kNoBadge},
+                         {registry_, abi::kRightRead | abi::kRightWrite | abi::kRightGrant, control}};
+  for (std::size_t i = 0; i < 4; ++i) {
     auto m = needs[i].source != 0 ? ops_.cap_mint(needs[i].source, needs[i].broker_rights, needs[i].badge)
                                   : ops_.memory_split(self_service_quota(spec));
     if (!m.ok()) return fail(c, SetupStep::GrantRegistry, m.error());
     c.grants[i] = *m;
-    Component& target = *comp[needs[i].side];
-    const Slot at = target.next_slot;
-    if (auto r = ops_.cap_insert_into(target.task, at, *m, needs[i].rights, abi::kNoBadge); !r.ok())
-      return fail(c, SetupStep::GrantRegistry, r.error());
-    ++target.next_slot;
-    *results[i] = at;
+  }
+  for (int side = kProducer; side <= kConsumer; ++side) {
+    if (auto r = grant_side(c, static_cast<Side>(side)); !r.ok()) return fail(c, SetupStep::GrantRegistry, r.error());
   }
   log(AuditEvent::Granted, c);
-  return out;
+  return SelfServiceGrant{c.id,
+                          name,
+                          c.task_slots[kProducer][0],
+                          c.task_slots[kProducer][1],
+                          c.task_slots[kProducer][2],
+                          c.task_slots[kConsumer][0],
+                          c.window[kProducer],
+                          c.window[kConsumer]};
+}
+
+// A self-service side's capabilities, inserted from the broker's intermediates: the producer's registry
+// capability (Write), its sub-quota (Control) and its control-name capability (Read, Write), the
+// consumer's registry capability (Read). The slots go to task_slots[side] (producer: registry, memory,
+// control; consumer: registry).
+KResult<void> ChannelBroker::grant_side(ChannelRecord& c, Side side) {
+  struct Give {
+    std::size_t grant;
+    abi::Rights rights;
+  };
+  static constexpr Give kProducerGets[3] = {
+      {0, abi::kRightWrite}, {2, abi::kRightControl}, {3, abi::kRightRead | abi::kRightWrite}};
+  static constexpr Give kConsumerGets[1] = {{1, abi::kRightRead}};
+  const std::span<const Give> gives =
+      side == kProducer ? std::span<const Give>(kProducerGets) : std::span<const Give>(kConsumerGets);
+  Component& k = components_[c.party[side]];
+  for (std::size_t i = 0; i < gives.size(); ++i) {
+    const Slot at = k.next_slot;
+    if (auto r = ops_.cap_insert_into(k.task, at, c.grants[gives[i].grant], gives[i].rights, abi::kNoBadge); !r.ok())
+      return err(r.error());
+    ++k.next_slot;
+    c.task_slots[side][i] = at;
+  }
+  return {};
+}
+
+bool ChannelBroker::control_parts(ChannelRecord& c) {
+  if (c.control[0] != 0) return true;
+  const std::uint64_t name = self_service_control_name(c.id);
+  auto header = ops_.shmem_query(registry_, name);
+  if (!header.ok()) return false;
+  c.control[0] = header->frame;
+  c.control[1] = header->notification;
+  auto own = ops_.shmem_query(registry_, name + 1);
+  if (own.ok()) {
+    c.control[2] = own->notification;
+    Slot page = own->frame; // only its notification is needed
+    drop(page, false);
+  }
+  if (!ops_.memory_map(c.control[0], header_vaddr(c), abi::kMapRead | abi::kMapWrite).ok()) {
+    for (Slot& k : c.control)
+      drop(k, false);
+    return false;
+  }
+  return true;
+}
+
+void* ChannelBroker::header_page(ChannelRecord& c) {
+  if (c.mode == SetupMode::Centralized) return c.frames[0] != 0 ? ops_.local(header_vaddr(c)) : nullptr;
+  return control_parts(c) ? ops_.local(header_vaddr(c)) : nullptr;
 }
 
 void ChannelBroker::tell_both(ChannelRecord& c) {
-  if (c.mode != SetupMode::Centralized || c.frames[0] == 0) return;
-  if (void* page = ops_.local(header_vaddr(c)); page != nullptr) ipc::mark_closed(page);
+  void* page = header_page(c);
+  if (page == nullptr) return; // a self-service producer that never registered: there is no ring
+  ipc::mark_closed(page);
   // Wake whoever sleeps on either notification: it re-checks, sees the closed word and returns Closed.
-  for (Slot n : c.notify) {
-    if (n != 0) (void)ops_.signal(n);
+  const Slot* notes = c.mode == SetupMode::Centralized ? c.notify : &c.control[1];
+  for (int n = 0; n < 2; ++n) {
+    if (notes[n] != 0) (void)ops_.signal(notes[n]);
   }
 }
 
@@ -304,18 +378,40 @@ Result<void, BrokerError> ChannelBroker::close_channel(std::uint32_t id) {
   return {};
 }
 
-void ChannelBroker::component_ended(std::size_t index) {
+void ChannelBroker::set_state_word(ChannelRecord& c, std::uint32_t word) {
+  void* page = header_page(c);
+  if (page == nullptr) return;
+  if (word == ipc::kChannelPeerRestarting)
+    ipc::mark_peer_restarting(page);
+  else
+    ipc::mark_peer_back(page);
+}
+
+void ChannelBroker::component_ended(std::size_t index, bool restarting) {
   if (index >= kMaxComponents) return;
   components_[index].alive = false;
   for (ChannelRecord& c : channels_) {
     if (c.state == ChannelState::Free) continue;
     for (int side = kProducer; side <= kConsumer; ++side) {
-      if (c.party[side] != index || !c.alive[side]) continue;
+      // A side still marked returning that ends for good (its restart failed, or its budget ran out)
+      // is handled like one that just ended.
+      if (c.party[side] != index || (!c.alive[side] && !c.returning[side])) continue;
       c.alive[side] = false;
-      // Its mappings went with its address space; the copies they were made through are bookkeeping.
+      // Its mappings and the slots it held went with it; the copies they were made through are bookkeeping.
       for (Slot& s : c.copies[side])
         drop(s, false);
-      if (c.alive[1 - side]) {
+      for (Slot& t : c.task_slots[side])
+        t = 0;
+      c.returning[side] = restarting;
+      const int other = 1 - side;
+      const bool other_there = c.alive[other] || c.returning[other];
+      if (restarting && other_there) {
+        if (c.state == ChannelState::Active) {
+          c.state = ChannelState::Restarting;
+          set_state_word(c, ipc::kChannelPeerRestarting);
+        }
+        log(AuditEvent::SideDown, c);
+      } else if (other_there) {
         tell_both(c);
         c.state = ChannelState::PeerGone;
         log(AuditEvent::PeerEnded, c);
@@ -327,6 +423,74 @@ void ChannelBroker::component_ended(std::size_t index) {
       }
     }
   }
+}
+
+KResult<void> ChannelBroker::reattach(ChannelRecord& c, Side side) {
+  if (c.mode == SetupMode::SelfService) return grant_side(c, side);
+  if (auto m = map_side(c, side); !m.ok()) return m;
+  return install_side(c, side);
+}
+
+Result<void, BrokerError> ChannelBroker::component_restarted(std::size_t index, Slot task, Slot first_free_slot) {
+  if (index >= kMaxComponents || !components_[index].present) return err(BrokerError::NotRegistered);
+  Component& k = components_[index];
+  // The same windows as before (each channel's window stays reserved while it waits), a new table.
+  k.alive = true;
+  k.task = task;
+  k.next_slot = first_free_slot == 0 ? 1 : first_free_slot;
+  for (ChannelRecord& c : channels_) {
+    if (c.state == ChannelState::Free) continue;
+    for (int side = kProducer; side <= kConsumer; ++side) {
+      if (c.party[side] != index || !c.returning[side]) continue;
+      if (auto r = reattach(c, static_cast<Side>(side)); !r.ok()) {
+        last_kernel_ = r.error();
+        return err(BrokerError::Kernel);
+      }
+      c.returning[side] = false;
+      c.alive[side] = true;
+      ++c.restarts[side];
+      if (c.state == ChannelState::Restarting && c.alive[1 - side]) {
+        c.state = ChannelState::Active;
+        set_state_word(c, 0);
+      }
+      log(AuditEvent::Reattached, c);
+    }
+  }
+  return {};
+}
+
+Result<Attachment, BrokerError> ChannelBroker::attachment(std::uint32_t id, std::size_t index) const {
+  const ChannelRecord* c = channel(id);
+  if (c == nullptr) return err(BrokerError::NoSuchChannel);
+  for (int side = kProducer; side <= kConsumer; ++side) {
+    if (c->party[side] != index) continue;
+    if (!c->alive[side]) return err(BrokerError::NotRegistered); // ended: it holds nothing now
+    const Side s = static_cast<Side>(side);
+    Attachment a{c->mode, c->window[side], side_config(*c, s), 0, 0, 0, 0};
+    if (c->mode == SetupMode::SelfService) {
+      a.registry = c->task_slots[side][0];
+      a.memory = side == kProducer ? c->task_slots[side][1] : 0;
+      a.control = side == kProducer ? c->task_slots[side][2] : 0;
+      a.name = self_service_name(c->id);
+    }
+    return a;
+  }
+  return err(BrokerError::NotRegistered);
+}
+
+void ChannelBroker::audit_component(AuditEvent e, std::size_t index, std::uint8_t detail) {
+  const auto who = static_cast<std::uint16_t>(index);
+  audit_.record(AuditRecord{0, ops_.now(), e, SetupMode::Centralized, 0, detail, kNoChannel, who, who, 0});
+}
+
+const char* channel_state_name(ChannelState s) {
+  switch (s) {
+  case ChannelState::Free: return "free";
+  case ChannelState::Active: return "active";
+  case ChannelState::PeerGone: return "peer-gone";
+  case ChannelState::Restarting: return "restarting";
+  }
+  return "?";
 }
 
 } // namespace bramble::broker

@@ -34,7 +34,7 @@ static_assert(ipc::kChannelWindowBase == abi::kChannelWindowBase,
               "components look for channels where the kernel puts them");
 inline constexpr std::uint64_t kWindowStride = 0x80'0000; // 8 MiB
 inline constexpr std::uint32_t kMaxWindows = static_cast<std::uint32_t>(kWindowSize / kWindowStride);
-inline constexpr std::size_t kMaxComponents = 16;
+inline constexpr std::size_t kMaxComponents = 32; // fault badges use bits 0..31
 inline constexpr std::size_t kMaxChannels = 16;
 
 [[nodiscard]] constexpr std::uint64_t window_base(std::uint32_t k) { return kWindowBase + k * kWindowStride; }
@@ -108,12 +108,29 @@ struct SelfServiceGrant {
   std::uint64_t name;     // the channel's registry name (part 0); parts are name + 1..3
   Slot producer_registry; // slots in the components' tables
   Slot producer_memory;
+  Slot producer_control; // Read and Write on the channel's control names (self_service_control_name)
   Slot consumer_registry;
   std::uint32_t producer_window; // k for each side
   std::uint32_t consumer_window;
 };
 
-enum class ChannelState : std::uint8_t { Free = 0, Active = 1, PeerGone = 2 };
+// Active: both sides run. PeerGone: one side ended for good; the channel is marked closed for the
+// other. Restarting: a side ended and will be started again (its restart policy); the channel keeps its
+// memory and notifications and waits for it (the ring's state word says kChannelPeerRestarting).
+enum class ChannelState : std::uint8_t { Free = 0, Active = 1, PeerGone = 2, Restarting = 3 };
+[[nodiscard]] const char* channel_state_name(ChannelState s);
+
+// What one side of a channel holds now, for its startup page: a centralized side's complete config
+// (window, handles), or a self-service side's registry and memory slots and the channel's name.
+struct Attachment {
+  SetupMode mode;
+  std::uint32_t window;
+  ipc::ChannelConfig config; // self-service: role and ring shape only
+  Slot registry;             // self-service
+  Slot memory;               // self-service producer
+  Slot control;              // self-service producer: its registry capability for the control names
+  std::uint64_t name;        // self-service: registry name of part 0
+};
 
 struct ChannelRecord {
   ChannelState state = ChannelState::Free;
@@ -121,6 +138,8 @@ struct ChannelRecord {
   std::uint32_t id = 0;
   std::uint16_t party[2] = {}; // manifest indices, producer then consumer
   bool alive[2] = {};
+  bool returning[2] = {};         // ended, and its component will be started again
+  std::uint32_t restarts[2] = {}; // times each side came back
   std::uint32_t window[2] = {};
   ipc::RingSpec spec{};
   std::uint64_t bytes = 0;
@@ -128,8 +147,13 @@ struct ChannelRecord {
   Slot frames[kParts] = {};     // the originals: deleting them frees the memory
   Slot copies[2][kParts] = {};  // one per mapping in a component
   Slot notify[2] = {};          // [0] "to consumer", [1] "to producer"
-  Slot grants[3] = {};          // self-service: registry (producer, consumer), the producer's sub-quota
-  Slot task_slots[2][2] = {};   // where the notifications went in each component
+  Slot grants[4] = {};          // self-service: registry (producer, consumer), the producer's sub-quota,
+                                // the producer's control-name registry capability
+  Slot control[3] = {};         // self-service, once looked up (to close or mark it): the header frame
+                                // (mapped in the broker), "to consumer", "to producer"
+  Slot task_slots[2][3] = {};   // centralized: where the notifications went in each component (signal,
+                                // wait); self-service: the registry capability (and the producer's memory
+                                // and control capability)
   Slot saved_next_slot[2] = {}; // the components' next free slot before setup (for rollback)
 };
 
@@ -159,9 +183,22 @@ public:
   // Marks the channel closed (both sides' next blocking operation returns ipc::Error::Closed), wakes
   // both, unmaps both sides, revokes every capability handed out for it and frees its memory.
   [[nodiscard]] Result<void, BrokerError> close_channel(std::uint32_t id);
-  // A component ended (exit or fault): its channels are closed for the survivor, who is woken; once
-  // both parties of a channel ended, the channel is released completely.
-  void component_ended(std::size_t index);
+  // A component ended (exit or fault). Unless it is `restarting`, its channels are closed for the
+  // survivor, who is woken; once both parties of a channel ended, the channel is released completely.
+  // A `restarting` component's channels keep their memory, notifications and the survivor's mappings
+  // (state Restarting) until component_restarted brings it back, or it ends for good
+  // (component_ended again, restarting false).
+  void component_ended(std::size_t index, bool restarting = false);
+  // Component `index` runs again as `task` (a broker slot with Control) whose table is empty from
+  // `first_free_slot` on: each channel it was a party of is mapped at the same window again (and its
+  // notifications installed, or for self-service its registry and memory capabilities), so the new
+  // instance finds the same ring at the same address. A kernel error leaves the component ended.
+  [[nodiscard]] Result<void, BrokerError> component_restarted(std::size_t index, Slot task, Slot first_free_slot = 1);
+  // What component `index` holds of channel `id` now (NoSuchChannel; NotRegistered when it is no party
+  // or its side ended).
+  [[nodiscard]] Result<Attachment, BrokerError> attachment(std::uint32_t id, std::size_t index) const;
+  // Component events for the audit trail (Restarted, GaveUp; detail: the restart count).
+  void audit_component(AuditEvent e, std::size_t index, std::uint8_t detail);
 
   [[nodiscard]] const AuditLog& audit() const { return audit_; }
   [[nodiscard]] const ChannelRecord* channel(std::uint32_t id) const;
@@ -188,6 +225,17 @@ private:
   void log(AuditEvent e, const ChannelRecord& c, SetupStep step = SetupStep::None, std::uint8_t detail = 0);
   Unexpected<BrokerError> fail(ChannelRecord& c, SetupStep step, KernelError e,
                                BrokerError result = BrokerError::Kernel);
+  [[nodiscard]] static ipc::ChannelConfig side_config(const ChannelRecord& c, Side side);
+  [[nodiscard]] KResult<void> map_side(ChannelRecord& c, Side side);
+  [[nodiscard]] KResult<void> install_side(ChannelRecord& c, Side side);
+  [[nodiscard]] KResult<void> grant_side(ChannelRecord& c, Side side);
+  [[nodiscard]] KResult<void> reattach(ChannelRecord& c, Side side);
+  void set_state_word(ChannelRecord& c, std::uint32_t word);
+  // Self-service: the header page and both notifications, through the control names (false when the
+  // producer never registered them).
+  [[nodiscard]] bool control_parts(ChannelRecord& c);
+  // The broker's mapping of page 0 (centralized: kept from setup; self-service: control_parts()).
+  [[nodiscard]] void* header_page(ChannelRecord& c);
   void release(ChannelRecord& c);
   void tell_both(ChannelRecord& c);
   void drop(Slot& slot, bool revoke_first);

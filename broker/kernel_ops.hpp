@@ -47,6 +47,13 @@ public:
   [[nodiscard]] virtual KResult<void> cap_revoke(Slot slot) = 0;
   [[nodiscard]] virtual KResult<void> cap_delete(Slot slot) = 0;
   [[nodiscard]] virtual KResult<void> signal(Slot notification) = 0;
+  // Copies of what the shared-memory registry holds under `name`: a frame and a notification, in free
+  // slots (the broker's own registry capability covers every name).
+  struct Published {
+    Slot frame;
+    Slot notification;
+  };
+  [[nodiscard]] virtual KResult<Published> shmem_query(Slot registry, std::uint64_t name) = 0;
   // Where the broker's own mapping at `vaddr` can be read and written (identity in the root task).
   [[nodiscard]] virtual void* local(std::uint64_t vaddr) = 0;
   // The audit clock: a number that only grows. The root task reads the generic timer's virtual count

@@ -41,6 +41,11 @@ public:
   KResult<void> cap_revoke(Slot slot) override { return done(sys(user::sys::cap_revoke(slot))); }
   KResult<void> cap_delete(Slot slot) override { return done(sys(user::sys::cap_delete(slot))); }
   KResult<void> signal(Slot notification) override { return done(sys(user::sys::signal(notification))); }
+  KResult<Published> shmem_query(Slot registry, std::uint64_t name) override {
+    auto r = sys(user::sys::shmem_query(registry, name));
+    if (!r.ok()) return err(r.error());
+    return Published{r.r1, r.r2};
+  }
   void* local(std::uint64_t vaddr) override { return reinterpret_cast<void*>(vaddr); }
   std::uint64_t now() override { return user::virtual_count(); }
 

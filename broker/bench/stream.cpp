@@ -243,10 +243,12 @@ void stream_once(Bench& b, Kind kind, broker::SetupMode mode, Word consumer_core
                                              shape,
                                              g->producer_registry,
                                              g->producer_memory,
-                                             g->name};
+                                             g->name,
+                                             g->producer_control,
+                                             broker::self_service_control_name(g->id)};
     shape.role = ipc::Role::Consumer;
     s.grant[1] = user::channel::ChannelGrant{
-        user::channel::GrantMode::SelfService, g->consumer_window, shape, g->consumer_registry, 0, g->name};
+        user::channel::GrantMode::SelfService, g->consumer_window, shape, g->consumer_registry, 0, g->name, 0, 0};
     s.setup[0] = Counts{d.instructions, grant_calls}; // the broker's part, until the peers overwrite it
   }
   const Counts grant_cost = s.setup[0];

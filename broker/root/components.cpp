@@ -1,6 +1,7 @@
 // Starting components from the manifest and following them until they end.
 #include "broker/root/root.hpp"
 #include "generated/system_description.hpp"
+#include "user/lib/counter.hpp"
 #include "user/lib/sys.hpp"
 #include "user/lib/task.hpp"
 #include "user/runtime/print.hpp"
@@ -14,6 +15,8 @@ namespace {
 // Where the root maps component i's startup and report pages in its own address space.
 constexpr std::uint64_t kPagesBase = 0x1000'0000;
 std::uint64_t pages_at(std::size_t i) { return kPagesBase + i * 0x2000; }
+// An audit record holds a restart count in one byte: 255 means 255 or more.
+std::uint8_t audit_count(std::uint32_t restarts) { return static_cast<std::uint8_t>(restarts < 255 ? restarts : 255); }
 
 void copy_name(char* out, std::size_t size, const char* in) {
   std::size_t i = 0;
@@ -30,14 +33,40 @@ System::System(const abi::BootInfo& boot, broker::SyscallOps& ops, broker::Chann
 }
 
 bool System::launch(std::size_t index, std::uint64_t messages, std::uint64_t fault_after) {
-  const broker::ComponentSpec& spec = broker_.policy().components()[index];
   Component& c = components_[index];
   c = Component{};
   c.index = index;
-  const std::uint64_t image = user::task::find_image(boot_, spec.image);
-  if (image == user::task::kNoImage || fault_ == 0) return false;
+  c.messages = messages;
+  c.fault_after = fault_after;
+  const std::uint64_t at = pages_at(index);
+  // Startup page (read-only to the component) and report page (writable), both mapped in the root too.
+  // They outlive the component's task: a restarted instance gets the same two pages.
+  c.startup_frame =
+      user::task::map_new({&boot_, 0, boot_.slot_memory, 0, 0, 0}, abi::kPageSize, at, abi::kMapRead | abi::kMapWrite);
+  c.report_frame = user::task::map_new({&boot_, 0, boot_.slot_memory, 0, 0, 0}, abi::kPageSize, at + abi::kPageSize,
+                                       abi::kMapRead | abi::kMapWrite);
+  if (c.startup_frame == 0 || c.report_frame == 0 || fault_ == 0) return false;
+  c.startup = reinterpret_cast<ch::Startup*>(at);
+  c.report = reinterpret_cast<ch::Report*>(at + abi::kPageSize);
+  const broker::ComponentSpec& spec = broker_.policy().components()[index];
+  c.startup->magic = ch::kStartupMagic;
+  c.startup->version = 1;
+  copy_name(c.startup->name, sizeof c.startup->name, spec.name);
+  c.startup->messages = messages;
+  c.startup->fault_after = fault_after;
+  c.startup->query_timeout = 100000;
   c.fault = ops_.free_slot();
   if (!sys::cap_mint(fault_, c.fault, abi::kRightSignal, std::uint64_t{1} << index).ok()) return false;
+  if (!create_task(c)) return false;
+  if (!broker_.add_component(index, c.task).ok()) return false;
+  c.launched = true;
+  return true;
+}
+
+bool System::create_task(Component& c) {
+  const broker::ComponentSpec& spec = broker_.policy().components()[c.index];
+  const std::uint64_t image = user::task::find_image(boot_, spec.image);
+  if (image == user::task::kNoImage) return false;
   const auto task =
       sys::task_create(boot_.slot_task_create, boot_.slot_memory, image, spec.slots, spec.priority, c.fault);
   if (!task.ok()) {
@@ -49,36 +78,167 @@ bool System::launch(std::size_t index, std::uint64_t messages, std::uint64_t fau
   // the component free to run anywhere.
   const std::uint64_t core = spec.core == broker::kAnyCore ? abi::kAnyCore : spec.core;
   if (!sys::task_set_core(c.task, core).ok()) {
-    user::print("root: %s asks for core %u, which is not online: it runs on any core\n", spec.name,
-                static_cast<unsigned>(spec.core));
+    if (c.restarts == 0)
+      user::print("root: %s asks for core %u, which is not online: it runs on any core\n", spec.name,
+                  static_cast<unsigned>(spec.core));
     (void)sys::task_set_core(c.task, abi::kAnyCore);
   }
-  // Startup page (read-only to the component) and report page (writable), both mapped in the root too.
-  const std::uint64_t at = pages_at(index);
-  c.startup_frame =
-      user::task::map_new({&boot_, 0, boot_.slot_memory, 0, 0, 0}, abi::kPageSize, at, abi::kMapRead | abi::kMapWrite);
-  c.report_frame = user::task::map_new({&boot_, 0, boot_.slot_memory, 0, 0, 0}, abi::kPageSize, at + abi::kPageSize,
-                                       abi::kMapRead | abi::kMapWrite);
-  if (c.startup_frame == 0 || c.report_frame == 0) return false;
-  c.startup = reinterpret_cast<ch::Startup*>(at);
-  c.report = reinterpret_cast<ch::Report*>(at + abi::kPageSize);
-  c.startup->magic = ch::kStartupMagic;
-  c.startup->version = 1;
-  copy_name(c.startup->name, sizeof c.startup->name, spec.name);
-  c.startup->messages = messages;
-  c.startup->fault_after = fault_after;
-  c.startup->query_timeout = 100000;
   c.startup_copy = ops_.free_slot();
   if (!sys::cap_mint(c.startup_frame, c.startup_copy, abi::kRightRead, 0).ok() ||
       !sys::memory_map_into(c.task, c.startup_copy, ch::kStartupAddress, abi::kMapRead).ok())
     return false;
   c.report_copy = ops_.free_slot();
-  if (!sys::cap_mint(c.report_frame, c.report_copy, abi::kRightRead | abi::kRightWrite, 0).ok() ||
-      !sys::memory_map_into(c.task, c.report_copy, ch::kReportAddress, abi::kMapRead | abi::kMapWrite).ok())
-    return false;
-  if (!broker_.add_component(index, c.task).ok()) return false;
-  c.launched = true;
+  return sys::cap_mint(c.report_frame, c.report_copy, abi::kRightRead | abi::kRightWrite, 0).ok() &&
+         sys::memory_map_into(c.task, c.report_copy, ch::kReportAddress, abi::kMapRead | abi::kMapWrite).ok();
+}
+
+std::uint64_t System::ms_to_ticks(std::uint64_t ms) const { return ms * boot_.timer_frequency / 1000; }
+
+void System::ended(Component& c) {
+  const broker::ComponentSpec& spec = broker_.policy().components()[c.index];
+  const broker::Restart& r = spec.restart;
+  const bool failed = c.state != abi::TaskState::Exited || c.code != 0;
+  const bool wanted =
+      r.policy == broker::RestartPolicy::Always || (r.policy == broker::RestartPolicy::OnFailure && failed);
+  if (!wanted) {
+    broker_.component_ended(c.index);
+    return;
+  }
+  const std::uint64_t now = user::virtual_count();
+  // The budget refills restart_window_ms after the first restart it counted (never when it is 0).
+  if (r.window_ms != 0 && c.budget_used > 0 && now - c.window_start > ms_to_ticks(r.window_ms)) c.budget_used = 0;
+  if (c.budget_used >= r.budget) {
+    c.gave_up = true;
+    user::print("root: %s used up its restart budget (%u restarts): it stays down\n", spec.name,
+                static_cast<unsigned>(c.restarts));
+    broker_.audit_component(broker::AuditEvent::GaveUp, c.index, audit_count(c.restarts));
+    broker_.component_ended(c.index);
+    return;
+  }
+  if (c.budget_used == 0) c.window_start = now;
+  // Back-off: doubled for each restart the window counted, up to kMaxBackoffMs.
+  std::uint64_t delay = r.backoff_ms;
+  for (std::uint32_t i = 0; i < c.budget_used && delay < broker::kMaxBackoffMs; ++i)
+    delay *= 2;
+  if (delay > broker::kMaxBackoffMs) delay = broker::kMaxBackoffMs;
+  ++c.budget_used;
+  c.restart_pending = true;
+  c.restart_at = now + ms_to_ticks(delay);
+  user::print("root: %s restarts in %llu ms (%u of %u)\n", spec.name, static_cast<unsigned long long>(delay),
+              static_cast<unsigned>(c.budget_used), static_cast<unsigned>(r.budget));
+  broker_.component_ended(c.index, true);
+}
+
+bool System::relaunch(Component& c) {
+  const broker::ComponentSpec& spec = broker_.policy().components()[c.index];
+  // The dead task and the copies its pages were mapped through go; the pages and the fault badge stay.
+  for (Slot* slot : {&c.task, &c.startup_copy, &c.report_copy}) {
+    if (*slot != 0) (void)sys::cap_delete(*slot);
+    *slot = 0;
+  }
+  ++c.restarts;
+  c.restart_pending = false;
+  c.startup->restarts = c.restarts;
+  c.startup->fault_after = fault_plan_ != nullptr ? fault_plan_(c.index, c.restarts) : c.fault_after;
+  c.startup->messages = c.messages;
+  c.report->finished = 0;
+  if (!create_task(c) || !broker_.component_restarted(c.index, c.task).ok()) return false;
+  // The same channels in the same order: each row's grant index on this component's startup page.
+  for (const ChannelRow& row : rows_) {
+    if (!row.used || broker_.channel(row.id) == nullptr) continue;
+    for (int side = 0; side < 2; ++side) {
+      if ((side == 0 ? row.producer : row.consumer) != c.index) continue;
+      const auto a = broker_.attachment(row.id, c.index);
+      const std::uint32_t g = row.grant[side];
+      if (g >= ch::kMaxGrants) return false;
+      if (!a.ok()) {
+        c.startup->channels[g] = ch::ChannelGrant{}; // that channel is gone: no grant
+        continue;
+      }
+      c.startup->channels[g] = a->mode == broker::SetupMode::Centralized
+                                   ? ch::ChannelGrant{ch::GrantMode::Centralized, 0, a->config, 0, 0, 0, 0, 0}
+                                   : ch::ChannelGrant{ch::GrantMode::SelfService,
+                                                      a->window,
+                                                      a->config,
+                                                      a->registry,
+                                                      a->memory,
+                                                      a->name,
+                                                      a->control,
+                                                      a->control != 0 ? broker::self_service_control_name(row.id) : 0};
+    }
+  }
+  broker_.audit_component(broker::AuditEvent::Restarted, c.index, audit_count(c.restarts));
+  if (!sys::task_start(c.task, ch::kStartupAddress).ok()) return false;
+  user::print("root: %s started again (restart %u)\n", spec.name, static_cast<unsigned>(c.restarts));
+  c.ended = false;
+  c.started = true;
+  c.state = abi::TaskState::Running;
   return true;
+}
+
+std::size_t System::restart_due() {
+  std::size_t pending = 0;
+  const std::uint64_t now = user::virtual_count();
+  for (Component& c : components_) {
+    if (!c.restart_pending) continue;
+    if (now < c.restart_at) {
+      ++pending;
+      continue;
+    }
+    if (!relaunch(c)) {
+      // It cannot run again (out of memory, say): it stays down, and its channels close.
+      user::print("root: FAIL %s could not be started again; it stays down\n",
+                  broker_.policy().components()[c.index].name);
+      if (c.task != 0) (void)sys::cap_delete(c.task);
+      c.task = 0;
+      c.restart_pending = false;
+      c.gave_up = true;
+      c.ended = true;
+      broker_.audit_component(broker::AuditEvent::GaveUp, c.index, audit_count(c.restarts));
+      broker_.component_ended(c.index);
+    }
+  }
+  return pending;
+}
+
+void System::wait_event(std::uint64_t most_ticks) {
+  std::uint64_t next = ~std::uint64_t{0};
+  for (const Component& c : components_) {
+    if (c.restart_pending && c.restart_at < next) next = c.restart_at;
+  }
+  const std::uint64_t now = user::virtual_count();
+  std::uint64_t ticks = next == ~std::uint64_t{0} ? 0 : (next > now ? next - now : 1);
+  if (most_ticks != 0 && (ticks == 0 || most_ticks < ticks)) ticks = most_ticks;
+  // A component ending or a request wakes it early; otherwise the deadline does (bits 0).
+  if (ticks == 0)
+    (void)sys::wait(fault_);
+  else
+    (void)sys::wait_timeout(fault_, ticks);
+}
+
+bool System::restart_now(std::size_t index) {
+  if (index >= kMax) return false;
+  Component& c = components_[index];
+  if (!c.launched) return false;
+  if (!c.ended) {
+    // Ending it through its task capability, as kill() does (reap() will not see it), but the broker
+    // keeps its channels.
+    if (!sys::cap_delete(c.task).ok()) return false;
+    c.task = 0;
+    c.ended = true;
+    c.state = abi::TaskState::Killed;
+    broker_.component_ended(index, true);
+  } else if (!c.restart_pending) {
+    return false; // ended for good earlier: its channels are closed, there is nothing to come back to
+  }
+  c.gave_up = false;
+  if (relaunch(c)) return true;
+  if (c.task != 0) (void)sys::cap_delete(c.task);
+  c.task = 0;
+  c.ended = true;
+  c.gave_up = true;
+  broker_.component_ended(index);
+  return false;
 }
 
 // A row per channel for the tables; a row whose channel the broker no longer has is reused once the
@@ -112,7 +272,7 @@ bool System::centralized(std::size_t producer, std::size_t consumer, const ipc::
     ch::Startup* st = components_[i].startup;
     const ipc::ChannelConfig& cfg = i == producer ? ch->producer : ch->consumer;
     if (st != nullptr && st->channel_count < ch::kMaxGrants)
-      st->channels[st->channel_count++] = ch::ChannelGrant{ch::GrantMode::Centralized, 0, cfg, 0, 0, 0};
+      st->channels[st->channel_count++] = ch::ChannelGrant{ch::GrantMode::Centralized, 0, cfg, 0, 0, 0, 0, 0};
   }
   if (out != nullptr) *out = *ch;
   add_row(ch->id, producer, consumer, broker::SetupMode::Centralized, spec);
@@ -159,11 +319,17 @@ bool System::self_service(std::size_t producer, std::size_t consumer, const ipc:
   shape.element_size = spec.element_size;
   shape.capacity = spec.capacity;
   shape.role = ipc::Role::Producer;
-  p.startup->channels[p.startup->channel_count++] = ch::ChannelGrant{
-      ch::GrantMode::SelfService, g->producer_window, shape, g->producer_registry, g->producer_memory, g->name};
+  p.startup->channels[p.startup->channel_count++] = ch::ChannelGrant{ch::GrantMode::SelfService,
+                                                                     g->producer_window,
+                                                                     shape,
+                                                                     g->producer_registry,
+                                                                     g->producer_memory,
+                                                                     g->name,
+                                                                     g->producer_control,
+                                                                     broker::self_service_control_name(g->id)};
   shape.role = ipc::Role::Consumer;
   c.startup->channels[c.startup->channel_count++] =
-      ch::ChannelGrant{ch::GrantMode::SelfService, g->consumer_window, shape, g->consumer_registry, 0, g->name};
+      ch::ChannelGrant{ch::GrantMode::SelfService, g->consumer_window, shape, g->consumer_registry, 0, g->name, 0, 0};
   add_row(g->id, producer, consumer, broker::SetupMode::SelfService, spec);
   return true;
 }
@@ -178,14 +344,26 @@ void System::start_all() {
 
 void System::wait_all(std::size_t skip, void (*on_exit)(System&, std::size_t)) {
   while (reap(skip, on_exit) != 0) {
+    if (restart_due() != 0 || !any_running(skip)) {
+      wait_event(); // until the next restart is due, or a component ends
+      continue;
+    }
     (void)sys::wait(fault_); // a component ended: its badge and kTaskEnded* arrive here
   }
+}
+
+bool System::any_running(std::size_t skip) const {
+  for (const Component& c : components_) {
+    if (c.started && !c.ended && c.index != skip) return true;
+  }
+  return false;
 }
 
 std::size_t System::reap(std::size_t skip, void (*on_exit)(System&, std::size_t)) {
   std::size_t running = 0;
   {
     for (Component& c : components_) {
+      if (c.restart_pending) ++running; // it runs again soon
       if (!c.started || c.ended || c.index == skip) continue;
       const auto st = sys::task_status(c.task);
       const auto state = sys::status_state(st);
@@ -199,10 +377,11 @@ std::size_t System::reap(std::size_t skip, void (*on_exit)(System&, std::size_t)
           user::print("root: %s exited with code %llu\n", name, static_cast<unsigned long long>(c.code));
           if (on_exit != nullptr) on_exit(*this, c.index);
         } else {
-          user::print("root: %s faulted (reason %llu), its channels are closed\n", name,
+          user::print("root: %s %s (reason %llu)\n", name, state == abi::TaskState::Faulted ? "faulted" : "was killed",
                       static_cast<unsigned long long>(c.code));
         }
-        broker_.component_ended(c.index);
+        ended(c);
+        if (c.restart_pending) ++running;
       } else {
         ++running;
       }
@@ -230,6 +409,11 @@ bool System::kill(std::size_t index) {
 void System::forget(std::size_t index) {
   Component& c = components_[index];
   if (!c.launched) return;
+  if (c.restart_pending) {
+    // Forgotten while it waited to start again: it stays down after all.
+    c.restart_pending = false;
+    broker_.component_ended(index);
+  }
   for (Slot* s : {&c.task, &c.startup_copy, &c.report_copy, &c.startup_frame, &c.report_frame, &c.fault}) {
     if (*s != 0) (void)sys::cap_delete(*s);
     *s = 0;

@@ -24,7 +24,7 @@ using namespace broker;
 
 namespace {
 
-// The badge a console request carries on the root's notification (task ends use bits 0..15, 56, 57).
+// The badge a console request carries on the root's notification (task ends use bits 0..31, 56, 57).
 constexpr std::uint64_t kRequestBadge = std::uint64_t{1} << 40;
 // The live stream runs until someone kills it: "messages" is as good as endless.
 constexpr std::uint64_t kLiveMessages = ~std::uint64_t{0};
@@ -191,6 +191,12 @@ bool run_console(System& s) {
     }
     in.signals = request_counters.signals;
     in.waits = request_counters.waits;
+    if (s.restart_due() != 0) {
+      // A component waits for its restart: sleep until it is due or a component ends, and look at the
+      // requests at least every 50 ms meanwhile (a request signals only a root asleep in the ring).
+      s.wait_event(s.boot().timer_frequency / 20);
+      continue;
+    }
     if (!listening || !requests->wait_for_data().ok()) {
       listening = false;
       (void)sys::wait(s.fault_notification());

@@ -45,6 +45,9 @@ private:
   void mem();
   void bench(const char* argument);
   void kill(const char* name);
+  void restart(const char* name);
+  // The component a kill or restart names, or kMax after saying why not.
+  [[nodiscard]] std::size_t target(const char* command, const char* name, char (&word)[24]);
 
   System& s_;
   Out& out_;

@@ -1,4 +1,5 @@
-// The answers to the console's requests: tasks, channels, graph, audit, mem, bench [messages], kill <task>.
+// The answers to the console's requests: tasks, channels, graph, audit, mem, bench [messages], kill <task>,
+// restart <task>.
 // Every figure is read when asked: from the kernel (task_info, memory_info, cap_info), from the broker's
 // records and from the components' report pages, which they update as they go.
 #include "broker/root/console.hpp"
@@ -84,6 +85,8 @@ void Commands::run(const char* line) {
     bench(rest);
   else if (user::task::same_string(word, "kill"))
     kill(rest);
+  else if (user::task::same_string(word, "restart"))
+    restart(rest);
   else
     out_.line("root: unknown request '%s'", word);
 }
@@ -91,7 +94,7 @@ void Commands::run(const char* line) {
 void Commands::tasks() {
   const auto& names = s_.broker().policy().components();
   const std::uint64_t hz = s_.boot().timer_frequency;
-  out_.line("%-10s %-8s %4s %10s %4s %-8s", "task", "state", "prio", "cpu ms", "core", "affinity");
+  out_.line("%-10s %-8s %4s %10s %4s %-8s %8s", "task", "state", "prio", "cpu ms", "core", "affinity", "restarts");
   for (std::size_t i = 0; i < System::kMax && i < names.size(); ++i) {
     const Component& c = s_.component(i);
     const Slot task = i == parts_.root ? s_.boot().slot_self : (c.launched ? c.task : 0);
@@ -115,8 +118,11 @@ void Commands::tasks() {
       (void)format(affinity, sizeof affinity, "any");
     else
       (void)format(affinity, sizeof affinity, "%llu", static_cast<ull>(where.r2));
-    out_.line("%-10s %-8s %4llu %10s %4llu %-8s", names[i].name, shown, static_cast<ull>(info.r2), cpu,
-              static_cast<ull>(where.r1), affinity);
+    // A component waiting for its restart shows how it ended and "restart pending"; one whose budget
+    // ran out, "gave up".
+    const char* note = c.restart_pending ? " (restart pending)" : c.gave_up ? " (gave up)" : "";
+    out_.line("%-10s %-8s %4llu %10s %4llu %-8s %8u%s", names[i].name, shown, static_cast<ull>(info.r2), cpu,
+              static_cast<ull>(where.r1), affinity, static_cast<unsigned>(c.restarts), note);
   }
 }
 
@@ -164,11 +170,11 @@ void Commands::channels() {
     const ch::ChannelReport& p = pr != nullptr ? pr->channels[r.grant[0] % ch::kMaxGrants] : zero;
     const ch::ChannelReport& c = cr != nullptr ? cr->channels[r.grant[1] % ch::kMaxGrants] : zero;
     const ch::ChannelReport& counted = cr != nullptr ? c : p; // what arrived, or what was sent if the consumer is gone
-    out_.line("%3u  %-8s -> %-8s  %-12s %-7s %7llu  %-9s %10llu %12llu %8llu", r.id, names[r.producer].name,
-              names[r.consumer].name, mode_name(r.mode), r.kind == ipc::RingKind::Element ? "element" : "record",
-              static_cast<ull>(rec->bytes), rec->state == ChannelState::Active ? "open" : "peer-gone",
-              static_cast<ull>(counted.messages), static_cast<ull>(counted.bytes),
-              static_cast<ull>(p.signals + c.signals));
+    out_.line(
+        "%3u  %-8s -> %-8s  %-12s %-7s %7llu  %-9s %10llu %12llu %8llu", r.id, names[r.producer].name,
+        names[r.consumer].name, mode_name(r.mode), r.kind == ipc::RingKind::Element ? "element" : "record",
+        static_cast<ull>(rec->bytes), rec->state == ChannelState::Active ? "open" : channel_state_name(rec->state),
+        static_cast<ull>(counted.messages), static_cast<ull>(counted.bytes), static_cast<ull>(p.signals + c.signals));
     ++shown;
   }
   out_.line("%llu channels open", static_cast<ull>(shown));
@@ -198,7 +204,10 @@ void Commands::graph() {
     if (rec == nullptr) continue;
     out_.line("  \"%s\" -> \"%s\" [label=\"channel %u\\n%s, %llu bytes\\n%s%s\"];", names[r.producer].name,
               names[r.consumer].name, r.id, r.kind == ipc::RingKind::Element ? "element" : "record",
-              static_cast<ull>(rec->bytes), mode_name(r.mode), rec->state == ChannelState::Active ? "" : ", peer gone");
+              static_cast<ull>(rec->bytes), mode_name(r.mode),
+              rec->state == ChannelState::Active       ? ""
+              : rec->state == ChannelState::Restarting ? ", peer restarting"
+                                                       : ", peer gone");
   }
   out_.line("}");
 }
@@ -291,25 +300,55 @@ void Commands::bench(const char* argument) {
             static_cast<ull>(memory), static_cast<ull>(s_.memory_in_use()));
 }
 
-void Commands::kill(const char* name) {
+std::size_t Commands::target(const char* command, const char* name, char (&word)[24]) {
   const auto& names = s_.broker().policy().components();
-  char word[24];
   (void)split(name, word, sizeof word);
   const std::size_t i = s_.broker().policy().find_component(word);
   if (word[0] == '\0') {
-    out_.line("kill: which task? (see tasks)");
-    return;
+    out_.line("%s: which task? (see tasks)", command);
+    return System::kMax;
   }
   if (i >= names.size() || i >= System::kMax) {
-    out_.line("kill: no task called '%s'", word);
-    return;
+    out_.line("%s: no task called '%s'", command, word);
+    return System::kMax;
   }
   if (parts_.is_part(i)) {
-    out_.line("kill: '%s' serves this console; refused", word);
+    out_.line("%s: '%s' serves this console; refused", command, word);
+    return System::kMax;
+  }
+  return i;
+}
+
+void Commands::restart(const char* name) {
+  char word[24];
+  const std::size_t i = target("restart", name, word);
+  if (i == System::kMax) return;
+  Component& c = s_.component(i);
+  if (!c.launched) {
+    out_.line("restart: '%s' is not running (never started, or killed); nothing to restart", word);
     return;
   }
+  const bool was_running = !c.ended;
+  if (c.ended && !c.restart_pending) {
+    out_.line("restart: '%s' ended for good (%s); its channels are closed", word,
+              c.gave_up ? "its restart budget is used up" : "it exited");
+    return;
+  }
+  if (!s_.restart_now(i)) {
+    out_.line("restart: '%s' could not be started again; it stays down", word);
+    return;
+  }
+  out_.line("restart: %s %s and started again (restart %u); its channels are where they were", word,
+            was_running ? "ended" : "was waiting for its restart", static_cast<unsigned>(c.restarts));
+}
+
+void Commands::kill(const char* name) {
+  const auto& names = s_.broker().policy().components();
+  char word[24];
+  const std::size_t i = target("kill", name, word);
+  if (i == System::kMax) return;
   Component& c = s_.component(i);
-  if (!c.launched || c.ended) {
+  if (!c.launched || (c.ended && !c.restart_pending)) {
     out_.line("kill: '%s' is not running", word);
     return;
   }

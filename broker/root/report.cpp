@@ -95,7 +95,11 @@ void System::print_audit(Out& out) const {
     char time[24];
     const std::uint64_t us = hz == 0 ? 0 : r.time / hz * 1'000'000 + r.time % hz * 1'000'000 / hz;
     (void)format(time, sizeof time, "%llu.%03llu", static_cast<ull>(us / 1000), static_cast<ull>(us % 1000));
-    if (r.event == broker::AuditEvent::Refused) {
+    if (r.event == broker::AuditEvent::Restarted || r.event == broker::AuditEvent::GaveUp) {
+      // A component event: producer = consumer = the component, detail = its restarts so far.
+      out.line("audit #%llu t=%s %s %s (%u restarts)", static_cast<ull>(r.sequence), time,
+               broker::audit_event_name(r.event), p, static_cast<unsigned>(r.detail));
+    } else if (r.event == broker::AuditEvent::Refused) {
       out.line("audit #%llu t=%s %s %s %s -> %s %llu bytes: %s", static_cast<ull>(r.sequence), time,
                broker::audit_event_name(r.event), broker::mode_name(r.mode), p, c, static_cast<ull>(r.bytes),
                broker::policy_error_name(static_cast<broker::PolicyError>(r.detail)));

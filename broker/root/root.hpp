@@ -38,6 +38,15 @@ struct Component {
   abi::TaskState state = abi::TaskState::Created;
   std::uint64_t code = 0;
   std::uint8_t core = 0; // the core it ran on last (task_core), kept when it ends
+  // Its restart policy at work (the description's Restart; docs/broker.md "Lifecycle").
+  std::uint64_t messages = 0;     // what launch() put on its startup page, again for each restart
+  std::uint64_t fault_after = 0;  // likewise
+  std::uint32_t restarts = 0;     // times the root started it again (policy or console)
+  std::uint32_t budget_used = 0;  // restarts counted in the current budget window
+  std::uint64_t window_start = 0; // counter value of the first restart the window counted
+  bool restart_pending = false;   // ended; starts again at restart_at
+  std::uint64_t restart_at = 0;   // generic-timer count
+  bool gave_up = false;           // its budget ran out (or a restart failed): it stays down
 };
 
 struct ChannelRow {
@@ -94,6 +103,18 @@ public:
   // One pass of wait_all that never blocks: notes every component that ended since. Returns how many
   // started components are still running.
   std::size_t reap(std::size_t skip = kMax, void (*on_exit)(System&, std::size_t) = nullptr);
+  // Starts every component whose restart is due. Returns how many restarts are still pending.
+  std::size_t restart_due();
+  // Sleeps until a component ends, a request arrives on a channel woken through the fault
+  // notification, or the next pending restart is due (at most `most_ticks` when that is not 0).
+  void wait_event(std::uint64_t most_ticks = 0);
+  // Ends component `index` if it runs (or takes one waiting for its restart) and starts it again now,
+  // outside its policy and budget (the console's restart). False if it cannot run again, or if it
+  // ended for good earlier (its channels are closed then).
+  [[nodiscard]] bool restart_now(std::size_t index);
+  // A restart plan for tests: fault_after for each new instance of a component (its restart count).
+  using FaultPlan = std::uint64_t (*)(std::size_t index, std::uint32_t restarts);
+  void set_fault_plan(FaultPlan plan) { fault_plan_ = plan; }
   // Destroys component `index`'s task now (the kernel frees everything it held), tells the broker, and
   // deletes the root's pages for it.
   [[nodiscard]] bool kill(std::size_t index);
@@ -120,6 +141,15 @@ public:
 
 private:
   void add_row(std::uint32_t id, std::size_t p, std::size_t c, broker::SetupMode m, const ipc::RingSpec& spec);
+  // Creates c's task from its image (fault notification, core, startup and report pages mapped).
+  [[nodiscard]] bool create_task(Component& c);
+  // The policy's answer when c ended (state, code already noted): schedules a restart or tells the
+  // broker it stays down.
+  void ended(Component& c);
+  // Starts c again as a new task with the same pages and channels (the broker maps them again).
+  [[nodiscard]] bool relaunch(Component& c);
+  [[nodiscard]] std::uint64_t ms_to_ticks(std::uint64_t ms) const;
+  [[nodiscard]] bool any_running(std::size_t skip) const;
 
   const abi::BootInfo& boot_;
   broker::SyscallOps& ops_;
@@ -129,6 +159,7 @@ private:
   ChannelRow rows_[kMax] = {};
   user::channel::Report root_report_ = {}; // the root's own side of its channels
   std::uint32_t root_channels_ = 0;
+  FaultPlan fault_plan_ = nullptr;
 };
 
 // Prints "root: FAIL <what>" when !ok; returns ok.

@@ -41,7 +41,7 @@ foreach(board rpi4 rpi3)
          --expect "${clean}" --expect "root: scenario 'no-registry' passed" --expect "${verdict}" --reject "FAIL")
   # A producer killed mid-stream: the consumer drains, gets Closed, and everything is given back.
   bramble_qemu_test(broker.kill.${board} BUILD ${board} SCENARIO user:root
-    ARGS --append "scenario=kill" --expect "${started}" --expect "producer sensor: faulting on purpose after 5000 messages"
+    ARGS --append "scenario=kill" --expect "${started}" --expect "producer sensor: faulting on purpose at message 5000"
          --expect "kernel: task 'producer' killed"
          --expect "consumer logger: stream ended after 5000 messages: Closed"
          --expect "root: audit #1 t=[0-9]+\\.[0-9]+ peer-ended centralized channel 1 sensor -> logger"

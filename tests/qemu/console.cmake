@@ -9,7 +9,7 @@ foreach(board rpi4 rpi3 rpi4-clang rpi3-clang)
   bramble_qemu_test(console.commands.${board} BUILD ${board} TIMEOUT 90
     ARGS ${common}
          --send-after "${prompt}" "help\\r"
-         --send-after "(?s)kill <task>.*bramble> " "tasks\\r"
+         --send-after "(?s)restart <task>.*bramble> " "tasks\\r"
          --send-after "(?s)cpu ms.*bramble> " "cpus\\r"
          --send-after "(?s)switches.*bramble> " "channels\\r"
          --send-after "(?s)channels open.*bramble> " "graph\\r"
@@ -17,11 +17,12 @@ foreach(board rpi4 rpi3 rpi4-clang rpi3-clang)
          --send-after "(?s)root quota.*bramble> " "audit\\r"
          --send-after "(?s)channel [0-9]+ root -> console.*bramble> " "bench 20000\\r"
          --expect "bramble> help" --expect "  channels +the channels" --expect "  kill <task> +end a task"
-         --expect "sensor +[a-z]+ +10 +[0-9]+\\.[0-9] +0 +0 *$"
-         --expect "logger +[a-z]+ +10 +[0-9]+\\.[0-9] +1 +1 *$"
-         --expect "root +running +31 +[0-9]+\\.[0-9] +0 +0 *$"
-         --expect "uart +(blocked|ready) +30 +[0-9]+\\.[0-9] +0 +0 *$"
-         --expect "console +(blocked|ready) +20 +[0-9]+\\.[0-9] +[0-3] +any *$"
+         --expect "  restart <task> +end a task if it runs and start it again"
+         --expect "sensor +[a-z]+ +10 +[0-9]+\\.[0-9] +0 +0 +0 *$"
+         --expect "logger +[a-z]+ +10 +[0-9]+\\.[0-9] +1 +1 +0 *$"
+         --expect "root +running +31 +[0-9]+\\.[0-9] +0 +0 +0 *$"
+         --expect "uart +(blocked|ready) +30 +[0-9]+\\.[0-9] +0 +0 +0 *$"
+         --expect "console +(blocked|ready) +20 +[0-9]+\\.[0-9] +[0-3] +any +0 *$"
          --expect "core +state +ready +load +switches"
          --expect "^ +0 running +[0-9]+ +[0-9]+\\.[0-9]% +[1-9][0-9]*"
          --expect "^ +1 (running|idle) +[0-9]+ +[0-9]+\\.[0-9]% +[1-9][0-9]*"
@@ -71,6 +72,32 @@ foreach(board rpi4 rpi3)
          --expect "kill: 'logger' is not running"
          --expect "  help +this list" --expect "bramble> $")
 
+  # restart of the live consumer mid-stream, twice: it comes back on the same ring and carries on where
+  # its predecessor stopped, the channel stays open throughout, tasks shows the restarts and the audit
+  # trail each step; restart without a task, of a console part or of a task that never ran is refused.
+  bramble_qemu_test(console.restart.${board} BUILD ${board} TIMEOUT 90
+    ARGS ${common}
+         --send-after "${prompt}" "restart\\r"
+         --send-after "(?s)usage: restart <task>.*bramble> " "restart uart\\r"
+         --send-after "(?s)serves this console.*bramble> " "restart intruder\\r"
+         --send-after "(?s)nothing to restart.*bramble> " "restart logger\\r"
+         --send-after "(?s)restart 1[)].*bramble> " "restart logger\\r"
+         --send-after "(?s)restart 2[)].*bramble> " "channels\\r"
+         --send-after "(?s)restart 2[)].*channels open.*bramble> " "tasks\\r"
+         --send-after "(?s)restarts.*bramble> " "audit\\r"
+         --expect "usage: restart <task>"
+         --expect "restart: 'uart' serves this console. refused"
+         --expect "restart: 'intruder' is not running \\(never started, or killed\\). nothing to restart"
+         --expect "restart: logger ended and started again \\(restart 1\\). its channels are where they were"
+         --expect "restart: logger ended and started again \\(restart 2\\)"
+         --expect "  [0-9]+  sensor +-> logger +centralized +element +[0-9]+ +open +[1-9][0-9]* "
+         --expect "5 channels open"
+         --expect "logger +[a-z]+ +10 +[0-9]+\\.[0-9] +1 +1 +2 *$"
+         --expect "side-down centralized channel [0-9]+ sensor -> logger"
+         --expect "restarted logger \\(1 restarts\\)"
+         --expect "reattached centralized channel [0-9]+ sensor -> logger"
+         --expect "restarted logger \\(2 restarts\\)"
+         --expect "bramble> $")
   # kill of the producer mid-stream: the broker closes its channel, wakes the consumer, which sees
   # Closed and exits; the channel goes, the audit trail shows both steps.
   bramble_qemu_test(console.kill.${board} BUILD ${board} TIMEOUT 90

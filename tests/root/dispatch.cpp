@@ -22,8 +22,14 @@ bool run_scenario(System& s, const char* name, const char* count) {
   if (same_string(name, "hostile-consumer")) return run_hostile_consumer(s);
   if (same_string(name, "hostile-header")) return run_hostile_header(s);
   if (same_string(name, "stress")) return run_stress(s, number(count, 10'000'000));
+  if (same_string(name, "restart-consumer")) return run_restart_stream(s, messages, true);
+  if (same_string(name, "restart-producer")) return run_restart_stream(s, messages, false);
+  if (same_string(name, "restart-self-service")) return run_restart_self_service(s, messages);
+  if (same_string(name, "crash-loop")) return run_crash_loop(s);
+  if (same_string(name, "self-service-kill")) return run_self_service_kill(s, messages);
   user::print("root: unknown scenario '%s' (demo layout unauthorized no-registry kill oom hostile-producer "
-              "hostile-consumer hostile-header stress)\n",
+              "hostile-consumer hostile-header stress restart-consumer restart-producer restart-self-service "
+              "crash-loop self-service-kill)\n",
               name);
   return false;
 }

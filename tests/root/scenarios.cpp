@@ -98,7 +98,7 @@ bool run_no_registry(System& s) {
   shape.element_size = components::kRecordSpec.element_size;
   shape.capacity = components::kRecordSpec.capacity;
   in.channels[0] =
-      user::channel::ChannelGrant{user::channel::GrantMode::SelfService, 0, shape, 5, 0, self_service_name(1)};
+      user::channel::ChannelGrant{user::channel::GrantMode::SelfService, 0, shape, 5, 0, self_service_name(1), 0, 0};
   in.channel_count = 1;
   s.start_all();
   s.wait_all();

@@ -26,6 +26,14 @@ bool run_hostile_producer(System& s);
 bool run_hostile_consumer(System& s);
 bool run_hostile_header(System& s);
 bool run_stress(System& s, std::uint64_t messages);
+// Restarts (restart.cpp): a stream whose consumer (or producer) crashes ten times and is restarted by
+// its policy; a component that crashes at start-up until its budget is gone; a self-service producer
+// whose consumer reads everything it published, then Closed.
+bool run_restart_stream(System& s, std::uint64_t messages, bool consumer_crashes);
+// The same through a self-service ring, each side crashing five times (the producer takes its ring over).
+bool run_restart_self_service(System& s, std::uint64_t messages);
+bool run_crash_loop(System& s);
+bool run_self_service_kill(System& s, std::uint64_t messages);
 // The out-of-memory scenario's helper task (this program started with kFillerRole): fills the quota
 // it was given in slot kFillerMemory and reports through kFillerDone.
 inline constexpr std::uint64_t kFillerRole = 0xF111'E500;

@@ -35,7 +35,7 @@ MAX_PRIORITY = 31  # kernel/abi/syscalls.hpp kMaxPriority
 MIN_SLOTS = 2  # kernel/abi/syscalls.hpp kMinTaskSlots
 MAX_SLOTS = 65535  # broker::ComponentSpec::slots is 16 bits
 CORES = 4  # Raspberry Pi 3 and 4: cores 0..3
-MAX_COMPONENTS = 16  # broker/channel_broker.hpp kMaxComponents (fault badges use bits 0..15)
+MAX_COMPONENTS = 32  # broker/channel_broker.hpp kMaxComponents (fault badges use bits 0..31)
 NAME_LENGTH = 23  # user/channel/startup.hpp kComponentNameLength, less the terminating zero
 PAGE = 4096  # abi::kPageSize
 SLOT_BYTES = 64  # cap::kCapabilitySize
@@ -58,11 +58,18 @@ PROTOCOL_HEADERS = {
 
 SYSTEM_KEYS = {"name", "description", "messages"}
 COMPONENT_KEYS = {"name", "program", "priority", "core", "slots", "memory", "devices", "irqs", "start",
-                  "live"}
+                  "live", "restart", "restart_budget", "restart_backoff_ms", "restart_window_ms"}
 CHANNEL_KEYS = {"name", "producer", "consumer", "kind", "element_size", "capacity", "mode", "max_bytes",
                 "protocol", "start"}
 KINDS = ("element", "record")
 MODES = {"centralized": "Centralized", "self-service": "SelfService"}
+# Restart policies (broker/manifest.hpp RestartPolicy) and their limits.
+RESTARTS = {"never": "Never", "on-failure": "OnFailure", "always": "Always"}
+DEFAULT_RESTART_BUDGET = 5
+MAX_RESTART_BUDGET = 1000
+DEFAULT_RESTART_BACKOFF_MS = 10
+MAX_RESTART_BACKOFF_MS = 60_000  # also the most a doubled back-off grows to
+MAX_RESTART_WINDOW_MS = 24 * 3600 * 1000
 NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 
 SOURCE_ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -312,9 +319,27 @@ def check_component(ck, i, entry, programs, devices, board, by_name, constants):
                          f"{what}: device '{d}' has no interrupt line on board '{board}' (remove it from irqs)")
     start = boolean(ck, "component", i, entry, "start", what, True)
     live = boolean(ck, "component", i, entry, "live", what, False)
+    restart = string(ck, "component", i, entry, "restart", what, required=False) or "never"
+    if restart not in RESTARTS:
+        ck.error(ck.lines.of("component", i, "restart"),
+                 f"{what}: restart '{restart}' is not one of {', '.join(RESTARTS)}")
+        restart = "never"
+    limits = ("restart_budget", "restart_backoff_ms", "restart_window_ms")
+    if restart == "never":
+        for key in limits:
+            if key in entry:
+                ck.error(ck.lines.of("component", i, key),
+                         f"{what}: {key} without a restart policy (add restart = \"on-failure\" or \"always\")")
+    budget = integer(ck, "component", i, entry, "restart_budget", what, default=DEFAULT_RESTART_BUDGET, low=1,
+                     high=MAX_RESTART_BUDGET)
+    backoff = integer(ck, "component", i, entry, "restart_backoff_ms", what, default=DEFAULT_RESTART_BACKOFF_MS,
+                      low=0, high=MAX_RESTART_BACKOFF_MS)
+    window = integer(ck, "component", i, entry, "restart_window_ms", what, default=0, low=0,
+                     high=MAX_RESTART_WINDOW_MS)
     c = {"name": name, "program": program, "priority": priority, "core": core, "slots": slots,
          "memory": memory, "memory_given": "memory" in entry, "devices": component_devices, "irqs": irqs,
-         "start": start, "live": live, "line": header}
+         "start": start, "live": live, "restart": restart, "restart_budget": budget or 0,
+         "restart_backoff_ms": backoff or 0, "restart_window_ms": window or 0, "line": header}
     return c
 
 
@@ -525,10 +550,13 @@ def header_text(system):
         core = "kAnyCore" if c["core"] < 0 else str(c["core"])
         devices = constant_name(c["name"]) + "Devices" if c["devices"] else "{}"
         irqs = constant_name(c["name"]) + "Irqs" if c["irqs"] else "{}"
-        # start and live only when they are not the defaults (true, false).
+        # start, live and the restart policy only when they are not the defaults (true, false, never).
         flags = ""
-        if not c["start"] or c["live"]:
+        if not c["start"] or c["live"] or c["restart"] != "never":
             flags = f", {str(c['start']).lower()}, {str(c['live']).lower()}"
+        if c["restart"] != "never":
+            flags += (f", Restart{{RestartPolicy::{RESTARTS[c['restart']]}, {c['restart_budget']}, "
+                      f"{c['restart_backoff_ms']}, {c['restart_window_ms']}}}")
         out.append(f"    {{{cpp_string(c['name'])}, {cpp_string(c['program'])}, {c['priority']}, {c['slots']}, {core}, "
                    f"{c['memory']}, {devices}, {irqs}{flags}}}, // {i}: line {c['line']}")
     out.append("};")
@@ -585,6 +613,8 @@ def dot_text(system):
         extra = ""
         if c["devices"] or c["irqs"]:
             extra = "\\ndevices: " + ", ".join(c["devices"] + [f"irq {d}" for d in c["irqs"]])
+        if c["restart"] != "never":
+            extra += f"\\nrestart {c['restart']}, budget {c['restart_budget']}"
         out.append(f"  {dot_id(c['name'])} [label=\"{c['name']}\\n{c['program']}\\n"
                    f"priority {c['priority']}, {core}{extra}\"];")
     for c in system["channels"]:

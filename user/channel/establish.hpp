@@ -1,7 +1,8 @@
 // Self-service channel setup (establish_channel: shmem_register / shmem_query), and channel_config(), which gives a
 // component its ChannelConfig whichever way the channel was set up.
 //
-// Producer: allocates the four parts of the ring (ipc/layout.hpp) from the memory capability the broker
+// Producer: (restarted, with its ring still registered: takes it over, see take_over_producer) allocates
+// the four parts of the ring (ipc/layout.hpp) from the memory capability the broker
 // gave it, maps them at its window (header read-only once written, its own page and the data
 // writable, the consumer's page read-only), creates one notification per direction, and publishes each
 // part in the registry under the channel's names with the rights the consumer must get: part 1 the
@@ -81,9 +82,50 @@ inline SetupResult fail(SetupResult& r, SetupError e) {
   return r;
 }
 
+// A restarted producer whose ring is still registered under its control names takes it over: the same
+// four frames mapped with the same permissions at its window, "to consumer" to signal and "to producer"
+// to wait on, and the indices where its predecessor left them. `header` is the control query of part 0.
+inline SetupResult take_over_producer(SetupResult& r, Calls& call, const ChannelGrant& grant, const ipc::RingSpec& spec,
+                                      const SyscallResult& header) {
+  const std::uint64_t base = window_base(grant.window);
+  const ipc::RingGeometry g = ipc::ring_geometry(spec);
+  const std::uint64_t offsets[4] = {g.header.offset, g.producer.offset, g.consumer.offset, g.data.offset};
+  std::uint64_t frame[4] = {header.r1};
+  std::uint64_t note[4] = {header.r2};
+  for (std::uint64_t p = 1; p < 4; ++p) {
+    const SyscallResult q = call(sys::shmem_query(grant.control, grant.control_name + p));
+    if (!q.ok()) return fail(r, SetupError::Kernel);
+    frame[p] = q.r1;
+    note[p] = q.r2;
+  }
+  (void)call(sys::cap_delete(note[2]));
+  (void)call(sys::cap_delete(note[3]));
+  const SyscallResult info = call(sys::cap_info(frame[3]));
+  if (!info.ok() || info.r2 < g.data.size) return fail(r, SetupError::Layout);
+  const abi::MapPerms perms[4] = {abi::kMapRead, abi::kMapRead | abi::kMapWrite, abi::kMapRead,
+                                  abi::kMapRead | abi::kMapWrite};
+  for (int p = 0; p < 4; ++p) {
+    if (!call(sys::memory_map(frame[p], base + offsets[p], perms[p])).ok()) return fail(r, SetupError::Kernel);
+  }
+  if (!ipc::validate_header(reinterpret_cast<void*>(base), g.total_size, spec).ok()) return fail(r, SetupError::Layout);
+  r.config = grant.config;
+  r.config.base = base;
+  r.config.size = g.total_size;
+  r.config.role = ipc::Role::Producer;
+  r.config.signal_handle = note[0]; // "to consumer"
+  r.config.wait_handle = note[1];   // "to producer"
+  r.ok = true;
+  return r;
+}
+
 inline SetupResult establish_producer(const ChannelGrant& grant, const ipc::RingSpec& spec) {
   SetupResult r;
   Calls call{r};
+  if (grant.control != 0) {
+    const SyscallResult q = call(sys::shmem_query(grant.control, grant.control_name));
+    if (q.ok()) return take_over_producer(r, call, grant, spec, q);
+    if (q.status != static_cast<std::uint64_t>(abi::Error::NameNotFound)) return fail(r, SetupError::Kernel);
+  }
   const std::uint64_t base = window_base(grant.window);
   const ipc::RingGeometry g = ipc::ring_geometry(spec);
   const std::uint64_t sizes[4] = {g.header.size, g.producer.size, g.consumer.size, g.data.size};
@@ -115,6 +157,27 @@ inline SetupResult establish_producer(const ChannelGrant& grant, const ipc::Ring
                                       abi::kRightRead | abi::kRightWrite | abi::kRightGrant,
                                       abi::kRightRead | abi::kRightGrant | abi::kRightAudit};
   if (consumer_waits == 0 || consumer_signals == 0) return fail(r, SetupError::Kernel);
+  // The control names first (the broker's and a restarted producer's way back to the ring), so they
+  // exist whenever a consumer can find the channel: part 0 the header (writable, for the
+  // channel-state word) with "to consumer", part 1 our page with "to producer", then the consumer's
+  // page and the data.
+  if (grant.control != 0) {
+    const std::uint64_t wakes_consumer = mint(call, to_consumer.r1, abi::kRightSignal | abi::kRightGrant);
+    const std::uint64_t wakes_producer =
+        mint(call, to_producer.r1, abi::kRightSignal | abi::kRightWait | abi::kRightGrant);
+    const abi::Rights control_rights[4] = {
+        abi::kRightRead | abi::kRightWrite | abi::kRightGrant, abi::kRightRead | abi::kRightWrite | abi::kRightGrant,
+        abi::kRightRead | abi::kRightGrant, abi::kRightRead | abi::kRightWrite | abi::kRightGrant | abi::kRightAudit};
+    if (wakes_consumer == 0 || wakes_producer == 0) return fail(r, SetupError::Kernel);
+    for (int p = 0; p < 4; ++p) {
+      const std::uint64_t part = mint(call, frame[p], control_rights[p]);
+      const std::uint64_t note = p == 1 ? wakes_producer : wakes_consumer;
+      if (part == 0 ||
+          !call(sys::shmem_register(grant.control, grant.control_name + static_cast<std::uint64_t>(p), part, note))
+               .ok())
+        return fail(r, SetupError::Kernel);
+    }
+  }
   for (int p : {1, 2, 3, 0}) { // part 0 last: a consumer that finds it finds the others too
     const std::uint64_t part = mint(call, frame[p], part_rights[p]);
     const std::uint64_t note = p == 1 ? consumer_signals : consumer_waits;

@@ -33,11 +33,14 @@ enum class GrantMode : std::uint32_t { Centralized = 1, SelfService = 2 };
 
 struct ChannelGrant {
   GrantMode mode;
-  std::uint32_t window;      // k: the channel lives at kChannelWindowBase + k * kWindowStride
-  ipc::ChannelConfig config; // centralized: complete; self-service: role and ring shape only
-  std::uint64_t registry;    // self-service: slot of the badged registry capability (0: none given)
-  std::uint64_t memory;      // self-service producer: slot of its memory capability
-  std::uint64_t name;        // self-service: registry name of part 0 (parts are name + 1..3)
+  std::uint32_t window;       // k: the channel lives at kChannelWindowBase + k * kWindowStride
+  ipc::ChannelConfig config;  // centralized: complete; self-service: role and ring shape only
+  std::uint64_t registry;     // self-service: slot of the badged registry capability (0: none given)
+  std::uint64_t memory;       // self-service producer: slot of its memory capability
+  std::uint64_t name;         // self-service: registry name of part 0 (parts are name + 1..3)
+  std::uint64_t control;      // self-service producer: slot of its registry capability for the control
+                              // names (broker/manifest.hpp self_service_control_name), 0: none given
+  std::uint64_t control_name; // the control names' part 0
 };
 
 struct Startup {
@@ -52,6 +55,9 @@ struct Startup {
   // Drivers (docs/console.md): slots of device capabilities the root task installed (0: none given).
   std::uint64_t device_frame; // the device's MMIO frame (device_frame_create)
   std::uint64_t irq_handler;  // its interrupt handler (irq_ack)
+  // 0 for the first instance; n for the n-th restart (restart policy or console). A restarted
+  // component finds its channels where its predecessor left them (docs/broker.md "Lifecycle").
+  std::uint64_t restarts;
 };
 static_assert(sizeof(Startup) <= 4096);
 
@@ -66,6 +72,7 @@ struct ChannelReport {
   std::uint64_t end_error;      // 0, or 1 + ipc::Error the stream ended with (Closed after a peer died)
   std::uint64_t base;           // where the ring was mapped
   std::uint64_t header[8];      // the first 64 bytes of the ring header as this side saw them
+  std::uint64_t received;       // consumer: messages taken, redeliveries after a restart included
 };
 
 struct Report {

@@ -55,4 +55,12 @@ inline void finish(ch::ChannelReport& c, const ch::NotifierCounters& n, ipc::Err
   reinterpret_cast<ch::Report*>(ch::kReportAddress)->finished = 1;
 }
 
+// A crash on purpose (startup.fault_after: the kill and restart tests): a store to page 0, which is
+// never mapped, so the kernel ends the task with a translation fault.
+[[noreturn]] inline void fault_now(const char* what, const ch::Startup& s, std::uint64_t at) {
+  user::print("%s %s: faulting on purpose at message %llu\n", what, s.name, static_cast<unsigned long long>(at));
+  *reinterpret_cast<volatile std::uint64_t*>(std::uintptr_t{8}) = 1;
+  user::task_exit(99);
+}
+
 } // namespace bramble::components

@@ -13,12 +13,6 @@ using namespace bramble::components;
 
 namespace {
 
-[[noreturn]] void fault_now(const ch::Startup& s, std::uint64_t sent) {
-  user::print("producer %s: faulting on purpose after %llu messages\n", s.name, static_cast<unsigned long long>(sent));
-  *reinterpret_cast<volatile std::uint64_t*>(std::uintptr_t{8}) = 1; // page 0 is never mapped
-  user::task_exit(99);
-}
-
 // Waits until the consumer released everything (or closed): a drained ring has `capacity` free units.
 template <typename Tx> ipc::Error drain(Tx& tx, std::size_t capacity) {
   for (;;) {
@@ -29,11 +23,17 @@ template <typename Tx> ipc::Error drain(Tx& tx, std::size_t capacity) {
   }
 }
 
+// Sends messages [first, startup.messages). A restarted producer starts where the stream stands: on an
+// element ring the ring's tail (sequence number = position), which its predecessor published with each
+// message; on a record ring the count its predecessor left on the report page.
 template <typename Tx, typename Send>
 int stream(const ch::Startup& s, ch::ChannelReport& rep, Tx& tx, std::size_t capacity, ch::NotifierCounters& n,
-           Send send) {
-  for (std::uint64_t seq = 0; seq < s.messages; ++seq) {
-    if (s.fault_after != 0 && seq == s.fault_after) fault_now(s, seq);
+           std::uint64_t first, Send send) {
+  if (s.restarts != 0)
+    user::print("producer %s: restart %llu resumes at message %llu\n", s.name,
+                static_cast<unsigned long long>(s.restarts), static_cast<unsigned long long>(first));
+  for (std::uint64_t seq = first; seq < s.messages; ++seq) {
+    if (s.fault_after != 0 && seq == s.fault_after) fault_now("producer", s, seq);
     std::size_t bytes = 0;
     auto r = send(tx, seq, bytes);
     if (!r) {
@@ -42,7 +42,7 @@ int stream(const ch::Startup& s, ch::ChannelReport& rep, Tx& tx, std::size_t cap
                   ipc::error_name(r.error()));
       return r.error() == ipc::Error::Closed ? kExitPeerGone : kExitVerifyFailed;
     }
-    ++rep.messages;
+    rep.messages = seq + 1;
     rep.bytes += bytes;
     if ((seq & 1023) == 0) live_counters(rep, n);
   }
@@ -69,7 +69,7 @@ int main(const void* startup) {
       user::print("producer %s: cannot open the ring: %s\n", s.name, ipc::error_name(tx.error()));
       return kExitSetupFailed;
     }
-    return stream(s, rep, *tx, kElementSlots, n, [](auto& t, std::uint64_t seq, std::size_t& bytes) {
+    return stream(s, rep, *tx, kElementSlots, n, tx->position(), [](auto& t, std::uint64_t seq, std::size_t& bytes) {
       Message m;
       fill_element(m, seq);
       bytes = m.length;
@@ -81,9 +81,10 @@ int main(const void* startup) {
     user::print("producer %s: cannot open the ring: %s\n", s.name, ipc::error_name(tx.error()));
     return kExitSetupFailed;
   }
-  return stream(s, rep, *tx, kRecordBytes, n, [](auto& t, std::uint64_t seq, std::size_t& bytes) {
-    std::uint8_t buffer[kMaxRecordPayload];
-    bytes = fill_record(buffer, seq);
-    return t.push(std::span<const std::byte>(reinterpret_cast<const std::byte*>(buffer), bytes));
-  });
+  return stream(s, rep, *tx, kRecordBytes, n, s.restarts != 0 ? rep.messages : 0,
+                [](auto& t, std::uint64_t seq, std::size_t& bytes) {
+                  std::uint8_t buffer[kMaxRecordPayload];
+                  bytes = fill_record(buffer, seq);
+                  return t.push(std::span<const std::byte>(reinterpret_cast<const std::byte*>(buffer), bytes));
+                });
 }

@@ -1,6 +1,7 @@
 // The console component (image `console`): the user's shell on the serial line. It reads the bytes the
 // UART driver received (rx), edits them into lines (line_editor.hpp), echoes and answers on tx, and
-// asks the root task for what only the root knows (tasks, cpus, channels, graph, audit, mem, bench, kill <task>)
+// asks the root task for what only the root knows (tasks, cpus, channels, graph, audit, mem, bench, kill <task>,
+// restart <task>)
 // over the requests/replies channels (protocol.hpp). help and the usage and error messages are its own,
 // so they keep working when the root's channels are gone.
 //
@@ -38,6 +39,7 @@ constexpr CommandHelp kCommands[] = {
     {"mem", "memory: free and used", true},
     {"bench [n]", "stream n messages (default 100000) through a new channel, print the figures", true},
     {"kill <task>", "end a task by its manifest name", true},
+    {"restart <task>", "end a task if it runs and start it again, channels kept", true},
 };
 
 // The command's first word as written in the table ("kill <task>" -> "kill").
@@ -86,6 +88,7 @@ private:
     if (cmd.word.empty()) return;
     if (equals(cmd.word, "help")) return help();
     if (equals(cmd.word, "kill") && cmd.rest.empty()) return out_.put("usage: kill <task>\n");
+    if (equals(cmd.word, "restart") && cmd.rest.empty()) return out_.put("usage: restart <task>\n");
     for (const CommandHelp& c : kCommands) {
       if (c.root && names(c, cmd.word)) return ask_root(cmd);
     }
@@ -101,8 +104,9 @@ private:
       std::size_t n = 0;
       while (c.usage[n] != '\0')
         ++n;
-      for (; n < 14; ++n)
+      do // at least one space, then up to the column
         out_.put(" ");
+      while (++n < 16);
       out_.put(c.meaning);
       out_.put("\n");
     }

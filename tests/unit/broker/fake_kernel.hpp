@@ -72,6 +72,7 @@ public:
 
   // Failure injection: the call with this 1-based number fails with `fail_error`.
   std::uint64_t fail_at = 0;
+  std::map<std::uint64_t, Published> registry_entries;
   Error fail_error = Error::OutOfMemory;
   std::uint64_t quota_limit = 64ull << 20;
   std::uint64_t quota_used = 0;
@@ -166,6 +167,28 @@ public:
     ++objects[caps[i].object].signals;
     return {};
   }
+  // The registry: what a test published (publish()) under a name, as broker slots; a query derives
+  // copies with the same rights into free broker slots.
+  KResult<Published> shmem_query(Slot registry, std::uint64_t name) override {
+    if (auto e = enter("shmem_query", registry, name)) return err(*e);
+    if (find(0, registry) == kNone) return err(Error::EmptySlot);
+    const auto entry = registry_entries.find(name);
+    if (entry == registry_entries.end() || find(0, entry->second.frame) == kNone ||
+        find(0, entry->second.notification) == kNone)
+      return err(Error::NameNotFound);
+    Published out{};
+    for (Slot* to : {&out.frame, &out.notification}) {
+      const Slot from = to == &out.frame ? entry->second.frame : entry->second.notification;
+      *to = lowest_free(0);
+      if (auto r = derive(from, 0, *to, caps[find(0, from)].rights, 0, false); !r.ok()) return err(r.error());
+    }
+    return out;
+  }
+  void publish(std::uint64_t name, Slot frame, Slot notification) {
+    registry_entries[name] = Published{frame, notification};
+  }
+  std::uint64_t signals_of(Slot notification) const { return objects[caps[find(0, notification)].object].signals; }
+  unsigned char* bytes_of(Slot frame) const { return objects[caps[find(0, frame)].object].bytes; }
   void* local(std::uint64_t vaddr) override {
     for (auto& c : caps) {
       if (c.alive && c.mapped && c.map_table == 0 && c.map_vaddr == vaddr) return objects[c.object].bytes;

@@ -111,7 +111,9 @@ TEST_CASE("rollback: self-service grants are undone too") {
     grant_calls = s.kernel.calls.size();
     CHECK(s.kernel.count("memory_split") == 1);
   }
-  REQUIRE(grant_calls == 6); // 2 x (mint + insert) for the registry, split + insert for the memory
+  // 3 x (mint + insert) for the registry (producer, consumer, the producer's control names), split +
+  // insert for the memory.
+  REQUIRE(grant_calls == 8);
   bool split_failed = false;
   for (std::uint64_t k = 1; k <= grant_calls; ++k) {
     CAPTURE(k);

@@ -85,8 +85,8 @@ TEST_CASE("teardown: a self-service channel's grants are revoked when it closes"
   const std::size_t broker_caps = s.kernel.caps_in(0);
   auto g = s.broker.grant_self_service(kSsSrc, kSsSink, kSpec);
   REQUIRE(g.ok());
-  CHECK(s.kernel.caps_in(s.tid(kSsSrc)) == 2);
-  CHECK(s.kernel.live_quotas() == 2); // the broker's and the producer's sub-quota
+  CHECK(s.kernel.caps_in(s.tid(kSsSrc)) == 3); // registry, memory, control names
+  CHECK(s.kernel.live_quotas() == 2);          // the broker's and the producer's sub-quota
   CHECK(s.kernel.quota_used == self_service_quota(kSpec));
   REQUIRE(s.broker.close_channel(g->id).ok());
   CHECK(s.kernel.caps_in(s.tid(kSsSrc)) == 0);

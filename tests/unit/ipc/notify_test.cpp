@@ -171,6 +171,50 @@ TEST_CASE("notify host threads with HostNotifier block and wake correctly") {
                                          << " for " << kCount << " items");
 }
 
+TEST_CASE("notify a side reopened after its predecessor died asleep is woken for its own sleeps") {
+  Rig r;
+  // The first consumer announced a sleep (odd word) and died there; the producer published and
+  // signalled for exactly that sleep.
+  r.m.consumer<DefaultIndex>()->sleep_seq.store(1);
+  REQUIRE(r.tx.try_push(7).ok());
+  CHECK(r.tx.signals_sent() == 1);
+  // A restarted consumer opens the same ring: it takes the word over (made even) ...
+  FakeLink link;
+  auto reopened = Ring::open_consumer(r.m.base(), r.m.size(), link.notifier());
+  REQUIRE(reopened.ok());
+  auto rx = std::move(reopened).value();
+  CHECK(r.consumer_seq() == 2);
+  CHECK(rx.try_pop().value() == 7); // the message published for its predecessor is still there
+  // ... so its first sleep announces 3, a value the producer has not signalled for yet.
+  DefaultIndex seq_while_asleep = 0;
+  link.on_wait = [&] {
+    seq_while_asleep = r.consumer_seq();
+    REQUIRE(r.tx.try_push(8).ok());
+  };
+  std::uint64_t v = 0;
+  REQUIRE(rx.pop(v).ok());
+  CHECK(v == 8);
+  CHECK(seq_while_asleep == 3);
+  CHECK(r.tx.signals_sent() == 2); // restarting the sequence at 1 would have skipped this signal
+  CHECK(r.tx_link.signals == 2);
+}
+
+TEST_CASE("notify a reopened producer continues at the published tail and sequence") {
+  Rig r;
+  REQUIRE(r.tx.try_push(1).ok());
+  REQUIRE(r.tx.try_push(2).ok());
+  r.m.producer<DefaultIndex>()->sleep_seq.store(5); // died announcing a sleep
+  FakeLink link;
+  auto reopened = Ring::open_producer(r.m.base(), r.m.size(), link.notifier());
+  REQUIRE(reopened.ok());
+  auto tx = std::move(reopened).value();
+  CHECK(r.producer_seq() == 6);
+  CHECK(tx.position() == 2); // resumes after what its predecessor published
+  REQUIRE(tx.try_push(3).ok());
+  for (const std::uint64_t want : {std::uint64_t{1}, std::uint64_t{2}, std::uint64_t{3}})
+    CHECK(r.rx.try_pop().value() == want);
+}
+
 namespace {
 // A notifier that spins before it sleeps (SpinningNotifier): FakeLink's calls, `limit` rechecks first.
 struct SpinningFake {

@@ -34,6 +34,9 @@ TEST_CASE("system: the index constants name the components in description order"
       {kStressTx, "stress-tx", "stress_producer"},
       {kStressRx, "stress-rx", "stress_consumer"},
       {kHog, "hog", "cpu_hog"},
+      {kRestartTx, "restart-tx", "producer"},
+      {kRestartRx, "restart-rx", "consumer"},
+      {kCrasher, "crasher", "crasher"},
       {kRoot, "root", "root"},
       {kUart, "uart", "uart_driver"},
       {kConsole, "console", "console"},
@@ -64,6 +67,15 @@ TEST_CASE("system: priorities, tables, cores, quotas and devices as described") 
   CHECK(same_name(uart.devices[0], "uart0"));
   CHECK(same_name(uart.irqs[0], "uart0"));
   CHECK(kSystemComponents[kConsole].devices.empty());
+  // Restart policies: never unless described; the test pair's and the crasher's as written.
+  CHECK(root.restart.policy == RestartPolicy::Never);
+  const Restart& rx = kSystemComponents[kRestartRx].restart;
+  CHECK(rx.policy == RestartPolicy::OnFailure);
+  CHECK(rx.budget == 12);
+  CHECK(rx.backoff_ms == 1);
+  CHECK(rx.window_ms == 0);
+  CHECK(kSystemComponents[kCrasher].restart.budget == 3);
+  CHECK(kSystemComponents[kCrasher].restart.backoff_ms == 5);
 }
 
 TEST_CASE("system: every described channel passes the Policy, with the shape its programs speak") {

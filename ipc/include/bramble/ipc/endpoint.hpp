@@ -73,7 +73,9 @@ template <RingIndex I, std::uint64_t Capacity, Notifier Nt> class alignas(kCache
 public:
   ProducerCore(const Attached<I>& a, Nt notifier)
       : own_(a.producer), peer_(a.consumer), data_(a.data), state_(a.state), tail_(a.tail), published_(a.tail),
-        cached_head_(a.head), notifier_(notifier) {}
+        cached_head_(a.head), notifier_(notifier) {
+    wake_.own_seq = resume_sleep_seq<I>(own_->sleep_seq);
+  }
   ProducerCore(ProducerCore&& o) noexcept : ProducerCore(static_cast<const ProducerCore&>(o)) {
     o.set_fault(Error::Detached);
   }
@@ -181,7 +183,9 @@ template <RingIndex I, std::uint64_t Capacity, Notifier Nt> class alignas(kCache
 public:
   ConsumerCore(const Attached<I>& a, Nt notifier)
       : own_(a.consumer), peer_(a.producer), data_(a.data), state_(a.state), head_(a.head), published_(a.head),
-        cached_tail_(a.tail), notifier_(notifier) {}
+        cached_tail_(a.tail), notifier_(notifier) {
+    wake_.own_seq = resume_sleep_seq<I>(own_->sleep_seq);
+  }
   ConsumerCore(ConsumerCore&& o) noexcept : ConsumerCore(static_cast<const ConsumerCore&>(o)) {
     o.set_fault(Error::Detached);
   }

@@ -71,6 +71,11 @@ static_assert(sizeof(SharedHeader) == 64 && alignof(SharedHeader) == 8, "the hea
 // 32-bit word so it has an access policy on every target (shared_word.hpp; Cortex-M0 included).
 inline constexpr std::size_t kChannelStateOffset = 64;
 inline constexpr std::uint32_t kChannelClosed = 1;
+// A side ended and its owner (the broker) starts it again: the survivor's operations go on as with a
+// slow peer (a producer fills the ring, then waits; a consumer drains it, then waits) and the
+// restarted side opens the same ring where its predecessor left it. Anything but kChannelClosed reads
+// as open on the rings' slow paths.
+inline constexpr std::uint32_t kChannelPeerRestarting = 2;
 using ChannelStateWord = SharedWord<std::uint32_t>;
 static_assert(sizeof(ChannelStateWord) == 4 && alignof(ChannelStateWord) == 4, "a bare word in shared memory");
 
@@ -218,6 +223,19 @@ inline constexpr std::size_t kRecordRingBytes = ring_geometry(N, G).total_size;
 inline void mark_closed(void* base) { channel_state(base)->store(kChannelClosed, std::memory_order_release); }
 [[nodiscard]] inline bool is_closed(const void* base) {
   return channel_state(base)->load(std::memory_order_acquire) == kChannelClosed;
+}
+// Marks a peer as restarting / back (the broker, as for mark_closed; the word's only writer, so a load
+// and a store suffice, and every target has them). A closed channel stays closed.
+inline void mark_peer_restarting(void* base) {
+  if (channel_state(base)->load(std::memory_order_relaxed) == 0)
+    channel_state(base)->store(kChannelPeerRestarting, std::memory_order_release);
+}
+inline void mark_peer_back(void* base) {
+  if (channel_state(base)->load(std::memory_order_relaxed) == kChannelPeerRestarting)
+    channel_state(base)->store(0, std::memory_order_release);
+}
+[[nodiscard]] inline bool peer_restarting(const void* base) {
+  return channel_state(base)->load(std::memory_order_acquire) == kChannelPeerRestarting;
 }
 
 // Lays a ring out in fresh memory: writes the header and the two control parts (indices = start, sleep

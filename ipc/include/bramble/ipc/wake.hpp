@@ -22,13 +22,27 @@ namespace bramble::ipc::detail {
 
 // Private (never shared) state of one side's half of the protocol, and its counters.
 template <RingIndex I> struct WakeState {
-  I own_seq = 0;                  // private copy of our own sleep_seq: we never read it back from shared memory
+  I own_seq = 0;                  // private copy of our own sleep_seq: read back only when a handle opens
   I last_signalled = 0;           // the peer's odd sleep_seq we already signalled for: at most one signal per sleep
   std::uint64_t signals_sent = 0; // signal() calls made for the peer
   std::uint64_t sleeps = 0;       // times we announced a sleep (step 1)
   std::uint64_t waits = 0;        // wait() calls made (step 4)
   std::uint64_t spins_won = 0;    // sleeps avoided: the spin (step 0) found work
 };
+
+// A handle opening a ring takes its side's sleep sequence over from the control page, made even: a side
+// restarted after its predecessor died (perhaps asleep, perhaps already signalled for that sleep) must
+// not announce an odd value the peer already signalled for, or the peer would skip the signal and the
+// new sleeper would never wake. A fresh ring's word is 0, so nothing changes there. Only the owner
+// writes the word, so reading it back here is reading what our own side last wrote.
+template <RingIndex I> [[nodiscard]] inline I resume_sleep_seq(SharedWord<I>& own_seq) {
+  I seq = own_seq.load(std::memory_order_relaxed);
+  if ((seq & 1U) != 0) {
+    seq = static_cast<I>(seq + 1);
+    own_seq.store(seq, std::memory_order_relaxed);
+  }
+  return seq;
+}
 
 // Waker side, called right after the release store that published our index.
 template <Notifier N, RingIndex I>

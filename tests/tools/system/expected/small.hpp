@@ -24,19 +24,19 @@ inline constexpr const char* kUartIrqs[] = {"uart0"};
 inline constexpr ComponentSpec kSystemComponents[] = {
     {"uart", "uart_driver", 30, 32, 0, 262144, kUartDevices, kUartIrqs}, // 0: line 7
     {"sensor_hub", "producer", 10, 64, 3, 1048576, {}, {}}, // 1: line 17
-    {"log", "consumer", 9, 16, kAnyCore, 1048576, {}, {}}, // 2: line 24
+    {"log", "consumer", 9, 16, kAnyCore, 1048576, {}, {}, true, false, Restart{RestartPolicy::OnFailure, 3, 20, 60000}}, // 2: line 24
 };
 inline constexpr std::size_t kUart = 0;
 inline constexpr std::size_t kSensorHub = 1;
 inline constexpr std::size_t kLog = 2;
 
 inline constexpr ChannelRule kSystemRules[] = {
-    {"sensor_hub", "log", SetupMode::Centralized, described_ring(ipc::RingKind::Element, 64, 1024), 131072}, // samples: line 30
-    {"uart", "log", SetupMode::SelfService, described_ring(ipc::RingKind::Record, 1, 8192), 20480}, // uart->log: line 41
+    {"sensor_hub", "log", SetupMode::Centralized, described_ring(ipc::RingKind::Element, 64, 1024), 131072}, // samples: line 34
+    {"uart", "log", SetupMode::SelfService, described_ring(ipc::RingKind::Record, 1, 8192), 20480}, // uart->log: line 45
 };
 
 // The shapes the programs are written for: the description must say the same.
 static_assert(same_shape(kSystemRules[0].spec, components::kElementSpec),
-              "tests/tools/system/good/small.toml:30: channel 'samples': kind, element_size and capacity are not components::kElementSpec (user/protocol)");
+              "tests/tools/system/good/small.toml:34: channel 'samples': kind, element_size and capacity are not components::kElementSpec (user/protocol)");
 
 } // namespace bramble::broker
