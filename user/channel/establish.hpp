@@ -178,9 +178,10 @@ inline SetupResult establish_producer(const ChannelGrant& grant, const ipc::Ring
     const std::uint64_t wakes_consumer = mint(call, to_consumer.r1, abi::kRightSignal | abi::kRightGrant);
     const std::uint64_t wakes_producer =
         mint(call, to_producer.r1, abi::kRightSignal | abi::kRightWait | abi::kRightGrant);
-    const abi::Rights control_rights[4] = {
-        abi::kRightRead | abi::kRightWrite | abi::kRightGrant, abi::kRightRead | abi::kRightWrite | abi::kRightGrant,
-        abi::kRightRead | abi::kRightGrant, abi::kRightRead | abi::kRightWrite | abi::kRightGrant | abi::kRightAudit};
+    const abi::Rights control_rights[4] = {abi::kRightRead | abi::kRightWrite | abi::kRightGrant | abi::kRightAudit,
+                                           abi::kRightRead | abi::kRightWrite | abi::kRightGrant,
+                                           abi::kRightRead | abi::kRightGrant,
+                                           abi::kRightRead | abi::kRightWrite | abi::kRightGrant | abi::kRightAudit};
     if (wakes_consumer == 0 || wakes_producer == 0) return fail(r, SetupError::Kernel);
     for (int p = 0; p < 4; ++p) {
       const std::uint64_t part = mint(call, frame[p], control_rights[p]);
