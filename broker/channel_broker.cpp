@@ -341,7 +341,11 @@ bool ChannelBroker::control_parts(ChannelRecord& c) {
     Slot page = own->frame; // only its notification is needed
     drop(page, false);
   }
-  if (!ops_.memory_map(c.control[0], header_vaddr(c), abi::kMapRead | abi::kMapWrite).ok()) {
+  // The producer registered part 0: it must be one page (with Audit, so its size can be seen). A larger
+  // frame mapped at this record's header slot would cover the slots of the records after it.
+  const auto size = ops_.frame_size(c.control[0]);
+  if (!size.ok() || *size != ipc::kPageSize ||
+      !ops_.memory_map(c.control[0], header_vaddr(c), abi::kMapRead | abi::kMapWrite).ok()) {
     for (Slot& k : c.control)
       drop(k, false);
     return false;

@@ -54,6 +54,8 @@ public:
     Slot notification;
   };
   [[nodiscard]] virtual KResult<Published> shmem_query(Slot registry, std::uint64_t name) = 0;
+  // The size in bytes of the frame behind a capability with Audit (cap_info's fact0); 0 without Audit.
+  [[nodiscard]] virtual KResult<std::uint64_t> frame_size(Slot frame) = 0;
   // Where the broker's own mapping at `vaddr` can be read and written (identity in the root task).
   [[nodiscard]] virtual void* local(std::uint64_t vaddr) = 0;
   // The audit clock: a number that only grows. The root task reads the generic timer's virtual count

@@ -46,6 +46,12 @@ public:
     if (!r.ok()) return err(r.error());
     return Published{r.r1, r.r2};
   }
+  KResult<std::uint64_t> frame_size(Slot frame) override {
+    auto r = sys(user::sys::cap_info(frame));
+    if (!r.ok()) return err(r.error());
+    if ((r.r1 & 0xff) != static_cast<std::uint64_t>(abi::CapType::Frame)) return err(abi::Error::WrongType);
+    return r.r2;
+  }
   void* local(std::uint64_t vaddr) override { return reinterpret_cast<void*>(vaddr); }
   std::uint64_t now() override { return user::virtual_count(); }
 

@@ -82,40 +82,53 @@ inline SetupResult fail(SetupResult& r, SetupError e) {
   return r;
 }
 
-// A restarted producer whose ring is still registered under its control names takes it over: the same
-// four frames mapped with the same permissions at its window, "to consumer" to signal and "to producer"
-// to wait on, and the indices where its predecessor left them. `header` is the control query of part 0.
-inline SetupResult take_over_producer(SetupResult& r, Calls& call, const ChannelGrant& grant, const ipc::RingSpec& spec,
-                                      const SyscallResult& header) {
+// Takes parts 1..3 of a registered ring (part 0 is `part0`, already queried), checks that the data part
+// covers what the header will claim (a short frame would fault us later), and maps the four at the
+// grant's window with `perms`. Each query brought a notification copy: part `signal_part`'s is the
+// side's signal handle, part `wait_part`'s its wait handle, and the other two copies are deleted.
+// Opening the ring validates the header.
+inline SetupResult map_registered(SetupResult& r, Calls& call, const ChannelGrant& grant, const ipc::RingSpec& spec,
+                                  std::uint64_t registry, std::uint64_t name, const SyscallResult& part0,
+                                  const abi::MapPerms (&perms)[4], ipc::Role role, int signal_part, int wait_part) {
   const std::uint64_t base = window_base(grant.window);
   const ipc::RingGeometry g = ipc::ring_geometry(spec);
   const std::uint64_t offsets[4] = {g.header.offset, g.producer.offset, g.consumer.offset, g.data.offset};
-  std::uint64_t frame[4] = {header.r1};
-  std::uint64_t note[4] = {header.r2};
+  std::uint64_t frame[4] = {part0.r1};
+  std::uint64_t note[4] = {part0.r2};
   for (std::uint64_t p = 1; p < 4; ++p) {
-    const SyscallResult q = call(sys::shmem_query(grant.control, grant.control_name + p));
+    const SyscallResult q = call(sys::shmem_query(registry, name + p));
     if (!q.ok()) return fail(r, SetupError::Kernel);
     frame[p] = q.r1;
     note[p] = q.r2;
   }
-  (void)call(sys::cap_delete(note[2]));
-  (void)call(sys::cap_delete(note[3]));
+  for (int p = 0; p < 4; ++p) {
+    if (p != signal_part && p != wait_part) (void)call(sys::cap_delete(note[p]));
+  }
   const SyscallResult info = call(sys::cap_info(frame[3]));
   if (!info.ok() || info.r2 < g.data.size) return fail(r, SetupError::Layout);
-  const abi::MapPerms perms[4] = {abi::kMapRead, abi::kMapRead | abi::kMapWrite, abi::kMapRead,
-                                  abi::kMapRead | abi::kMapWrite};
   for (int p = 0; p < 4; ++p) {
     if (!call(sys::memory_map(frame[p], base + offsets[p], perms[p])).ok()) return fail(r, SetupError::Kernel);
   }
-  if (!ipc::validate_header(reinterpret_cast<void*>(base), g.total_size, spec).ok()) return fail(r, SetupError::Layout);
   r.config = grant.config;
   r.config.base = base;
   r.config.size = g.total_size;
-  r.config.role = ipc::Role::Producer;
-  r.config.signal_handle = note[0]; // "to consumer"
-  r.config.wait_handle = note[1];   // "to producer"
+  r.config.role = role;
+  r.config.signal_handle = note[signal_part];
+  r.config.wait_handle = note[wait_part];
   r.ok = true;
   return r;
+}
+
+// A restarted producer whose ring is still registered under its control names takes it over: the same
+// four frames mapped with the same permissions at its window, "to consumer" (part 0) to signal and "to
+// producer" (part 1) to wait on, and the indices where its predecessor left them. `header` is the
+// control query of part 0.
+inline SetupResult take_over_producer(SetupResult& r, Calls& call, const ChannelGrant& grant, const ipc::RingSpec& spec,
+                                      const SyscallResult& header) {
+  static constexpr abi::MapPerms kPerms[4] = {abi::kMapRead, abi::kMapRead | abi::kMapWrite, abi::kMapRead,
+                                              abi::kMapRead | abi::kMapWrite};
+  return map_registered(r, call, grant, spec, grant.control, grant.control_name, header, kPerms, ipc::Role::Producer, 0,
+                        1);
 }
 
 inline SetupResult establish_producer(const ChannelGrant& grant, const ipc::RingSpec& spec) {
@@ -165,9 +178,10 @@ inline SetupResult establish_producer(const ChannelGrant& grant, const ipc::Ring
     const std::uint64_t wakes_consumer = mint(call, to_consumer.r1, abi::kRightSignal | abi::kRightGrant);
     const std::uint64_t wakes_producer =
         mint(call, to_producer.r1, abi::kRightSignal | abi::kRightWait | abi::kRightGrant);
-    const abi::Rights control_rights[4] = {
-        abi::kRightRead | abi::kRightWrite | abi::kRightGrant, abi::kRightRead | abi::kRightWrite | abi::kRightGrant,
-        abi::kRightRead | abi::kRightGrant, abi::kRightRead | abi::kRightWrite | abi::kRightGrant | abi::kRightAudit};
+    const abi::Rights control_rights[4] = {abi::kRightRead | abi::kRightWrite | abi::kRightGrant | abi::kRightAudit,
+                                           abi::kRightRead | abi::kRightWrite | abi::kRightGrant,
+                                           abi::kRightRead | abi::kRightGrant,
+                                           abi::kRightRead | abi::kRightWrite | abi::kRightGrant | abi::kRightAudit};
     if (wakes_consumer == 0 || wakes_producer == 0) return fail(r, SetupError::Kernel);
     for (int p = 0; p < 4; ++p) {
       const std::uint64_t part = mint(call, frame[p], control_rights[p]);
@@ -198,47 +212,19 @@ inline SetupResult establish_producer(const ChannelGrant& grant, const ipc::Ring
 inline SetupResult establish_consumer(const ChannelGrant& grant, const ipc::RingSpec& spec, std::uint64_t timeout) {
   SetupResult r;
   Calls call{r};
-  const std::uint64_t base = window_base(grant.window);
-  const ipc::RingGeometry g = ipc::ring_geometry(spec);
-  const std::uint64_t offsets[4] = {g.header.offset, g.producer.offset, g.consumer.offset, g.data.offset};
-  std::uint64_t frame[4] = {};
-  std::uint64_t note[4] = {};
+  SyscallResult part0{};
   // Part 0 is registered last: wait for it (the producer may not have run yet), then take the rest.
   for (std::uint64_t tries = 0;; ++tries) {
-    const SyscallResult q = call(sys::shmem_query(grant.registry, grant.name));
-    if (q.ok()) {
-      frame[0] = q.r1;
-      note[0] = q.r2;
-      break;
-    }
-    if (q.status != static_cast<std::uint64_t>(abi::Error::NameNotFound)) return fail(r, SetupError::Kernel);
+    part0 = call(sys::shmem_query(grant.registry, grant.name));
+    if (part0.ok()) break;
+    if (part0.status != static_cast<std::uint64_t>(abi::Error::NameNotFound)) return fail(r, SetupError::Kernel);
     if (tries >= timeout) return fail(r, SetupError::Timeout);
     (void)call(sys::yield());
   }
-  for (std::uint64_t p = 1; p < 4; ++p) {
-    const SyscallResult q = call(sys::shmem_query(grant.registry, grant.name + p));
-    if (!q.ok()) return fail(r, SetupError::Kernel);
-    frame[p] = q.r1;
-    note[p] = q.r2;
-  }
-  // Parts 2 and 3 carried another copy of "to consumer": one is enough.
-  (void)call(sys::cap_delete(note[2]));
-  (void)call(sys::cap_delete(note[3]));
-  // The data part must cover what the header will claim (a short frame would fault us later).
-  const SyscallResult info = call(sys::cap_info(frame[3]));
-  if (!info.ok() || info.r2 < g.data.size) return fail(r, SetupError::Layout);
-  const abi::MapPerms perms[4] = {abi::kMapRead, abi::kMapRead, abi::kMapRead | abi::kMapWrite, abi::kMapRead};
-  for (int p = 0; p < 4; ++p) {
-    if (!call(sys::memory_map(frame[p], base + offsets[p], perms[p])).ok()) return fail(r, SetupError::Kernel);
-  }
-  r.config = grant.config;
-  r.config.base = base;
-  r.config.size = g.total_size;
-  r.config.role = ipc::Role::Consumer;
-  r.config.signal_handle = note[1];
-  r.config.wait_handle = note[0];
-  r.ok = true;
-  return r;
+  // Parts 1..3; "to producer" (part 1) to signal, "to consumer" (part 0) to wait on.
+  static constexpr abi::MapPerms kPerms[4] = {abi::kMapRead, abi::kMapRead, abi::kMapRead | abi::kMapWrite,
+                                              abi::kMapRead};
+  return map_registered(r, call, grant, spec, grant.registry, grant.name, part0, kPerms, ipc::Role::Consumer, 1, 0);
 }
 
 } // namespace detail

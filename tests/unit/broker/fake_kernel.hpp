@@ -184,6 +184,13 @@ public:
     }
     return out;
   }
+  KResult<std::uint64_t> frame_size(Slot frame) override {
+    if (auto e = enter("frame_size", frame)) return err(*e);
+    const std::size_t i = find(0, frame);
+    if (i == kNone) return err(Error::EmptySlot);
+    if (caps[i].type != abi::CapType::Frame) return err(Error::WrongType);
+    return (caps[i].rights & abi::kRightAudit) != 0 ? objects[caps[i].object].size : 0;
+  }
   void publish(std::uint64_t name, Slot frame, Slot notification) {
     registry_entries[name] = Published{frame, notification};
   }

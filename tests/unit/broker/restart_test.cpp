@@ -299,3 +299,26 @@ TEST_CASE(
   REQUIRE(control != nullptr);
   CHECK(control->rights == (abi::kRightRead | abi::kRightWrite));
 }
+
+TEST_CASE("restart: a control header that is not one page, or hides its size, is not mapped") {
+  for (const bool big : {true, false}) {
+    CAPTURE(big);
+    System s;
+    auto g = s.broker.grant_self_service(kSsSrc, kSsSink, kSpec);
+    REQUIRE(g.ok());
+    // A hostile producer's part 0: 8 KiB (it would cover the next record's header slot), or a page
+    // whose capability lacks Audit.
+    const Slot frame = *s.kernel.memory_allocate(big ? 8192 : 4096);
+    const Slot published = big ? frame : *s.kernel.cap_mint(frame, abi::kRightRead | abi::kRightWrite, 0);
+    const Slot note = *s.kernel.notification_create();
+    s.kernel.publish(self_service_control_name(g->id), published, note);
+    s.kernel.end_task(s.task[kSsSrc]);
+    s.broker.component_ended(kSsSrc);
+    CHECK(s.kernel.mapping(0, kWindowBase) == nullptr); // the broker mapped nothing
+    CHECK(s.kernel.signals_of(note) == 0);
+    CHECK_FALSE(ipc::is_closed(s.kernel.bytes_of(frame)));
+    // The next channel's header slot is free: its setup works.
+    auto next = s.broker.establish_channel_centralized(kSrc, kSink, kSpec);
+    CHECK(next.ok());
+  }
+}
