@@ -232,6 +232,7 @@ void stream_once(Bench& b, Kind kind, broker::SetupMode mode, Word consumer_core
       return;
     }
     s.self_service = 1;
+    channel_id = g->id;
     const std::uint64_t grant_calls = ops.calls() - calls0;
     ipc::ChannelConfig shape{};
     shape.kind = spec_of(kind).kind;
@@ -265,6 +266,7 @@ void stream_once(Bench& b, Kind kind, broker::SetupMode mode, Word consumer_core
                 static_cast<unsigned long long>(s.received), static_cast<unsigned long long>(s.rounds * s.per_round),
                 static_cast<unsigned long long>(s.errors));
     if (ok) fail(b, "stream count", s.received);
+    if (channel_id != 0) (void)broker->close_channel(channel_id); // the next run's names must be free
     return;
   }
   if (mode == broker::SetupMode::SelfService) {
@@ -277,10 +279,12 @@ void stream_once(Bench& b, Kind kind, broker::SetupMode mode, Word consumer_core
     const char* name = kind == Kind::Element ? "self-service-element" : "self-service-record";
     row("setup", name, "instructions", stats(inst), "instructions");
     row("setup", name, "syscalls", stats(calls), "syscalls");
-    return;
   }
-  // The broker's header mapping in this task must go before the next broker reuses the id.
+  // Closing revokes what the channel handed out (for self-service, the producer's sub-quota, and with it
+  // the registry entries that outlive the peers), and the broker's header mapping in this task must go
+  // before the next broker, whose ids start again at 1, reuses the id and its registry names.
   if (!broker->close_channel(channel_id).ok()) fail(b, "close the streamed channel", channel_id);
+  if (mode == broker::SetupMode::SelfService) return;
   report_stream(b, s, impl);
   if (consumer_core != 0) report_consumer_core(s, impl);
   user::print("kbench: %s: %llu messages verified, %llu signals + %llu waits (producer), %llu + %llu (consumer)\n",
