@@ -51,9 +51,11 @@ struct SetupResult {
 
 namespace detail {
 
-// Counts every call so a component can report what setting up cost.
+// Counts every call so a component can report what setting up cost, and remembers where the last
+// free slot was found.
 struct Calls {
   SetupResult& out;
+  std::uint64_t cursor = 1; // mint() searches for a free slot from here (next fit)
   SyscallResult operator()(SyscallResult r) {
     ++out.syscalls;
     if (!r.ok()) out.kernel = r.status;
@@ -61,18 +63,25 @@ struct Calls {
   }
 };
 
+// An empty slot at or after `from`, else from slot 1 again (0 when the table is full). The kernel
+// puts what memory_allocate, notification_create and shmem_query make in the lowest free slots, so
+// after the first few a search from 1 would step over every one of them again.
 inline std::uint64_t free_slot(Calls& call, std::uint64_t from) {
-  for (std::uint64_t slot = from;; ++slot) {
-    const SyscallResult info = call(sys::cap_info(slot));
-    if (info.status == static_cast<std::uint64_t>(abi::Error::EmptySlot)) return slot;
-    if (info.status == static_cast<std::uint64_t>(abi::Error::InvalidSlot)) return 0;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (std::uint64_t slot = pass == 0 ? from : 1; pass == 0 || slot < from; ++slot) {
+      const SyscallResult info = call(sys::cap_info(slot));
+      if (info.status == static_cast<std::uint64_t>(abi::Error::EmptySlot)) return slot;
+      if (info.status == static_cast<std::uint64_t>(abi::Error::InvalidSlot)) break;
+    }
   }
+  return 0;
 }
 
 // A child of `source` with `rights`, in a free slot (0 on failure).
 inline std::uint64_t mint(Calls& call, std::uint64_t source, abi::Rights rights) {
-  const std::uint64_t slot = free_slot(call, 1);
+  const std::uint64_t slot = free_slot(call, call.cursor);
   if (slot == 0 || !call(sys::cap_mint(source, slot, rights, 0)).ok()) return 0;
+  call.cursor = slot + 1;
   return slot;
 }
 
@@ -163,6 +172,8 @@ inline SetupResult establish_producer(const ChannelGrant& grant, const ipc::Ring
   const SyscallResult to_consumer = call(sys::notification_create(grant.memory));
   const SyscallResult to_producer = call(sys::notification_create(grant.memory));
   if (!to_consumer.ok() || !to_producer.ok()) return fail(r, SetupError::Kernel);
+  // The kernel filled the lowest free slots; what we mint goes after them.
+  call.cursor = (to_consumer.r1 > to_producer.r1 ? to_consumer.r1 : to_producer.r1) + 1;
   // What the consumer will hold: each with Grant (the registry needs it) and nothing it must not have.
   const std::uint64_t consumer_waits = mint(call, to_consumer.r1, abi::kRightWait | abi::kRightGrant);
   const std::uint64_t consumer_signals = mint(call, to_producer.r1, abi::kRightSignal | abi::kRightGrant);
