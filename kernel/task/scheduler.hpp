@@ -49,8 +49,10 @@ inline constexpr std::uint32_t kPendingSwitch =
     1u << 0; // a task blocked, ended, yielded, woke, moved or used up its slice
 
 // One core's scheduling state. Guarded by the kernel lock: another core may queue a task here and flag
-// a switch (then it sends an IPI); only this core loads a task from here.
-struct Core {
+// a switch (then it sends an IPI); only this core loads a task from here. Aligned to a power of two
+// at least its size, so that finding a core's record (core_of, on every system call) is a shift and
+// an add, not a multiply, and no two cores' records share a cache line.
+struct alignas(1024) Core {
   Queue ready[kPriorities];
   std::uint32_t ready_mask = 0; // bit p: queue p is not empty
   // Read without the lock by this core's interrupt path (work_pending()), so atomic; written with it.
@@ -73,6 +75,7 @@ struct Core {
   std::uint64_t idle_since = 0; // when the current wait in idle() began (0: not waiting)
 };
 
+static_assert(sizeof(Core) == 1024, "core_of indexes by a shift: keep Core within its alignment");
 inline Core g_cores[kCores];
 // An ended task waits to be reaped; any core's next exit_to_user does it.
 inline bool g_reap_pending = false;
