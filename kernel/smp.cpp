@@ -18,10 +18,8 @@ constexpr std::size_t kStackSize = 16 * 1024;
 // Cores 1-3's kernel stacks (core 0 keeps the boot stack of the linker script).
 alignas(16) std::uint8_t g_stacks[kMaxCores - 1][kStackSize];
 Cpu g_cpus[kMaxCores];
-TicketLock g_kernel_lock;
-// Cores asleep waiting for it (their Cpu::lock_sleep says for which ticket): the holder scans for
-// the one to wake only when this is not 0.
-std::atomic<std::uint32_t> g_lock_sleepers{0};
+using detail::g_kernel_lock;
+using detail::g_lock_sleepers;
 
 // What a secondary runs once the scheduler starts (start_scheduling()); nullptr until then.
 std::atomic<void (*)()> g_join{nullptr};
@@ -164,7 +162,7 @@ void start_scheduling(void (*join)()) {
   }
 }
 
-namespace {
+namespace detail {
 
 // The wait for the kernel lock when it is held: answer posted calls, spin, then sleep.
 [[gnu::noinline]] void wait_for_lock(Cpu& me, std::uint32_t ticket) {
@@ -201,31 +199,12 @@ namespace {
   }
 }
 
-} // namespace
+} // namespace detail
 
-// The fast paths take and give the lock in a few instructions when nobody waits: a nested take is a
-// count, an uncontended one a ticket that is served at once, and the release looks for a sleeper
-// only when one said it sleeps.
-void lock_kernel() {
-  Cpu& me = this_cpu();
-  if (me.lock_depth != 0) {
-    ++me.lock_depth;
-    return;
-  }
-  const std::uint32_t ticket = g_kernel_lock.take_ticket();
-  if (!g_kernel_lock.served(ticket)) [[unlikely]]
-    wait_for_lock(me, ticket);
-  me.lock_depth = 1;
-}
+// Out of line for everyone but the system-call entry (smp.hpp has the inline forms).
+void lock_kernel() { lock_kernel(this_cpu()); }
 
-void unlock_kernel() {
-  Cpu& me = this_cpu();
-  if (--me.lock_depth != 0) return;
-  const std::uint32_t next = g_kernel_lock.unlock();
-  std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (g_lock_sleepers.load(std::memory_order_relaxed) != 0) [[unlikely]]
-    wake_sleeper(next);
-}
+void unlock_kernel() { unlock_kernel(this_cpu()); }
 
 std::uint64_t measure_lock_pair() {
   // Called with the lock held once (kernel_main) and nobody else asking for it: give it up, then time

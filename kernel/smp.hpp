@@ -13,6 +13,7 @@
 #include <cstdint>
 
 #include "kernel/arch/smp.hpp"
+#include "lib/ticket_lock.hpp"
 
 namespace bramble::smp {
 
@@ -85,6 +86,41 @@ void start_scheduling(void (*join)());
 // with interrupts enabled); it is released when every lock_kernel() has had its unlock_kernel().
 void lock_kernel();
 void unlock_kernel();
+
+// The lock's state and slow paths, for the inline fast paths below (kernel/smp.cpp owns them).
+namespace detail {
+inline TicketLock g_kernel_lock;
+// Cores asleep waiting for it (their Cpu::lock_sleep says for which ticket): the holder scans for
+// the one to wake only when this is not 0.
+inline std::atomic<std::uint32_t> g_lock_sleepers{0};
+// The wait when the ticket is not served at once: answer posted calls, spin, then sleep.
+void wait_for_lock(Cpu& me, std::uint32_t ticket);
+// The hand-over: the core that holds ticket `next` sleeps (or is about to); wake it.
+void wake_sleeper(std::uint32_t next);
+} // namespace detail
+
+// lock_kernel() and unlock_kernel() for a caller that has this core's record at hand (`me` must be
+// this_cpu()): inline, for the system-call entry, which reads the per-CPU pointer once. A nested take
+// is a count, an uncontended one a ticket that is served at once; the release looks for a sleeper
+// only when one said it sleeps.
+inline void lock_kernel(Cpu& me) {
+  if (me.lock_depth != 0) [[unlikely]] {
+    ++me.lock_depth;
+    return;
+  }
+  const std::uint32_t ticket = detail::g_kernel_lock.take_ticket();
+  if (!detail::g_kernel_lock.served(ticket)) [[unlikely]]
+    detail::wait_for_lock(me, ticket);
+  me.lock_depth = 1;
+}
+inline void unlock_kernel(Cpu& me) {
+  if (--me.lock_depth != 0) [[unlikely]]
+    return;
+  const std::uint32_t next = detail::g_kernel_lock.unlock();
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (detail::g_lock_sleepers.load(std::memory_order_relaxed) != 0) [[unlikely]]
+    detail::wake_sleeper(next);
+}
 
 // Instructions one uncontended lock_kernel() + unlock_kernel() pair retires (PMU running, the lock
 // held once by this core and wanted by no other: kernel_main, before the first task starts).

@@ -11,12 +11,7 @@
 
 namespace bramble::trap {
 
-arch::ExceptionFrame& system_call(arch::ExceptionFrame& frame) {
-  const smp::KernelLock lock;
-  if (ktask::Task* task = sched::current(); task != nullptr) [[likely]]
-    syscall::handle(frame, *task);
-  return sched::exit_to_user(frame);
-}
+arch::ExceptionFrame& system_call(arch::ExceptionFrame& frame) { return *trap_system_call(&frame); }
 
 arch::ExceptionFrame& interrupt_from_user(arch::ExceptionFrame& frame) {
   irq::dispatch(); // takes the kernel lock for what needs it (not for the tick or an IPI)
@@ -59,3 +54,17 @@ void kernel_fault() {
 }
 
 } // namespace bramble::trap
+
+// The per-CPU pointer is read once; the lock, the running task and the exit's fast path are inline
+// (the kernel does not move between cores inside an exception, so `me` stays this core's).
+extern "C" bramble::arch::ExceptionFrame* trap_system_call(bramble::arch::ExceptionFrame* frame) {
+  using namespace bramble;
+  smp::Cpu& me = smp::this_cpu();
+  smp::lock_kernel(me);
+  sched::detail::Core& k = sched::core_of(me);
+  if (ktask::Task* task = k.current; task != nullptr) [[likely]]
+    syscall::handle(*frame, *task);
+  arch::ExceptionFrame& next = sched::exit_to_user(k, *frame);
+  smp::unlock_kernel(me);
+  return &next;
+}

@@ -31,3 +31,7 @@ arch::ExceptionFrame& user_fault(arch::ExceptionFrame& frame, abi::FaultReason r
 [[noreturn]] void kernel_fault();
 
 } // namespace bramble::trap
+
+// system_call() as the exception vectors call it (kernel/arch/aarch64/vectors.S): an svc from AArch64
+// EL0 goes straight here, without exception_dispatch. Returns the frame to resume.
+extern "C" bramble::arch::ExceptionFrame* trap_system_call(bramble::arch::ExceptionFrame* frame);

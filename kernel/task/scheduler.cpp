@@ -21,48 +21,16 @@ namespace {
 
 using abi::Error;
 
-constexpr unsigned kPriorities = abi::kMaxPriority + 1;
-constexpr std::uint32_t kCores = smp::kMaxCores;
+using detail::kCores;
+using detail::kPriorities;
 constexpr std::uint8_t kAnyCore = static_cast<std::uint8_t>(abi::kAnyCore);
 static_assert(abi::kMaxCores == smp::kMaxCores, "the ABI's core count is the kernel's");
 
-struct Queue {
-  Task* first = nullptr;
-  Task* last = nullptr;
-};
-
-// Work for exit_to_user, flagged by the code that creates it, so the way back to EL0 tests one word
-// when there is none (the common case) instead of walking lists or re-deriving it.
-constexpr std::uint32_t kPendingSwitch = 1u << 0; // a task blocked, ended, yielded, woke, moved or used up its slice
-
-// One core's scheduling state. Guarded by the kernel lock: another core may queue a task here and flag
-// a switch (then it sends an IPI); only this core loads a task from here.
-struct Core {
-  Queue ready[kPriorities];
-  std::uint32_t ready_mask = 0; // bit p: queue p is not empty
-  // Read without the lock by this core's interrupt path (work_pending()), so atomic; written with it.
-  std::atomic<std::uint32_t> ready_count{0};
-  Task* current = nullptr;
-  std::atomic<std::uint32_t> pending{0}; // as ready_count: read without the lock by this core
-  bool tick = false;                     // this core's timer ticked (set by the tick, without the lock)
-  bool blocked = false;                  // the current task blocked in this kernel entry
-  // Lazy FP: the FP/SIMD registers hold `current`'s state, loaded at its first FP instruction since it
-  // got the CPU (load_fp()), and EL0 may use them; false: EL0's FP instructions trap. Only a task that
-  // used FP since it was loaded has its FP state saved when it leaves.
-  bool fp_live = false;
-  bool scheduling = false; // the core has joined (start())
-  // CPU time: the physical count when `current` got the CPU (or was last charged). The outgoing task is
-  // charged on every switch, an ending one when it ends (remove()); idle time is nobody's.
-  std::uint64_t charged_until = 0;
-  std::uint64_t switches = 0;
-  std::uint64_t joined_at = 0;
-  std::uint64_t idle_time = 0;  // counter ticks spent in idle() before the current wait
-  std::uint64_t idle_since = 0; // when the current wait in idle() began (0: not waiting)
-};
-
-Core g_cores[kCores];
-// An ended task waits to be reaped; any core's next exit_to_user does it.
-bool g_reap_pending = false;
+using detail::Core;
+using detail::g_cores;
+using detail::g_reap_pending;
+using detail::kPendingSwitch;
+using detail::Queue;
 
 Core& here() { return g_cores[smp::this_cpu().id]; }
 std::uint32_t index_of(const Core& k) { return static_cast<std::uint32_t>(&k - g_cores); }
@@ -235,8 +203,27 @@ void kick(std::uint32_t core) {
   if (core != smp::this_cpu().id) (void)irq::send_ipi(core);
 }
 
+// Leaves the kernel for the first task this core runs (with the kernel lock held).
+[[noreturn]] void run_first() {
+  Core& k = here();
+  k.scheduling = true;
+  k.joined_at = arch::physical_count();
+  arch::fp_trap_el0(); // boot left FP open; from here on a task's first FP instruction loads its state
+  Task* next = next_for(k);
+  if (next == nullptr) {
+    idle(k);
+    next = highest_ready(k);
+  }
+  if (next == nullptr) panic("sched: core %u woke from idle with nothing to run", index_of(k));
+  const arch::ExceptionFrame& first = load(k, *next, arch::physical_count());
+  smp::unlock_kernel(); // from here on every kernel entry takes it
+  enter_user(&first);
+}
+
+} // namespace
+
 // exit_to_user's work when something is pending (its own function, so the fast path sets up no frame).
-[[gnu::noinline]] arch::ExceptionFrame& finish_pending_work(Core& k, arch::ExceptionFrame& frame) {
+[[gnu::noinline]] arch::ExceptionFrame& detail::finish_pending_work(Core& k, arch::ExceptionFrame& frame) {
   const bool ended = g_reap_pending;
   if (ended) {
     // Cleared first: tasks that reap() itself ends are reaped by this same call (their flag only
@@ -293,27 +280,6 @@ void kick(std::uint32_t core) {
   }
   return load(k, *next, now);
 }
-
-// Leaves the kernel for the first task this core runs (with the kernel lock held).
-[[noreturn]] void run_first() {
-  Core& k = here();
-  k.scheduling = true;
-  k.joined_at = arch::physical_count();
-  arch::fp_trap_el0(); // boot left FP open; from here on a task's first FP instruction loads its state
-  Task* next = next_for(k);
-  if (next == nullptr) {
-    idle(k);
-    next = highest_ready(k);
-  }
-  if (next == nullptr) panic("sched: core %u woke from idle with nothing to run", index_of(k));
-  const arch::ExceptionFrame& first = load(k, *next, arch::physical_count());
-  smp::unlock_kernel(); // from here on every kernel entry takes it
-  enter_user(&first);
-}
-
-} // namespace
-
-Task* current() { return here().current; }
 
 void make_ready(Task& task) {
   if (task.queued) return;
@@ -399,17 +365,6 @@ cap::Result<void> set_affinity(Task& task, std::uint64_t core) {
     kick(task.core);
   }
   return {};
-}
-
-arch::ExceptionFrame& exit_to_user(arch::ExceptionFrame& frame) {
-  // The fast path: nothing ended, nothing was deleted, nobody asked for this CPU. The running task is
-  // still Running then (it can only stop through end_task -> remove() or block_current(), which both
-  // flag a switch).
-  Core& k = here();
-  if (k.pending.load(std::memory_order_relaxed) == 0 && !k.tick && !g_reap_pending && !cap::release_pending())
-      [[likely]]
-    return frame;
-  return finish_pending_work(k, frame);
 }
 
 void start() { run_first(); }

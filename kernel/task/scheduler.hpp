@@ -14,10 +14,14 @@
 // goes on, so its address space can be torn down at once).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 
+#include "kernel/abi/syscalls.hpp"
 #include "kernel/arch/context.hpp"
 #include "kernel/cap/cap_table.hpp"
+#include "kernel/cap/links.hpp"
+#include "kernel/smp.hpp"
 
 namespace bramble::ktask {
 class Task;
@@ -27,8 +31,65 @@ namespace bramble::sched {
 
 using ktask::Task;
 
+// Each core's scheduling state, in the header so that the system-call entry reaches the running task
+// and the exit's fast path inline (kernel/task/scheduler.cpp is the only other user).
+namespace detail {
+
+inline constexpr unsigned kPriorities = abi::kMaxPriority + 1;
+inline constexpr std::uint32_t kCores = smp::kMaxCores;
+
+struct Queue {
+  Task* first = nullptr;
+  Task* last = nullptr;
+};
+
+// Work for exit_to_user, flagged by the code that creates it, so the way back to EL0 tests one word
+// when there is none (the common case) instead of walking lists or re-deriving it.
+inline constexpr std::uint32_t kPendingSwitch =
+    1u << 0; // a task blocked, ended, yielded, woke, moved or used up its slice
+
+// One core's scheduling state. Guarded by the kernel lock: another core may queue a task here and flag
+// a switch (then it sends an IPI); only this core loads a task from here. Aligned to a power of two
+// at least its size, so that finding a core's record (core_of, on every system call) is a shift and
+// an add, not a multiply, and no two cores' records share a cache line.
+struct alignas(1024) Core {
+  Queue ready[kPriorities];
+  std::uint32_t ready_mask = 0; // bit p: queue p is not empty
+  // Read without the lock by this core's interrupt path (work_pending()), so atomic; written with it.
+  std::atomic<std::uint32_t> ready_count{0};
+  Task* current = nullptr;
+  std::atomic<std::uint32_t> pending{0}; // as ready_count: read without the lock by this core
+  bool tick = false;                     // this core's timer ticked (set by the tick, without the lock)
+  bool blocked = false;                  // the current task blocked in this kernel entry
+  // Lazy FP: the FP/SIMD registers hold `current`'s state, loaded at its first FP instruction since it
+  // got the CPU (load_fp()), and EL0 may use them; false: EL0's FP instructions trap. Only a task that
+  // used FP since it was loaded has its FP state saved when it leaves.
+  bool fp_live = false;
+  bool scheduling = false; // the core has joined (start())
+  // CPU time: the physical count when `current` got the CPU (or was last charged). The outgoing task is
+  // charged on every switch, an ending one when it ends (remove()); idle time is nobody's.
+  std::uint64_t charged_until = 0;
+  std::uint64_t switches = 0;
+  std::uint64_t joined_at = 0;
+  std::uint64_t idle_time = 0;  // counter ticks spent in idle() before the current wait
+  std::uint64_t idle_since = 0; // when the current wait in idle() began (0: not waiting)
+};
+
+static_assert(sizeof(Core) == 1024, "core_of indexes by a shift: keep Core within its alignment");
+inline Core g_cores[kCores];
+// An ended task waits to be reaped; any core's next exit_to_user does it.
+inline bool g_reap_pending = false;
+
+// exit_to_user's work when something is pending (its own function, so the fast path sets up no frame).
+arch::ExceptionFrame& finish_pending_work(Core& k, arch::ExceptionFrame& frame);
+
+} // namespace detail
+
+// The scheduling state of the core whose record `cpu` is (smp::this_cpu(): this core's).
+[[nodiscard]] inline detail::Core& core_of(const smp::Cpu& cpu) { return detail::g_cores[cpu.id]; }
+
 // The task whose registers are in this core's exception frame (nullptr while idle, or once it ended).
-[[nodiscard]] Task* current();
+[[nodiscard]] inline Task* current() { return core_of(smp::this_cpu()).current; }
 
 // Puts a task in a ready queue (which core's: its affinity says, see above).
 void make_ready(Task& task);
@@ -66,7 +127,20 @@ void note_task_ended();
 // ended, used up its slice, may not stay on this core or a higher-priority task woke, picks the next
 // task (idling until one is ready). Returns the frame to resume: `frame`, or the next task's. A switch
 // copies no registers; it changes the frame the exception returns through.
-[[nodiscard]] arch::ExceptionFrame& exit_to_user(arch::ExceptionFrame& frame);
+//
+// `k` is this core's state (core_of(smp::this_cpu())). Inline: the fast path (nothing ended, nothing
+// was deleted, nobody asked for this CPU) is a few loads on every return to EL0. The running task is
+// still Running then (it can only stop through end_task -> remove() or block_current(), which both
+// flag a switch).
+[[nodiscard]] inline arch::ExceptionFrame& exit_to_user(detail::Core& k, arch::ExceptionFrame& frame) {
+  if (k.pending.load(std::memory_order_relaxed) == 0 && !k.tick && !detail::g_reap_pending && !cap::release_pending())
+      [[likely]]
+    return frame;
+  return detail::finish_pending_work(k, frame);
+}
+[[nodiscard]] inline arch::ExceptionFrame& exit_to_user(arch::ExceptionFrame& frame) {
+  return exit_to_user(core_of(smp::this_cpu()), frame);
+}
 
 // This core starts scheduling (core 0 from kernel_main, the others when they join): with the kernel
 // lock held, it waits for a task of its own and leaves for it. Does not return.

@@ -1,6 +1,7 @@
 // The EL1 exception vector table: 16 entries of 128 bytes (ARM ARM D1.10.2). Each entry reserves an
 // ExceptionFrame (exception_frame.hpp) below SP, saves x0/x1, puts its index in x1 and joins a common
-// path, which saves the rest, calls exception_dispatch(frame, index) and resumes the frame it returns:
+// path, which saves the rest, calls exception_dispatch(frame, index) (a system call from EL0:
+// trap_system_call(frame), kernel/trap.cpp) and resumes the frame it returns:
 // restores everything (ELR and SPSR too, so a handler may change where execution resumes) and erets.
 //
 // Where the frame is: at EL0, SP_EL1 is the end of the running task's own frame (ktask::Task::context;
@@ -75,12 +76,21 @@ from_kernel:
     b       exception_return
 
 from_user:
-    SAVE_REST
+    SAVE_REST                           // leaves ESR_EL1 in x2 and the vector index in x1
+    lsr     x4, x2, #26                 // ESR_EL1.EC
     mov     x0, sp                      // the running task's frame
     mrs     x2, tpidr_el1
     ldr     x2, [x2, #CPU_STACK_TOP]
     mov     sp, x2                      // the kernel runs on this core's stack
-    bl      exception_dispatch          // returns the frame of the task to resume (maybe another)
+    // The system call first: an svc (EC 0x15, ARM ARM D17.2.37) from AArch64 EL0 (vector 8, lower EL
+    // synchronous) goes straight to its handler; everything else through exception_dispatch.
+    cmp     x1, #8
+    b.ne    1f
+    cmp     x4, #0x15
+    b.ne    1f
+    bl      trap_system_call            // returns the frame of the task to resume (maybe another)
+    b       exception_return
+1:  bl      exception_dispatch          // the same
 
 // Resumes the frame at x0 (enter_user, context.S, starts a task's first run here too).
     .global exception_return
