@@ -39,6 +39,24 @@ std::uint64_t plan_both(std::size_t index, std::uint32_t restarts) {
 
 std::size_t count(System& s, AuditEvent e) { return s.broker().audit().count(e); }
 
+// Launches the restart pair with `plan` deciding each instance's crash point, sets their channel up
+// (self-service or centralized) and runs it until both ended for good.
+bool run_pair(System& s, std::uint64_t messages, System::FaultPlan plan, bool self_service) {
+  g_messages = messages;
+  s.set_fault_plan(plan);
+  bool ok = check(s.launch(kRestartTx, messages, plan(kRestartTx, 0)), "launch restart-tx");
+  ok = check(s.launch(kRestartRx, messages, plan(kRestartRx, 0)), "launch restart-rx") && ok;
+  ok = check(self_service ? s.self_service(kRestartTx, kRestartRx, components::kElementSpec)
+                          : s.centralized(kRestartTx, kRestartRx, components::kElementSpec),
+             "the channel") &&
+       ok;
+  if (!ok) return false;
+  s.start_all();
+  s.wait_all();
+  s.set_fault_plan(nullptr);
+  return true;
+}
+
 // What every restart stream ends with: both last instances exited with 0, every message sent and
 // verified in order, exactly `again` messages delivered a second time (each taken and not released by
 // a consumer that crashed), and the channel gone.
@@ -60,17 +78,11 @@ bool stream_delivered(System& s, std::uint64_t messages, std::uint64_t again) {
 bool run_restart_stream(System& s, std::uint64_t messages, bool consumer_crashes) {
   const std::uint64_t memory = s.memory_in_use();
   const std::size_t caps = s.caps_in_use();
-  g_messages = messages;
   const std::size_t crashing = consumer_crashes ? kRestartRx : kRestartTx;
-  s.set_fault_plan(consumer_crashes ? plan_consumer : plan_producer);
-  bool ok = check(s.launch(kRestartTx, messages, consumer_crashes ? 0 : crash_point(0)), "launch restart-tx");
-  ok = check(s.launch(kRestartRx, messages, consumer_crashes ? crash_point(0) : 0), "launch restart-rx") && ok;
-  ok = check(s.centralized(kRestartTx, kRestartRx, components::kElementSpec), "centralized channel") && ok;
-  if (!ok) return false;
   user::print("root: restart: %llu messages, %s crashes %u times\n", static_cast<ull>(messages),
               consumer_crashes ? "the consumer" : "the producer", static_cast<unsigned>(kCrashes));
-  s.start_all();
-  s.wait_all();
+  if (!run_pair(s, messages, consumer_crashes ? plan_consumer : plan_producer, false)) return false;
+  bool ok = true;
   const Component& p = s.component(kRestartTx);
   const Component& c = s.component(kRestartRx);
   const ch::ChannelReport& pr = p.report->channels[0];
@@ -89,23 +101,16 @@ bool run_restart_stream(System& s, std::uint64_t messages, bool consumer_crashes
              "the audit trail has each restart") &&
        ok;
   s.print_table();
-  s.set_fault_plan(nullptr);
   return everything_back(s, memory, caps) && ok;
 }
 
 bool run_restart_self_service(System& s, std::uint64_t messages) {
   const std::uint64_t memory = s.memory_in_use();
   const std::size_t caps = s.caps_in_use();
-  g_messages = messages;
-  s.set_fault_plan(plan_both);
-  bool ok = check(s.launch(kRestartTx, messages, plan_both(kRestartTx, 0)), "launch restart-tx");
-  ok = check(s.launch(kRestartRx, messages, plan_both(kRestartRx, 0)), "launch restart-rx") && ok;
-  ok = check(s.self_service(kRestartTx, kRestartRx, components::kElementSpec), "self-service grant") && ok;
-  if (!ok) return false;
   user::print("root: restart: %llu messages through a self-service ring, each side crashes %u times\n",
               static_cast<ull>(messages), static_cast<unsigned>(kCrashes / 2));
-  s.start_all();
-  s.wait_all();
+  if (!run_pair(s, messages, plan_both, true)) return false;
+  bool ok = true;
   const Component& p = s.component(kRestartTx);
   const Component& c = s.component(kRestartRx);
   const ch::ChannelReport& pr = p.report->channels[0];
@@ -118,7 +123,6 @@ bool run_restart_self_service(System& s, std::uint64_t messages) {
   ok = check(p.restarts == kCrashes / 2 && c.restarts == kCrashes / 2, "each side restarted once per crash") && ok;
   ok = stream_delivered(s, messages, kCrashes / 2) && ok;
   s.print_table();
-  s.set_fault_plan(nullptr);
   return everything_back(s, memory, caps) && ok;
 }
 
