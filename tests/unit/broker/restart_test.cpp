@@ -19,6 +19,20 @@ void crash(System& s, std::size_t i) {
   REQUIRE(s.kernel.cap_delete(s.task[i]).ok());
 }
 
+// Ends component i's task for good (the broker hears so).
+void end(System& s, std::size_t i) {
+  s.kernel.end_task(s.task[i]);
+  s.broker.component_ended(i);
+}
+
+// Channel `id` is gone, and with it every frame, mapping and byte of quota it held.
+void check_released(System& s, std::uint32_t id) {
+  CHECK(s.broker.channel(id) == nullptr);
+  CHECK(s.kernel.live_frames() == 0);
+  CHECK(s.kernel.mappings() == 0);
+  CHECK(s.kernel.quota_used == 0);
+}
+
 // Starts component i again as a new task.
 bool restart(System& s, std::size_t i) {
   s.task[i] = s.kernel.add_task();
@@ -118,12 +132,8 @@ TEST_CASE("restart: a side that does not come back after all closes the channel 
   CHECK(ipc::is_closed(header));
   CHECK(s.kernel.count("signal") == 2);
   CHECK(s.broker.audit().count(AuditEvent::PeerEnded) == 1);
-  s.kernel.end_task(s.task[kSink]);
-  s.broker.component_ended(kSink);
-  CHECK(s.broker.channel(ch->id) == nullptr);
-  CHECK(s.kernel.live_frames() == 0);
-  CHECK(s.kernel.mappings() == 0);
-  CHECK(s.kernel.quota_used == 0);
+  end(s, kSink);
+  check_released(s, ch->id);
 }
 
 TEST_CASE("restart: a side that comes back after its peer ended for good reads a closed ring") {
@@ -132,8 +142,7 @@ TEST_CASE("restart: a side that comes back after its peer ended for good reads a
   REQUIRE(ch.ok());
   void* header = s.kernel.local(kWindowBase);
   crash(s, kSink);
-  s.kernel.end_task(s.task[kSrc]);
-  s.broker.component_ended(kSrc);
+  end(s, kSrc);
   CHECK(ipc::is_closed(header)); // what was published stays readable; then Closed
   REQUIRE(restart(s, kSink));
   const ChannelRecord* rec = s.broker.channel(ch->id);
@@ -141,11 +150,8 @@ TEST_CASE("restart: a side that comes back after its peer ended for good reads a
   CHECK(rec->state == ChannelState::PeerGone);
   CHECK(ipc::is_closed(header)); // coming back does not reopen it
   CHECK(s.kernel.mapping(s.tid(kSink), kWindowBase) != nullptr);
-  s.kernel.end_task(s.task[kSink]);
-  s.broker.component_ended(kSink);
-  CHECK(s.broker.channel(ch->id) == nullptr);
-  CHECK(s.kernel.live_frames() == 0);
-  CHECK(s.kernel.quota_used == 0);
+  end(s, kSink);
+  check_released(s, ch->id);
 }
 
 TEST_CASE("restart: both sides down at once wait for each other") {
@@ -183,17 +189,12 @@ TEST_CASE("restart: a failed re-attach leaves the component ended and the surviv
   CHECK(s.broker.last_kernel_error() == abi::Error::OutOfMemory);
   s.kernel.fail_at = 0;
   // The root gives up on it: the task goes, the broker ends the component for good.
-  s.kernel.end_task(s.task[kSink]);
-  s.broker.component_ended(kSink);
+  end(s, kSink);
   CHECK(ipc::is_closed(header));
-  s.kernel.end_task(s.task[kSrc]);
-  s.broker.component_ended(kSrc);
-  CHECK(s.broker.channel(ch->id) == nullptr);
-  CHECK(s.kernel.live_frames() == 0);
-  CHECK(s.kernel.mappings() == 0);
+  end(s, kSrc);
+  check_released(s, ch->id);
   // The channel's 4 frames, 8 copies and 2 notifications are gone; the tasks are the root's to delete.
   CHECK(s.kernel.caps_in(0) == broker_caps - 14);
-  CHECK(s.kernel.quota_used == 0);
 }
 
 TEST_CASE("restart: a self-service side gets its registry (and memory) capabilities again") {
@@ -266,15 +267,13 @@ TEST_CASE("restart: a self-service producer's death closes the ring for its cons
   void* header = s.kernel.bytes_of(r.header);
   CHECK_FALSE(ipc::is_closed(header));
 
-  s.kernel.end_task(s.task[kSsSrc]);
-  s.broker.component_ended(kSsSrc);
+  end(s, kSsSrc);
   CHECK(ipc::is_closed(header)); // written through the broker's own mapping of the control header
   CHECK(s.kernel.signals_of(r.to_consumer) == 1);
   CHECK(s.kernel.signals_of(r.to_producer) == 1);
   CHECK(s.broker.channel(g->id)->state == ChannelState::PeerGone);
   // The consumer ends too: the broker's copies go with the rest.
-  s.kernel.end_task(s.task[kSsSink]);
-  s.broker.component_ended(kSsSink);
+  end(s, kSsSink);
   CHECK(s.broker.channel(g->id) == nullptr);
   CHECK(s.kernel.mapping(0, kWindowBase) == nullptr);
 }
@@ -312,8 +311,7 @@ TEST_CASE("restart: a control header that is not one page, or hides its size, is
     const Slot published = big ? frame : *s.kernel.cap_mint(frame, abi::kRightRead | abi::kRightWrite, 0);
     const Slot note = *s.kernel.notification_create();
     s.kernel.publish(self_service_control_name(g->id), published, note);
-    s.kernel.end_task(s.task[kSsSrc]);
-    s.broker.component_ended(kSsSrc);
+    end(s, kSsSrc);
     CHECK(s.kernel.mapping(0, kWindowBase) == nullptr); // the broker mapped nothing
     CHECK(s.kernel.signals_of(note) == 0);
     CHECK_FALSE(ipc::is_closed(s.kernel.bytes_of(frame)));
