@@ -122,6 +122,22 @@ inline void unlock_kernel(Cpu& me) {
     detail::wake_sleeper(next);
 }
 
+// The same for the system-call entry from EL0, where this core holds no kernel lock (it cannot be at
+// EL0 while it does): the nesting count is set and cleared, not tested.
+inline void lock_kernel_from_user(Cpu& me) {
+  const std::uint32_t ticket = detail::g_kernel_lock.take_ticket();
+  if (!detail::g_kernel_lock.served(ticket)) [[unlikely]]
+    detail::wait_for_lock(me, ticket);
+  me.lock_depth = 1;
+}
+inline void unlock_kernel_to_user(Cpu& me) {
+  me.lock_depth = 0;
+  const std::uint32_t next = detail::g_kernel_lock.unlock();
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (detail::g_lock_sleepers.load(std::memory_order_relaxed) != 0) [[unlikely]]
+    detail::wake_sleeper(next);
+}
+
 // Instructions one uncontended lock_kernel() + unlock_kernel() pair retires (PMU running, the lock
 // held once by this core and wanted by no other: kernel_main, before the first task starts).
 [[nodiscard]] std::uint64_t measure_lock_pair();

@@ -11,7 +11,10 @@
 
 namespace bramble::trap {
 
-arch::ExceptionFrame& system_call(arch::ExceptionFrame& frame) { return *trap_system_call(&frame); }
+arch::ExceptionFrame& system_call(arch::ExceptionFrame& frame) {
+  if ((trap_system_call(&frame) & kSyscallExitMask) == kSyscallDone) return frame;
+  return *trap_system_call_finish(&frame); // the frame is whole already
+}
 
 arch::ExceptionFrame& interrupt_from_user(arch::ExceptionFrame& frame) {
   irq::dispatch(); // takes the kernel lock for what needs it (not for the tick or an IPI)
@@ -55,16 +58,32 @@ void kernel_fault() {
 
 } // namespace bramble::trap
 
-// The per-CPU pointer is read once; the lock, the running task and the exit's fast path are inline
-// (the kernel does not move between cores inside an exception, so `me` stays this core's).
-extern "C" bramble::arch::ExceptionFrame* trap_system_call(bramble::arch::ExceptionFrame* frame) {
+// The per-CPU pointer is read once; the lock, the running task and the exit's fast-path test are
+// inline (the kernel does not move between cores inside an exception, so `me` stays this core's).
+// The entry from EL0 holds no kernel lock, so the lock is taken and released without the nesting
+// count's tests.
+extern "C" std::uintptr_t trap_system_call(bramble::arch::ExceptionFrame* frame) {
+  using namespace bramble;
+  const auto answer = [frame](std::uintptr_t next) { return reinterpret_cast<std::uintptr_t>(frame) | next; };
+  smp::Cpu& me = smp::this_cpu();
+  smp::lock_kernel_from_user(me);
+  sched::detail::Core& k = sched::core_of(me);
+  ktask::Task* task = k.current;
+  if (task == nullptr) [[unlikely]]
+    return answer(kSyscallGone); // stopped by another core while this one waited for the lock
+  syscall::handle(*frame, *task);
+  if (!sched::exit_pending(k)) [[likely]] {
+    smp::unlock_kernel_to_user(me);
+    return answer(kSyscallDone);
+  }
+  // The running task is still this frame's, or nobody's once it ended (only this core loads a task here).
+  return answer(k.current != nullptr ? kSyscallFinish : kSyscallGone);
+}
+
+extern "C" bramble::arch::ExceptionFrame* trap_system_call_finish(bramble::arch::ExceptionFrame* frame) {
   using namespace bramble;
   smp::Cpu& me = smp::this_cpu();
-  smp::lock_kernel(me);
-  sched::detail::Core& k = sched::core_of(me);
-  if (ktask::Task* task = k.current; task != nullptr) [[likely]]
-    syscall::handle(*frame, *task);
-  arch::ExceptionFrame& next = sched::exit_to_user(k, *frame);
-  smp::unlock_kernel(me);
+  arch::ExceptionFrame& next = sched::detail::finish_pending_work(sched::core_of(me), *frame);
+  smp::unlock_kernel_to_user(me);
   return &next;
 }

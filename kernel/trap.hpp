@@ -15,7 +15,8 @@ namespace bramble::trap {
 // Each function for an exception from EL0 gets the running task's frame and returns the frame to
 // resume at EL0: the same task's, or another's after a switch (sched::exit_to_user).
 //
-// An svc from EL0: handle it for the running task (if any), then return to EL0 (maybe another task).
+// An svc from EL0 whose frame was saved whole: handle it for the running task (if any), then return
+// to EL0 (maybe another task). The vectors take the shorter way below (trap_system_call).
 arch::ExceptionFrame& system_call(arch::ExceptionFrame& frame);
 // An interrupt taken from EL0 or from the kernel's idle loop.
 arch::ExceptionFrame& interrupt_from_user(arch::ExceptionFrame& frame);
@@ -32,6 +33,24 @@ arch::ExceptionFrame& user_fault(arch::ExceptionFrame& frame, abi::FaultReason r
 
 } // namespace bramble::trap
 
-// system_call() as the exception vectors call it (kernel/arch/aarch64/vectors.S): an svc from AArch64
-// EL0 goes straight here, without exception_dispatch. Returns the frame to resume.
-extern "C" bramble::arch::ExceptionFrame* trap_system_call(bramble::arch::ExceptionFrame* frame);
+// The system call as the exception vectors call it (kernel/arch/aarch64/vectors.S, entry 8): the
+// entry saved x0-x18, x30, ELR and SPSR into the running task's frame, and x19-x29 and SP_EL0 are
+// still the task's in the registers. trap_system_call takes the kernel lock, handles the call and
+// answers with the frame's address, in whose low bits (a frame is 16-byte aligned) it says what next:
+//   kSyscallDone    the lock is released; nothing is pending: the entry resumes the same task from
+//                   the registers it saved;
+//   kSyscallFinish  the lock is held; the way back has work (a switch, a reap, a tick's round robin):
+//                   the entry stores x19-x29 and SP_EL0 into the frame, so that it is whole before any
+//                   other core can load the task, then calls trap_system_call_finish;
+//   kSyscallGone    the lock is held; the task ended (in this call, or stopped by another core while
+//                   this one waited for the lock): its frame is not touched again, as its record may
+//                   be freed; trap_system_call_finish runs the next task.
+// trap_system_call_finish does exit_to_user's work, releases the lock and returns the frame to resume
+// in full (the same task's, or another's).
+inline constexpr std::uintptr_t kSyscallDone = 0;
+inline constexpr std::uintptr_t kSyscallFinish = 1;
+inline constexpr std::uintptr_t kSyscallGone = 2;
+inline constexpr std::uintptr_t kSyscallExitMask = 3;
+static_assert(alignof(bramble::arch::ExceptionFrame) > kSyscallExitMask, "the answer's bits are the frame's low bits");
+extern "C" std::uintptr_t trap_system_call(bramble::arch::ExceptionFrame* frame);
+extern "C" bramble::arch::ExceptionFrame* trap_system_call_finish(bramble::arch::ExceptionFrame* frame);

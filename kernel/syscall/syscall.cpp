@@ -51,6 +51,8 @@ Reply done(const cap::Result<void>& r) { return r.ok() ? ok() : fail(r.error());
 constexpr std::uint64_t kMaxAllocation = abi::kPageSize << mm::FrameAllocator::kMaxOrder; // 4 MiB
 constexpr std::uint64_t kMaxTaskSlots = 4096;
 
+// The invariant check's counters (set_invariant_check_interval, at the end): calls made while it is
+// on, and how often it runs.
 std::uint64_t g_calls = 0;
 std::uint64_t g_check_interval = 0;
 
@@ -108,6 +110,7 @@ cap::DecodeLimits g_limits{mm::kUserBase,
                            mm::kChannelWindowBase,
                            mm::kChannelWindowEnd};
 
+// Only task_create's decoder reads the caller's priority, so only that call stores it.
 const cap::DecodeLimits& limits_for(const Task& self) {
   g_limits.max_priority = self.priority();
   return g_limits;
@@ -234,8 +237,8 @@ Reply shmem_query(Task& self, const cap::SyscallArgs& call, cap::Caller caller) 
   return ok(slot_of(self, a.frame_destination), slot_of(self, a.notification_destination));
 }
 
-Reply task_create(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
-  const auto a = REPLY_TRY(cap::decode_task_create(call, caller));
+Reply task_create(Task& self, const cap::SyscallArgs& call, cap::CapTable& caps) {
+  const auto a = REPLY_TRY(cap::decode_task_create(call, cap::Caller{caps, limits_for(self)}));
   const loader::EmbeddedProgram& program = loader::embedded_programs()[a.image];
   const ktask::TaskSpec spec{program.name, program.data, program.size,        a.slots,
                              a.priority,   a.quota,      a.fault_notification};
@@ -305,83 +308,143 @@ Reply device_frame_create(Task& self, const cap::SyscallArgs& call, cap::Caller 
   return ok(slot_of(self, a.destination));
 }
 
-Reply dispatch(Syscall number, Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
-  cap::CapTable& caps = caller.caps;
-  const auto& x = call.arg;
-  switch (number) {
-  case Syscall::debug_write: return debug_write(self, call, caller);
-  case Syscall::yield: sched::yield_current(); return ok();
-  case Syscall::memory_allocate: return memory_allocate(self, call, caller);
-  case Syscall::memory_map: return memory_map(self, call, caller, false);
-  case Syscall::memory_map_into: return memory_map(self, call, caller, true);
-  case Syscall::memory_unmap: return memory_unmap(self, call, caller);
-  case Syscall::memory_info: return memory_info(call, caller);
-  case Syscall::memory_split: return memory_split(self, call, caller);
-  case Syscall::notification_create: return notification_create(self, call, caller);
-  case Syscall::signal: return signal(call, caller);
-  case Syscall::wait: return wait(self, call, caller, true);
-  case Syscall::poll: return wait(self, call, caller, false);
-  case Syscall::wait_timeout: return wait_timeout(self, call, caller);
-  case Syscall::cap_copy: return derive(cap::decode_cap_copy(call, caller));
-  case Syscall::cap_mint: return derive(cap::decode_cap_mint(call, caller));
-  case Syscall::cap_insert_into: return derive(cap::decode_cap_insert_into(call, caller));
-  case Syscall::cap_move: {
-    const auto op = REPLY_TRY(cap::decode_cap_move(call, caller));
-    cap::invoke_move(op);
-    return ok();
-  }
-  case Syscall::cap_delete: {
-    const auto op = REPLY_TRY(cap::decode_cap_delete(call, caller));
-    cap::invoke_delete(op);
-    return ok();
-  }
-  case Syscall::cap_revoke: {
-    const auto op = REPLY_TRY(cap::decode_cap_revoke(call, caller));
-    return ok(cap::invoke_revoke(op));
-  }
-  case Syscall::cap_info: return cap_info(call, caller);
-  case Syscall::shmem_register: return shmem_register(self, call, caller);
-  case Syscall::shmem_query: return shmem_query(self, call, caller);
-  case Syscall::task_create: return task_create(self, call, caller);
-  case Syscall::task_start: return task_start(call, caller);
-  case Syscall::task_exit: ktask::end_task(self, abi::TaskState::Exited, x[0], 0); return deferred();
-  case Syscall::task_status: return task_status(call, caller);
-  case Syscall::task_info: return task_info(call, caller);
-  case Syscall::task_set_core: return task_set_core(call, caller);
-  case Syscall::task_core: return task_core(call, caller);
-  case Syscall::cpu_info: return cpu_info(call, caller);
-  case Syscall::irq_handler_create: return irq_handler_create(self, call, caller);
-  case Syscall::irq_ack: return irq_ack(call, caller);
-  case Syscall::device_frame_create: return device_frame_create(self, call, caller);
-  }
-  (void)caps;
-  return fail(Error::InvalidSyscall);
+// Each call's entry writes its own results into the frame (an inline handler's Reply never goes
+// through memory). A deferred reply (the caller blocked or ended) writes nothing: wake() fills the
+// results in later, or nobody reads them. A caller that ended in its own call still has its record
+// (reap() runs on the way out), so writing into its frame is harmless.
+[[gnu::always_inline]] inline void put(arch::ExceptionFrame& frame, const Reply& reply) {
+  if (!reply.deferred) arch::set_syscall_result(frame, reply.status, reply.r[0], reply.r[1], reply.r[2]);
+}
+
+// The call's registers as the decoders read them. A handler inlined into its entry keeps only the
+// arguments it reads; one out of line gets the whole struct.
+[[gnu::always_inline]] inline cap::SyscallArgs args_of(const arch::ExceptionFrame& frame) {
+  return cap::SyscallArgs{arch::syscall_number(frame),
+                          {arch::syscall_argument(frame, 0), arch::syscall_argument(frame, 1),
+                           arch::syscall_argument(frame, 2), arch::syscall_argument(frame, 3),
+                           arch::syscall_argument(frame, 4), arch::syscall_argument(frame, 5)}};
+}
+[[gnu::always_inline]] inline cap::Caller caller_of(Task& self) { return cap::Caller{self.caps(), g_limits}; }
+
+using arch::ExceptionFrame;
+using detail::Handler;
+
+// One entry per call number the ABI declares (kernel/abi/syscalls.hpp); nullptr for the others,
+// which handle() treats as a bad system call. A table, not a switch: one bounds test and one load
+// find the handler, where a switch tested the range twice and went through a jump table besides.
+constexpr std::array<Handler, abi::kSyscallLimit> kHandlers = [] {
+  std::array<Handler, abi::kSyscallLimit> t{};
+  auto at = [&t](Syscall s) -> Handler& { return t[static_cast<std::size_t>(s)]; };
+  at(Syscall::debug_write) = [](ExceptionFrame& f, Task& s) { put(f, debug_write(s, args_of(f), caller_of(s))); };
+  at(Syscall::yield) = [](ExceptionFrame& f, Task&) {
+    sched::yield_current();
+    put(f, ok());
+  };
+  at(Syscall::memory_allocate) = [](ExceptionFrame& f, Task& s) {
+    put(f, memory_allocate(s, args_of(f), caller_of(s)));
+  };
+  at(Syscall::memory_map) = [](ExceptionFrame& f, Task& s) { put(f, memory_map(s, args_of(f), caller_of(s), false)); };
+  at(Syscall::memory_map_into) = [](ExceptionFrame& f, Task& s) {
+    put(f, memory_map(s, args_of(f), caller_of(s), true));
+  };
+  at(Syscall::memory_unmap) = [](ExceptionFrame& f, Task& s) { put(f, memory_unmap(s, args_of(f), caller_of(s))); };
+  at(Syscall::memory_info) = [](ExceptionFrame& f, Task& s) { put(f, memory_info(args_of(f), caller_of(s))); };
+  at(Syscall::memory_split) = [](ExceptionFrame& f, Task& s) { put(f, memory_split(s, args_of(f), caller_of(s))); };
+  at(Syscall::notification_create) = [](ExceptionFrame& f, Task& s) {
+    put(f, notification_create(s, args_of(f), caller_of(s)));
+  };
+  at(Syscall::signal) = [](ExceptionFrame& f, Task& s) { put(f, signal(args_of(f), caller_of(s))); };
+  at(Syscall::wait) = [](ExceptionFrame& f, Task& s) { put(f, wait(s, args_of(f), caller_of(s), true)); };
+  at(Syscall::poll) = [](ExceptionFrame& f, Task& s) { put(f, wait(s, args_of(f), caller_of(s), false)); };
+  at(Syscall::wait_timeout) = [](ExceptionFrame& f, Task& s) { put(f, wait_timeout(s, args_of(f), caller_of(s))); };
+  at(Syscall::cap_copy) = [](ExceptionFrame& f, Task& s) {
+    put(f, derive(cap::decode_cap_copy(args_of(f), caller_of(s))));
+  };
+  at(Syscall::cap_mint) = [](ExceptionFrame& f, Task& s) {
+    put(f, derive(cap::decode_cap_mint(args_of(f), caller_of(s))));
+  };
+  at(Syscall::cap_insert_into) = [](ExceptionFrame& f, Task& s) {
+    put(f, derive(cap::decode_cap_insert_into(args_of(f), caller_of(s))));
+  };
+  at(Syscall::cap_move) = [](ExceptionFrame& f, Task& s) {
+    const auto op = cap::decode_cap_move(args_of(f), caller_of(s));
+    if (!op.ok()) return put(f, fail(op.error()));
+    cap::invoke_move(op.value());
+    put(f, ok());
+  };
+  at(Syscall::cap_delete) = [](ExceptionFrame& f, Task& s) {
+    const auto op = cap::decode_cap_delete(args_of(f), caller_of(s));
+    if (!op.ok()) return put(f, fail(op.error()));
+    cap::invoke_delete(op.value());
+    put(f, ok());
+  };
+  at(Syscall::cap_revoke) = [](ExceptionFrame& f, Task& s) {
+    const auto op = cap::decode_cap_revoke(args_of(f), caller_of(s));
+    if (!op.ok()) return put(f, fail(op.error()));
+    put(f, ok(cap::invoke_revoke(op.value())));
+  };
+  at(Syscall::cap_info) = [](ExceptionFrame& f, Task& s) { put(f, cap_info(args_of(f), caller_of(s))); };
+  at(Syscall::shmem_register) = [](ExceptionFrame& f, Task& s) { put(f, shmem_register(s, args_of(f), caller_of(s))); };
+  at(Syscall::shmem_query) = [](ExceptionFrame& f, Task& s) { put(f, shmem_query(s, args_of(f), caller_of(s))); };
+  at(Syscall::task_create) = [](ExceptionFrame& f, Task& s) { put(f, task_create(s, args_of(f), s.caps())); };
+  at(Syscall::task_start) = [](ExceptionFrame& f, Task& s) { put(f, task_start(args_of(f), caller_of(s))); };
+  at(Syscall::task_exit) = [](ExceptionFrame& f, Task& s) {
+    ktask::end_task(s, abi::TaskState::Exited, arch::syscall_argument(f, 0), 0); // nothing to write
+  };
+  at(Syscall::task_status) = [](ExceptionFrame& f, Task& s) { put(f, task_status(args_of(f), caller_of(s))); };
+  at(Syscall::task_info) = [](ExceptionFrame& f, Task& s) { put(f, task_info(args_of(f), caller_of(s))); };
+  at(Syscall::task_set_core) = [](ExceptionFrame& f, Task& s) { put(f, task_set_core(args_of(f), caller_of(s))); };
+  at(Syscall::task_core) = [](ExceptionFrame& f, Task& s) { put(f, task_core(args_of(f), caller_of(s))); };
+  at(Syscall::cpu_info) = [](ExceptionFrame& f, Task& s) { put(f, cpu_info(args_of(f), caller_of(s))); };
+  at(Syscall::irq_handler_create) = [](ExceptionFrame& f, Task& s) {
+    put(f, irq_handler_create(s, args_of(f), caller_of(s)));
+  };
+  at(Syscall::irq_ack) = [](ExceptionFrame& f, Task& s) { put(f, irq_ack(args_of(f), caller_of(s))); };
+  at(Syscall::device_frame_create) = [](ExceptionFrame& f, Task& s) {
+    put(f, device_frame_create(s, args_of(f), caller_of(s)));
+  };
+  return t;
+}();
+
+// The table names exactly the calls the ABI declares (the decoders' own list).
+constexpr bool table_matches_abi() {
+  for (std::size_t n = 0; n < abi::kSyscallLimit; ++n)
+    if ((kHandlers[n] != nullptr) != cap::kDeclaredSyscallNumbers[n]) return false;
+  return true;
+}
+static_assert(table_matches_abi(), "kHandlers: one entry per declared system call, none for the others");
+
+} // namespace
+
+namespace {
+
+// With the invariant check on, every declared number's entry is this: the call, then the count and,
+// every g_check_interval calls, the check. Off (the default), the table holds the handlers themselves
+// and a call pays for neither.
+
+void call_and_check(arch::ExceptionFrame& frame, Task& self) {
+  kHandlers[arch::syscall_number(frame)](frame, self); // handle() checked the number
+  if (++g_calls % g_check_interval == 0) check_capability_invariants();
 }
 
 } // namespace
 
-void handle(arch::ExceptionFrame& frame, Task& self) {
-  ++g_calls;
-  const cap::SyscallArgs call{arch::syscall_number(frame),
-                              {arch::syscall_argument(frame, 0), arch::syscall_argument(frame, 1),
-                               arch::syscall_argument(frame, 2), arch::syscall_argument(frame, 3),
-                               arch::syscall_argument(frame, 4), arch::syscall_argument(frame, 5)}};
-  auto number = cap::decode_syscall_number(call.number);
-  if (!number.ok()) {
-    kprintf("kernel: task '%s' killed: bad system call %llu\n", self.name,
-            static_cast<unsigned long long>(call.number));
-    ktask::end_task(self, abi::TaskState::Faulted, static_cast<std::uint64_t>(abi::FaultReason::BadSyscall),
-                    call.number);
-    return;
-  }
-  const cap::DecodeLimits& limits = limits_for(self);
-  const Reply reply = dispatch(*number, self, call, cap::Caller{self.caps(), limits});
-  if (g_check_interval != 0 && g_calls % g_check_interval == 0) check_capability_invariants();
-  if (reply.deferred || self.state != abi::TaskState::Running) return;
-  arch::set_syscall_result(frame, reply.status, reply.r[0], reply.r[1], reply.r[2]);
+namespace detail {
+
+constinit std::array<Handler, abi::kSyscallLimit> g_handlers = kHandlers;
+
+void bad_syscall(arch::ExceptionFrame& frame, Task& self) {
+  const std::uint64_t number = arch::syscall_number(frame);
+  kprintf("kernel: task '%s' killed: bad system call %llu\n", self.name, static_cast<unsigned long long>(number));
+  ktask::end_task(self, abi::TaskState::Faulted, static_cast<std::uint64_t>(abi::FaultReason::BadSyscall), number);
 }
 
-std::uint64_t calls_handled() { return g_calls; }
-void set_invariant_check_interval(std::uint64_t interval) { g_check_interval = interval; }
+} // namespace detail
+
+void set_invariant_check_interval(std::uint64_t interval) {
+  g_check_interval = interval;
+  for (std::size_t n = 0; n < abi::kSyscallLimit; ++n)
+    if (kHandlers[n] != nullptr) detail::g_handlers[n] = interval != 0 ? call_and_check : kHandlers[n];
+}
 
 } // namespace bramble::syscall

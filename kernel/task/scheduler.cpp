@@ -29,7 +29,9 @@ static_assert(abi::kMaxCores == smp::kMaxCores, "the ABI's core count is the ker
 using detail::Core;
 using detail::g_cores;
 using detail::g_reap_pending;
+using detail::kPendingReap;
 using detail::kPendingSwitch;
+using detail::kPendingTick;
 using detail::Queue;
 
 Core& here() { return g_cores[smp::this_cpu().id]; }
@@ -224,6 +226,7 @@ void kick(std::uint32_t core) {
 
 // exit_to_user's work when something is pending (its own function, so the fast path sets up no frame).
 [[gnu::noinline]] arch::ExceptionFrame& detail::finish_pending_work(Core& k, arch::ExceptionFrame& frame) {
+  k.pending.fetch_and(~kPendingReap, std::memory_order_relaxed);
   const bool ended = g_reap_pending;
   if (ended) {
     // Cleared first: tasks that reap() itself ends are reaped by this same call (their flag only
@@ -244,13 +247,13 @@ void kick(std::uint32_t core) {
   // the current task blocked in this kernel entry (a wait_timeout of a tick or less): it is still on
   // this CPU, and a task is made ready only once it left; then they are served after the switch-out.
   bool expire_after_switch = false;
-  if (k.tick) {
+  if ((k.pending.load(std::memory_order_relaxed) & kPendingTick) != 0) {
     if (k.blocked)
       expire_after_switch = true;
     else
       timeout::expire_due();
     // Round robin: anyone of the same or higher priority waiting gets the CPU at the end of the slice.
-    k.tick = false;
+    k.pending.fetch_and(~kPendingTick, std::memory_order_relaxed);
     const Task* next = highest_ready(k);
     if (previous != nullptr && next != nullptr && next->priority() >= previous->priority())
       k.pending.fetch_or(kPendingSwitch, std::memory_order_relaxed);
@@ -331,23 +334,36 @@ void block_current() {
   k.pending.fetch_or(kPendingSwitch, std::memory_order_relaxed);
 }
 
-void yield_current() { here().pending.fetch_or(kPendingSwitch, std::memory_order_relaxed); }
+// Only when someone of the caller's priority or higher waits on this core: otherwise the exit would
+// pick the caller again (finish_pending_work makes the same test), and a yield with nobody to yield
+// to returns as any other call does, without the scheduler.
+void yield_current() {
+  Core& k = here();
+  const Task* best = highest_ready(k);
+  if (best != nullptr && k.current != nullptr && best->priority() >= k.current->priority())
+    k.pending.fetch_or(kPendingSwitch, std::memory_order_relaxed);
+}
 
-void note_task_ended() { g_reap_pending = true; }
+void note_task_ended() {
+  g_reap_pending = true;
+  for (Core& k : g_cores)
+    k.pending.fetch_or(kPendingReap, std::memory_order_relaxed);
+}
 
-void on_tick() { here().tick = true; }
+void on_tick() { here().pending.fetch_or(kPendingTick, std::memory_order_relaxed); }
 
 bool work_pending() {
   Core& k = here();
-  if (k.pending.load(std::memory_order_relaxed) != 0) return true;
-  if (!k.tick) return false;
+  const std::uint32_t pending = k.pending.load(std::memory_order_relaxed);
+  if ((pending & ~kPendingTick) != 0) return true;
+  if (pending == 0) return false;
   // A tick only matters when someone else waits here; a stale 0 (a task queued here just now without
   // an IPI: one of equal priority) only delays its turn to the next tick.
   if (k.ready_count.load(std::memory_order_relaxed) != 0) return true;
   // A timed wait is due: the tick takes the lock to serve it (one relaxed load when none is due soon;
   // the counter is read only while someone waits with a deadline).
   if (timeout::any_due()) return true;
-  k.tick = false;
+  k.pending.fetch_and(~kPendingTick, std::memory_order_relaxed);
   return false;
 }
 

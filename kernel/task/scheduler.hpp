@@ -47,6 +47,8 @@ struct Queue {
 // when there is none (the common case) instead of walking lists or re-deriving it.
 inline constexpr std::uint32_t kPendingSwitch =
     1u << 0; // a task blocked, ended, yielded, woke, moved or used up its slice
+inline constexpr std::uint32_t kPendingTick = 1u << 1; // this core's timer ticked (set without the lock)
+inline constexpr std::uint32_t kPendingReap = 1u << 2; // a task ended: look at g_reap_pending (every core's)
 
 // One core's scheduling state. Guarded by the kernel lock: another core may queue a task here and flag
 // a switch (then it sends an IPI); only this core loads a task from here. Aligned to a power of two
@@ -58,8 +60,7 @@ struct alignas(1024) Core {
   // Read without the lock by this core's interrupt path (work_pending()), so atomic; written with it.
   std::atomic<std::uint32_t> ready_count{0};
   Task* current = nullptr;
-  std::atomic<std::uint32_t> pending{0}; // as ready_count: read without the lock by this core
-  bool tick = false;                     // this core's timer ticked (set by the tick, without the lock)
+  std::atomic<std::uint32_t> pending{0}; // kPending*; as ready_count: read without the lock by this core
   bool blocked = false;                  // the current task blocked in this kernel entry
   // Lazy FP: the FP/SIMD registers hold `current`'s state, loaded at its first FP instruction since it
   // got the CPU (load_fp()), and EL0 may use them; false: EL0's FP instructions trap. Only a task that
@@ -77,7 +78,8 @@ struct alignas(1024) Core {
 
 static_assert(sizeof(Core) == 1024, "core_of indexes by a shift: keep Core within its alignment");
 inline Core g_cores[kCores];
-// An ended task waits to be reaped; any core's next exit_to_user does it.
+// An ended task waits to be reaped; any core's next exit_to_user does it (each core's pending word
+// has kPendingReap too, so that the exit's test reads one word of the core's own).
 inline bool g_reap_pending = false;
 
 // exit_to_user's work when something is pending (its own function, so the fast path sets up no frame).
@@ -132,9 +134,12 @@ void note_task_ended();
 // was deleted, nobody asked for this CPU) is a few loads on every return to EL0. The running task is
 // still Running then (it can only stop through end_task -> remove() or block_current(), which both
 // flag a switch).
+// Whether exit_to_user has anything to do on core `k` beyond returning the frame.
+[[nodiscard]] inline bool exit_pending(const detail::Core& k) {
+  return k.pending.load(std::memory_order_relaxed) != 0 || cap::release_pending();
+}
 [[nodiscard]] inline arch::ExceptionFrame& exit_to_user(detail::Core& k, arch::ExceptionFrame& frame) {
-  if (k.pending.load(std::memory_order_relaxed) == 0 && !k.tick && !detail::g_reap_pending && !cap::release_pending())
-      [[likely]]
+  if (!exit_pending(k)) [[likely]]
     return frame;
   return detail::finish_pending_work(k, frame);
 }

@@ -3,7 +3,7 @@
 # leaked). Each program prints one "FAIL <file>:<line>: <expr>" line per failed check and ends with
 # "<program>: N checks, M failed".
 foreach(board rpi4 rpi3)
-  foreach(program syscall_errors cap_rights preempt fpu fault notify)
+  foreach(program syscall_errors cap_rights preempt fpu registers fault notify)
     set(extra "")
     if(program STREQUAL "syscall_errors")
       # The per-call check counts, for every call (the program checks it covered all of them).

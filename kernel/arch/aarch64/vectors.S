@@ -1,7 +1,6 @@
 // The EL1 exception vector table: 16 entries of 128 bytes (ARM ARM D1.10.2). Each entry reserves an
 // ExceptionFrame (exception_frame.hpp) below SP, saves x0/x1, puts its index in x1 and joins a common
-// path, which saves the rest, calls exception_dispatch(frame, index) (a system call from EL0:
-// trap_system_call(frame), kernel/trap.cpp) and resumes the frame it returns:
+// path, which saves the rest, calls exception_dispatch(frame, index) and resumes the frame it returns:
 // restores everything (ELR and SPSR too, so a handler may change where execution resumes) and erets.
 //
 // Where the frame is: at EL0, SP_EL1 is the end of the running task's own frame (ktask::Task::context;
@@ -9,7 +8,15 @@
 // task's record, and the common path then moves SP to the core's kernel stack (Cpu::stack_top, read
 // through TPIDR_EL1). A context switch is the dispatcher returning another task's frame: nothing is
 // copied. An exception taken at EL1 saves its frame on the kernel stack it interrupted, and resumes it.
-
+//
+// The system call has its own entry (entry 8, lower EL AArch64 synchronous, ESR_EL1.EC 0x15), which
+// saves only what the C code may change: x0-x18, x30, ELR and SPSR. The C code keeps x19-x29 (they
+// are callee-saved, AAPCS64) and the kernel never touches SP_EL0, so when the call returns to the
+// same task those are still the task's values in the registers. Only when the way back switches
+// tasks (or anything else needs the whole frame) does trap_system_call say so; the entry then stores
+// x19-x29 and SP_EL0 into the frame, with the kernel lock still held so that no other core can load
+// the task before its frame is whole, and finishes through trap_system_call_finish, which returns the
+// frame to resume in full. ESR and FAR are not stored for a system call (nothing reads them).
 #define FRAME_SIZE 288
 // offsetof(smp::Cpu, stack_top) (kernel/smp.hpp asserts it).
 #define CPU_STACK_TOP 8
@@ -34,7 +41,8 @@ exception_vectors:
     VECTOR 5, from_kernel    //                     IRQ
     VECTOR 6, from_kernel    //                     FIQ
     VECTOR 7, from_kernel    //                     SError
-    VECTOR 8, from_user      // lower EL, AArch64:  synchronous
+    .balign 0x80             // lower EL, AArch64:  synchronous (entry 8)
+    b       el0_synchronous
     VECTOR 9, from_user      //                     IRQ
     VECTOR 10, from_user     //                     FIQ
     VECTOR 11, from_user     //                     SError
@@ -76,21 +84,82 @@ from_kernel:
     b       exception_return
 
 from_user:
-    SAVE_REST                           // leaves ESR_EL1 in x2 and the vector index in x1
-    lsr     x4, x2, #26                 // ESR_EL1.EC
+    SAVE_REST
     mov     x0, sp                      // the running task's frame
     mrs     x2, tpidr_el1
     ldr     x2, [x2, #CPU_STACK_TOP]
     mov     sp, x2                      // the kernel runs on this core's stack
-    // The system call first: an svc (EC 0x15, ARM ARM D17.2.37) from AArch64 EL0 (vector 8, lower EL
-    // synchronous) goes straight to its handler; everything else through exception_dispatch.
-    cmp     x1, #8
-    b.ne    1f
-    cmp     x4, #0x15
-    b.ne    1f
-    bl      trap_system_call            // returns the frame of the task to resume (maybe another)
+    bl      exception_dispatch          // returns the frame of the task to resume (maybe another)
     b       exception_return
-1:  bl      exception_dispatch          // the same
+
+// Entry 8. A system call (an svc from AArch64 EL0: ESR_EL1.EC 0x15, ARM ARM D17.2.37) saves the
+// registers the C code may change and calls trap_system_call (kernel/trap.cpp); anything else
+// (aborts, undefined instructions, FP traps, ...) joins from_user as index 8.
+el0_synchronous:
+    sub     sp, sp, #FRAME_SIZE
+    stp     x0, x1, [sp, #0]
+    mrs     x0, esr_el1
+    lsr     x1, x0, #26                 // ESR_EL1.EC
+    cmp     x1, #0x15
+    b.ne    1f
+    stp     x2, x3, [sp, #16]
+    stp     x4, x5, [sp, #32]
+    stp     x6, x7, [sp, #48]
+    stp     x8, x9, [sp, #64]
+    stp     x10, x11, [sp, #80]
+    stp     x12, x13, [sp, #96]
+    stp     x14, x15, [sp, #112]
+    stp     x16, x17, [sp, #128]
+    str     x18, [sp, #144]
+    str     x30, [sp, #240]
+    mrs     x2, elr_el1
+    mrs     x3, spsr_el1
+    stp     x2, x3, [sp, #256]
+    mov     x0, sp                      // the running task's frame
+    mrs     x2, tpidr_el1
+    ldr     x2, [x2, #CPU_STACK_TOP]
+    mov     sp, x2                      // the kernel runs on this core's stack
+    bl      trap_system_call            // x0 = the frame | what next (kernel/trap.hpp)
+    tst     x0, #3
+    b.ne    2f
+    // Back to the same task (the kernel lock is released): x19-x29 and SP_EL0 are its own still.
+    mov     sp, x0
+    ldp     x2, x3, [sp, #256]
+    msr     elr_el1, x2
+    msr     spsr_el1, x3
+    ldp     x0, x1, [sp, #0]
+    ldp     x2, x3, [sp, #16]
+    ldp     x4, x5, [sp, #32]
+    ldp     x6, x7, [sp, #48]
+    ldp     x8, x9, [sp, #64]
+    ldp     x10, x11, [sp, #80]
+    ldp     x12, x13, [sp, #96]
+    ldp     x14, x15, [sp, #112]
+    ldp     x16, x17, [sp, #128]
+    ldr     x18, [sp, #144]
+    ldr     x30, [sp, #240]
+    add     sp, sp, #FRAME_SIZE         // the end of the task's frame, where its next exception saves
+    eret
+    // Something is pending (the kernel lock is held): complete the frame unless the task is gone
+    // (kSyscallGone, 2: it ended, its record may be freed once the lock is released), then let the
+    // scheduler pick the task to resume.
+2:  and     x1, x0, #3
+    and     x0, x0, #~3
+    cmp     x1, #2
+    b.eq    3f
+    stp     x19, x20, [x0, #152]
+    stp     x21, x22, [x0, #168]
+    stp     x23, x24, [x0, #184]
+    stp     x25, x26, [x0, #200]
+    stp     x27, x28, [x0, #216]
+    str     x29, [x0, #232]
+    mrs     x2, sp_el0
+    str     x2, [x0, #248]
+3:  bl      trap_system_call_finish     // releases the kernel lock; returns the frame to resume
+    b       exception_return
+    // Not a system call: x0 and x1 are saved; x2.. are untouched.
+1:  mov     x1, #8
+    b       from_user
 
 // Resumes the frame at x0 (enter_user, context.S, starts a task's first run here too).
     .global exception_return
