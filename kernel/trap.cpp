@@ -5,6 +5,7 @@
 #include "kernel/irq.hpp"
 #include "kernel/log.hpp"
 #include "kernel/smp.hpp"
+#include "kernel/syscall/entry.hpp"
 #include "kernel/syscall/syscall.hpp"
 #include "kernel/task/scheduler.hpp"
 #include "kernel/task/task.hpp"
@@ -58,26 +59,12 @@ void kernel_fault() {
 
 } // namespace bramble::trap
 
-// The per-CPU pointer is read once; the lock, the running task and the exit's fast-path test are
-// inline (the kernel does not move between cores inside an exception, so `me` stays this core's).
-// The entry from EL0 holds no kernel lock, so the lock is taken and released without the nesting
-// count's tests.
+// The general form, for trap::system_call: the call's handler is found in the table at run time.
+// The vectors' entry calls each number's own instantiation of syscall::enter instead
+// (kernel/syscall/syscall.cpp).
 extern "C" std::uintptr_t trap_system_call(bramble::arch::ExceptionFrame* frame) {
   using namespace bramble;
-  const auto answer = [frame](std::uintptr_t next) { return reinterpret_cast<std::uintptr_t>(frame) | next; };
-  smp::Cpu& me = smp::this_cpu();
-  smp::lock_kernel_from_user(me);
-  sched::detail::Core& k = sched::core_of(me);
-  ktask::Task* task = k.current;
-  if (task == nullptr) [[unlikely]]
-    return answer(kSyscallGone); // stopped by another core while this one waited for the lock
-  syscall::handle(*frame, *task);
-  if (!sched::exit_pending(k)) [[likely]] {
-    smp::unlock_kernel_to_user(me);
-    return answer(kSyscallDone);
-  }
-  // The running task is still this frame's, or nobody's once it ended (only this core loads a task here).
-  return answer(k.current != nullptr ? kSyscallFinish : kSyscallGone);
+  return syscall::enter(frame, [](arch::ExceptionFrame& f, ktask::Task& t) { syscall::handle(f, t); });
 }
 
 extern "C" bramble::arch::ExceptionFrame* trap_system_call_finish(bramble::arch::ExceptionFrame* frame) {

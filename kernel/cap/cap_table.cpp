@@ -20,13 +20,6 @@ Result<Capability*> CapTable::vacant(ktl::uint64_t index) {
   return cap;
 }
 
-Result<Capability*> CapTable::lookup(ktl::uint64_t index, CapType type, Rights needed) {
-  Capability* cap = BRAMBLE_TRY(occupied(index));
-  if (cap->type() != type) return err(Error::WrongType);
-  if (!cap->has_rights(needed)) return err(Error::InsufficientRights);
-  return cap;
-}
-
 Result<Capability*> CapTable::find_free(const Capability* except) {
   for (ktl::uint64_t i = 1; i < slots_.size(); ++i) {
     if (slots_[i].empty() && &slots_[i] != except) return &slots_[i];

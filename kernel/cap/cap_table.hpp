@@ -29,7 +29,7 @@ public:
 
   // Checks, in the order a system call reports them: InvalidSlot (0 or out of range), then
   // EmptySlot / SlotOccupied, then WrongType, then InsufficientRights.
-  // slot() and occupied() are inline: every system call that names a capability starts with them.
+  // slot(), occupied() and lookup() are inline: every system call that names a capability starts with them.
   [[nodiscard]] Result<Capability*> slot(ktl::uint64_t index) {
     if (index == abi::kNullSlot || index >= slots_.size()) return err(Error::InvalidSlot);
     return &slots_[index];
@@ -40,7 +40,13 @@ public:
     return cap;
   }
   [[nodiscard]] Result<Capability*> vacant(ktl::uint64_t index);
-  [[nodiscard]] Result<Capability*> lookup(ktl::uint64_t index, CapType type, Rights needed);
+  // Inline as well: signal and wait, the calls a round trip is made of, are little else.
+  [[nodiscard]] Result<Capability*> lookup(ktl::uint64_t index, CapType type, Rights needed) {
+    Capability* cap = BRAMBLE_TRY(occupied(index));
+    if (cap->type() != type) return err(Error::WrongType);
+    if (!cap->has_rights(needed)) return err(Error::InsufficientRights);
+    return cap;
+  }
 
   // The lowest free slot that is not `except` (TableFull if there is none).
   [[nodiscard]] Result<Capability*> find_free(const Capability* except = nullptr);

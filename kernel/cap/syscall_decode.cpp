@@ -48,12 +48,6 @@ struct Quota {
   return MemoryMapArgs{task, frame_cap, frame, vaddr, perms};
 }
 
-[[nodiscard]] Result<NotificationArgs> decode_notification(ktl::uint64_t slot, Rights rights, Caller caller) {
-  Capability* cap = BRAMBLE_TRY(caller.caps.lookup(slot, CapType::Notification, rights));
-  const ktl::uint64_t bits = (cap->badge() != abi::kNoBadge) ? cap->badge() : abi::kUnbadgedSignalBits;
-  return NotificationArgs{cap, cap->object(), bits};
-}
-
 [[nodiscard]] Result<Capability*> lookup_registry(ktl::uint64_t slot, ktl::uint64_t name, Rights rights,
                                                   Caller caller) {
   Capability* registry = BRAMBLE_TRY(caller.caps.lookup(slot, CapType::ShmemRegistry, rights));
@@ -127,14 +121,6 @@ Result<NotificationCreateArgs> decode_notification_create(const SyscallArgs& cal
   const Quota q = BRAMBLE_TRY(lookup_quota(caller.caps, call.arg[0]));
   Capability* destination = BRAMBLE_TRY(caller.caps.find_free());
   return NotificationCreateArgs{q.cap, q.quota, destination};
-}
-
-Result<NotificationArgs> decode_signal(const SyscallArgs& call, Caller caller) {
-  return decode_notification(call.arg[0], abi::kRightSignal, caller);
-}
-
-Result<NotificationArgs> decode_wait(const SyscallArgs& call, Caller caller) {
-  return decode_notification(call.arg[0], abi::kRightWait, caller);
 }
 
 Result<WaitTimeoutArgs> decode_wait_timeout(const SyscallArgs& call, Caller caller) {

@@ -107,8 +107,20 @@ struct NotificationArgs {
   KernelObject* notification;
   ktl::uint64_t signal_bits; // signal: the bits to OR in (the badge, or kUnbadgedSignalBits)
 };
-[[nodiscard]] Result<NotificationArgs> decode_signal(const SyscallArgs& call, Caller caller);
-[[nodiscard]] Result<NotificationArgs> decode_wait(const SyscallArgs& call, Caller caller); // wait and poll
+// A notification capability with `rights` in `slot`, and the bits a signal through it sets. Inline,
+// with decode_signal and decode_wait: a notification round trip is two of each.
+[[nodiscard]] inline Result<NotificationArgs> decode_notification(ktl::uint64_t slot, Rights rights, Caller caller) {
+  Capability* cap = BRAMBLE_TRY(caller.caps.lookup(slot, CapType::Notification, rights));
+  const ktl::uint64_t bits = (cap->badge() != abi::kNoBadge) ? cap->badge() : abi::kUnbadgedSignalBits;
+  return NotificationArgs{cap, cap->object(), bits};
+}
+[[nodiscard]] inline Result<NotificationArgs> decode_signal(const SyscallArgs& call, Caller caller) {
+  return decode_notification(call.arg[0], abi::kRightSignal, caller);
+}
+// wait and poll
+[[nodiscard]] inline Result<NotificationArgs> decode_wait(const SyscallArgs& call, Caller caller) {
+  return decode_notification(call.arg[0], abi::kRightWait, caller);
+}
 // wait_timeout: Wait on a notification (as wait), then `ticks` at most abi::kMaxWaitTicks (InvalidSize).
 struct WaitTimeoutArgs {
   Capability* cap;

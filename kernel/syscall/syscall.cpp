@@ -14,10 +14,17 @@
 #include "kernel/object/quota.hpp"
 #include "kernel/object/registry.hpp"
 #include "kernel/panic.hpp"
+#include "kernel/syscall/entry.hpp"
 #include "kernel/task/scheduler.hpp"
 #include "kernel/task/task.hpp"
 #include "kernel/task/timeout.hpp"
 #include "mm/address_space.hpp"
+
+#include <utility>
+
+// The table vectors.S indexes (defined at the end of this file).
+extern "C" std::array<std::uintptr_t (*)(bramble::arch::ExceptionFrame*), bramble::abi::kSyscallLimit + 1>
+    bramble_syscall_entries;
 
 namespace bramble::syscall {
 namespace {
@@ -418,14 +425,37 @@ static_assert(table_matches_abi(), "kHandlers: one entry per declared system cal
 
 namespace {
 
-// With the invariant check on, every declared number's entry is this: the call, then the count and,
-// every g_check_interval calls, the check. Off (the default), the table holds the handlers themselves
-// and a call pays for neither.
-
+// With the invariant check on, every declared number's entry runs this: the call, then the count and,
+// every g_check_interval calls, the check. Off (the default), each number's entry has its handler
+// inlined and a call pays for neither.
 void call_and_check(arch::ExceptionFrame& frame, Task& self) {
-  kHandlers[arch::syscall_number(frame)](frame, self); // handle() checked the number
+  kHandlers[arch::syscall_number(frame)](frame, self); // the entry checked the number
   if (++g_calls % g_check_interval == 0) check_capability_invariants();
 }
+
+// The vectors' entry (kernel/arch/aarch64/vectors.S) calls entries[min(x8, kSyscallLimit)]: each
+// declared number's own instantiation of enter() with its handler inlined; the others, and every
+// number from kSyscallLimit on, the bad-call entry.
+using Entry = std::uintptr_t (*)(arch::ExceptionFrame* frame);
+
+template <std::size_t N> std::uintptr_t entry(arch::ExceptionFrame* frame) {
+  constexpr Handler handler = kHandlers[N];
+  return enter(frame, [](arch::ExceptionFrame& f, Task& t) { handler(f, t); });
+}
+std::uintptr_t bad_entry(arch::ExceptionFrame* frame) { return enter(frame, detail::bad_syscall); }
+std::uintptr_t checked_entry(arch::ExceptionFrame* frame) { return enter(frame, call_and_check); }
+
+template <std::size_t N> constexpr Entry entry_for() {
+  if constexpr (N < abi::kSyscallLimit && kHandlers[N] != nullptr)
+    return &entry<N>;
+  else
+    return &bad_entry;
+}
+
+constexpr auto kEntries = []<std::size_t... N>(std::index_sequence<N...>) {
+  return std::array<Entry, sizeof...(N)>{entry_for<N>()...};
+}
+(std::make_index_sequence<abi::kSyscallLimit + 1>{});
 
 } // namespace
 
@@ -443,8 +473,18 @@ void bad_syscall(arch::ExceptionFrame& frame, Task& self) {
 
 void set_invariant_check_interval(std::uint64_t interval) {
   g_check_interval = interval;
-  for (std::size_t n = 0; n < abi::kSyscallLimit; ++n)
-    if (kHandlers[n] != nullptr) detail::g_handlers[n] = interval != 0 ? call_and_check : kHandlers[n];
+  for (std::size_t n = 0; n < abi::kSyscallLimit; ++n) {
+    if (kHandlers[n] == nullptr) continue;
+    detail::g_handlers[n] = interval != 0 ? call_and_check : kHandlers[n];
+    bramble_syscall_entries[n] = interval != 0 ? checked_entry : kEntries[n];
+  }
 }
 
 } // namespace bramble::syscall
+
+// The table vectors.S indexes (an unmangled name for the assembly).
+extern "C" {
+constinit std::array<std::uintptr_t (*)(bramble::arch::ExceptionFrame*), bramble::abi::kSyscallLimit + 1>
+    bramble_syscall_entries = bramble::syscall::kEntries;
+}
+static_assert(bramble::abi::kSyscallLimit == 128, "vectors.S: SYSCALL_LIMIT");

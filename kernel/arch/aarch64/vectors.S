@@ -18,6 +18,8 @@
 // the task before its frame is whole, and finishes through trap_system_call_finish, which returns the
 // frame to resume in full. ESR and FAR are not stored for a system call (nothing reads them).
 #define FRAME_SIZE 288
+// abi::kSyscallLimit (kernel/syscall/syscall.cpp asserts it).
+#define SYSCALL_LIMIT 128
 // offsetof(smp::Cpu, stack_top) (kernel/smp.hpp asserts it).
 #define CPU_STACK_TOP 8
 
@@ -119,7 +121,15 @@ el0_synchronous:
     mrs     x2, tpidr_el1
     ldr     x2, [x2, #CPU_STACK_TOP]
     mov     sp, x2                      // the kernel runs on this core's stack
-    bl      trap_system_call            // x0 = the frame | what next (kernel/trap.hpp)
+    // The call number's own entry (kernel/syscall/syscall.cpp): entries[min(x8, SYSCALL_LIMIT)], the
+    // last one the bad-call entry. Each is trap_system_call for one call (kernel/trap.hpp).
+    mov     x9, #SYSCALL_LIMIT
+    cmp     x8, x9
+    csel    x9, x8, x9, lo
+    adrp    x10, bramble_syscall_entries
+    add     x10, x10, :lo12:bramble_syscall_entries
+    ldr     x10, [x10, x9, lsl #3]
+    blr     x10                         // x0 = the frame | what next (kernel/trap.hpp)
     tst     x0, #3
     b.ne    2f
     // Back to the same task (the kernel lock is released): x19-x29 and SP_EL0 are its own still.
