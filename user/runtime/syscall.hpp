@@ -25,27 +25,29 @@ struct SyscallResult {
 };
 
 // "memory": a call may read or write user buffers (debug_write reads one), so the compiler must
-// not keep memory contents in registers across it.
+// not keep memory contents in registers across it. The kernel ignores the argument registers a call
+// does not use and writes x0..x3 on every return, so those a call does not read are outputs only
+// (nothing is loaded into them before the svc).
 #define BRAMBLE_SVC(...)                                                                                               \
   asm volatile("svc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : "r"(x8)__VA_OPT__(, ) __VA_ARGS__ : "memory")
 
 [[nodiscard]] inline SyscallResult syscall0(abi::Syscall number) {
   register std::uint64_t x8 asm("x8") = static_cast<std::uint64_t>(number);
-  register std::uint64_t x0 asm("x0") = 0;
-  register std::uint64_t x1 asm("x1") = 0;
-  register std::uint64_t x2 asm("x2") = 0;
-  register std::uint64_t x3 asm("x3") = 0;
-  BRAMBLE_SVC();
+  register std::uint64_t x0 asm("x0");
+  register std::uint64_t x1 asm("x1");
+  register std::uint64_t x2 asm("x2");
+  register std::uint64_t x3 asm("x3");
+  asm volatile("svc #0" : "=r"(x0), "=r"(x1), "=r"(x2), "=r"(x3) : "r"(x8) : "memory");
   return {x0, x1, x2, x3};
 }
 
 [[nodiscard]] inline SyscallResult syscall1(abi::Syscall number, std::uint64_t a0) {
   register std::uint64_t x8 asm("x8") = static_cast<std::uint64_t>(number);
   register std::uint64_t x0 asm("x0") = a0;
-  register std::uint64_t x1 asm("x1") = 0;
-  register std::uint64_t x2 asm("x2") = 0;
-  register std::uint64_t x3 asm("x3") = 0;
-  BRAMBLE_SVC();
+  register std::uint64_t x1 asm("x1");
+  register std::uint64_t x2 asm("x2");
+  register std::uint64_t x3 asm("x3");
+  asm volatile("svc #0" : "+r"(x0), "=r"(x1), "=r"(x2), "=r"(x3) : "r"(x8) : "memory");
   return {x0, x1, x2, x3};
 }
 
@@ -53,9 +55,9 @@ struct SyscallResult {
   register std::uint64_t x8 asm("x8") = static_cast<std::uint64_t>(number);
   register std::uint64_t x0 asm("x0") = a0;
   register std::uint64_t x1 asm("x1") = a1;
-  register std::uint64_t x2 asm("x2") = 0;
-  register std::uint64_t x3 asm("x3") = 0;
-  BRAMBLE_SVC();
+  register std::uint64_t x2 asm("x2");
+  register std::uint64_t x3 asm("x3");
+  asm volatile("svc #0" : "+r"(x0), "+r"(x1), "=r"(x2), "=r"(x3) : "r"(x8) : "memory");
   return {x0, x1, x2, x3};
 }
 
@@ -64,8 +66,8 @@ struct SyscallResult {
   register std::uint64_t x0 asm("x0") = a0;
   register std::uint64_t x1 asm("x1") = a1;
   register std::uint64_t x2 asm("x2") = a2;
-  register std::uint64_t x3 asm("x3") = 0;
-  BRAMBLE_SVC();
+  register std::uint64_t x3 asm("x3");
+  asm volatile("svc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "=r"(x3) : "r"(x8) : "memory");
   return {x0, x1, x2, x3};
 }
 
