@@ -343,8 +343,8 @@ constexpr std::array<Handler, abi::kSyscallLimit> kHandlers = [] {
   std::array<Handler, abi::kSyscallLimit> t{};
   auto at = [&t](Syscall s) -> Handler& { return t[static_cast<std::size_t>(s)]; };
   at(Syscall::debug_write) = [](ExceptionFrame& f, Task& s) { put(f, debug_write(s, args_of(f), caller_of(s))); };
-  at(Syscall::yield) = [](ExceptionFrame& f, Task&) {
-    sched::yield_current();
+  at(Syscall::yield) = [](ExceptionFrame& f, Task& s) {
+    sched::yield_current(sched::core_of(smp::this_cpu()), static_cast<unsigned>(s.priority()));
     put(f, ok());
   };
   at(Syscall::memory_allocate) = [](ExceptionFrame& f, Task& s) {

@@ -44,7 +44,7 @@ void charge(Core& k, std::uint64_t now) {
 
 unsigned prio(const Task& t) { return static_cast<unsigned>(t.priority()); }
 
-void enqueue(Core& k, Task& t) {
+[[gnu::always_inline]] inline void enqueue(Core& k, Task& t) {
   Queue& q = k.ready[prio(t)];
   t.next_ready = nullptr;
   t.prev_ready = q.last;
@@ -55,11 +55,13 @@ void enqueue(Core& k, Task& t) {
   q.last = &t;
   t.queued = true;
   t.core = static_cast<std::uint8_t>(index_of(k));
-  k.ready_count.fetch_add(1, std::memory_order_relaxed);
+  // Written only with the kernel lock held (read without it), so a load and a store, not an
+  // exclusive read-modify-write.
+  k.ready_count.store(k.ready_count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   k.ready_mask |= 1u << prio(t);
 }
 
-void dequeue(Task& t) {
+[[gnu::always_inline]] inline void dequeue(Task& t) {
   if (!t.queued) return;
   Core& k = g_cores[t.core];
   Queue& q = k.ready[prio(t)];
@@ -73,7 +75,7 @@ void dequeue(Task& t) {
     q.last = t.prev_ready;
   t.next_ready = t.prev_ready = nullptr;
   t.queued = false;
-  k.ready_count.fetch_sub(1, std::memory_order_relaxed);
+  k.ready_count.store(k.ready_count.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
   if (q.first == nullptr) k.ready_mask &= ~(1u << prio(t));
 }
 
@@ -131,7 +133,7 @@ Task* steal_for(Core& k) {
   return best;
 }
 
-Task* next_for(Core& k) {
+[[gnu::always_inline]] inline Task* next_for(Core& k) {
   Task* t = highest_ready(k);
   return t != nullptr ? t : steal_for(k);
 }
@@ -173,12 +175,37 @@ void drop_fp(Core& k) {
 
 // Makes `next` this core's running task; returns its frame, which the exception return resumes (the
 // registers are not copied: an exception from EL0 saves them straight into the task's frame).
-arch::ExceptionFrame& load(Core& k, Task& next, std::uint64_t now) {
-  dequeue(next);
+// This core's own pending word, with the kernel lock held and interrupts masked: no other core
+// writes it without the lock and this core's interrupt handlers cannot run, so clearing bits is a
+// load and a store, not an exclusive read-modify-write.
+[[gnu::always_inline]] inline void clear_own_pending(Core& k, std::uint32_t bits) {
+  k.pending.store(k.pending.load(std::memory_order_relaxed) & ~bits, std::memory_order_relaxed);
+}
+
+// Takes `t` off the front of its queue on `k` (where next_for found it).
+[[gnu::always_inline]] inline void take_first(Core& k, Task& t) {
+  Queue& q = k.ready[prio(t)];
+  q.first = t.next_ready;
+  if (t.next_ready != nullptr)
+    t.next_ready->prev_ready = nullptr;
+  else {
+    q.last = nullptr;
+    k.ready_mask &= ~(1u << prio(t));
+  }
+  t.next_ready = nullptr;
+  t.queued = false;
+  k.ready_count.store(k.ready_count.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+}
+
+[[gnu::always_inline]] inline arch::ExceptionFrame& load(Core& k, Task& next, std::uint64_t now) {
+  // Always the first task of one of this core's queues: next_for() takes the head of the highest
+  // non-empty queue here, or steals into a core whose queues are all empty (so the stolen task is
+  // alone in its queue), and run_first() does the same.
+  take_first(k, next);
   k.current = &next;
   k.charged_until = now;
-  k.pending.fetch_and(~kPendingSwitch, std::memory_order_relaxed); // the best task here is the one loaded
-  drop_fp(k); // its FP state is loaded at its first FP instruction (load_fp), if it has one
+  clear_own_pending(k, kPendingSwitch); // the best task here is the one loaded
+  drop_fp(k);                           // its FP state is loaded at its first FP instruction (load_fp), if it has one
   kmem::activate_user_space(next.space().ttbr0_value());
   ++k.switches;
   return next.context;
@@ -226,7 +253,7 @@ void kick(std::uint32_t core) {
 
 // exit_to_user's work when something is pending (its own function, so the fast path sets up no frame).
 [[gnu::noinline]] arch::ExceptionFrame& detail::finish_pending_work(Core& k, arch::ExceptionFrame& frame) {
-  k.pending.fetch_and(~kPendingReap, std::memory_order_relaxed);
+  if ((k.pending.load(std::memory_order_relaxed) & kPendingReap) != 0) clear_own_pending(k, kPendingReap);
   const bool ended = g_reap_pending;
   if (ended) {
     // Cleared first: tasks that reap() itself ends are reaped by this same call (their flag only
@@ -253,25 +280,31 @@ void kick(std::uint32_t core) {
     else
       timeout::expire_due();
     // Round robin: anyone of the same or higher priority waiting gets the CPU at the end of the slice.
-    k.pending.fetch_and(~kPendingTick, std::memory_order_relaxed);
-    const Task* next = highest_ready(k);
-    if (previous != nullptr && next != nullptr && next->priority() >= previous->priority())
+    clear_own_pending(k, kPendingTick);
+    if (previous != nullptr && (k.ready_mask >> prio(*previous)) != 0)
       k.pending.fetch_or(kPendingSwitch, std::memory_order_relaxed);
   }
   if ((k.pending.load(std::memory_order_relaxed) & kPendingSwitch) == 0 && previous != nullptr) return frame;
-  k.pending.fetch_and(~kPendingSwitch, std::memory_order_relaxed);
+  clear_own_pending(k, kPendingSwitch);
   if (previous != nullptr && !k.blocked && may_run_on(*previous, me)) {
     // It would go to the back of its queue and be picked again unless someone of its priority or
-    // higher is ready: then nothing changes (no register, FP or TTBR0 traffic).
-    const Task* best = highest_ready(k);
-    if (best == nullptr || best->priority() < previous->priority()) return frame;
+    // higher is ready (a bit at or above its priority in ready_mask): then nothing changes (no
+    // register, FP or TTBR0 traffic).
+    if ((k.ready_mask >> prio(*previous)) == 0) return frame;
   }
   std::uint64_t now = arch::physical_count(); // the one counter read of a switch
   if (previous != nullptr) {
     charge(k, now);                        // blocked, preempted or moved away; its registers are in its frame already
     if (k.fp_live) fp_save(&previous->fp); // else its saved state is still current
     k.current = nullptr;
-    if (!k.blocked) make_ready(*previous);
+    // Back into a queue: straight into this core's when it may run nowhere else (make_ready would
+    // place it here too; its switch flag and wake-up are for a core that is not about to choose).
+    if (!k.blocked) {
+      if (previous->affinity == me)
+        enqueue(k, *previous);
+      else
+        make_ready(*previous);
+    }
   }
   k.blocked = false;
   if (expire_after_switch) timeout::expire_due();
@@ -332,16 +365,6 @@ void block_current() {
   Core& k = here();
   k.blocked = true;
   k.pending.fetch_or(kPendingSwitch, std::memory_order_relaxed);
-}
-
-// Only when someone of the caller's priority or higher waits on this core: otherwise the exit would
-// pick the caller again (finish_pending_work makes the same test), and a yield with nobody to yield
-// to returns as any other call does, without the scheduler.
-void yield_current() {
-  Core& k = here();
-  const Task* best = highest_ready(k);
-  if (best != nullptr && k.current != nullptr && best->priority() >= k.current->priority())
-    k.pending.fetch_or(kPendingSwitch, std::memory_order_relaxed);
 }
 
 void note_task_ended() {

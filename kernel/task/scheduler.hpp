@@ -107,7 +107,13 @@ void wake(Task& task, std::uint64_t status, std::uint64_t value);
 void load_fp();
 // The running task blocks (its call's results are filled in by wake()).
 void block_current();
-void yield_current();
+// The running task yields (`k`: this core; `priority`: the task's). A switch is flagged only when
+// someone of its priority or higher waits on this core (bit p of ready_mask: queue p is not empty):
+// otherwise the exit would pick the caller again, and the call returns like any other, without the
+// scheduler.
+inline void yield_current(detail::Core& k, unsigned priority) {
+  if ((k.ready_mask >> priority) != 0) k.pending.fetch_or(detail::kPendingSwitch, std::memory_order_relaxed);
+}
 // This core's timer tick (interrupt context, without the kernel lock): the next exit to EL0 looks at
 // round robin.
 void on_tick();

@@ -53,8 +53,9 @@ exception_vectors:
     VECTOR 14, from_user     //                     FIQ
     VECTOR 15, from_user     //                     SError
 
-    // x2..x30, SP_EL0, ELR, SPSR, ESR, FAR into the frame at SP (x0, x1 are saved already).
-    .macro SAVE_REST
+    // x2..x17 into the frame at SP, and x0..x17 back from it: what every entry saves and every
+    // return restores (the system call's quick way included).
+    .macro SAVE_X2_X17
     stp     x2, x3, [sp, #16]
     stp     x4, x5, [sp, #32]
     stp     x6, x7, [sp, #48]
@@ -63,6 +64,22 @@ exception_vectors:
     stp     x12, x13, [sp, #96]
     stp     x14, x15, [sp, #112]
     stp     x16, x17, [sp, #128]
+    .endm
+    .macro LOAD_X0_X17
+    ldp     x0, x1, [sp, #0]
+    ldp     x2, x3, [sp, #16]
+    ldp     x4, x5, [sp, #32]
+    ldp     x6, x7, [sp, #48]
+    ldp     x8, x9, [sp, #64]
+    ldp     x10, x11, [sp, #80]
+    ldp     x12, x13, [sp, #96]
+    ldp     x14, x15, [sp, #112]
+    ldp     x16, x17, [sp, #128]
+    .endm
+
+    // x2..x30, SP_EL0, ELR, SPSR, ESR, FAR into the frame at SP (x0, x1 are saved already).
+    .macro SAVE_REST
+    SAVE_X2_X17
     stp     x18, x19, [sp, #144]
     stp     x20, x21, [sp, #160]
     stp     x22, x23, [sp, #176]
@@ -104,14 +121,7 @@ el0_synchronous:
     lsr     x1, x0, #26                 // ESR_EL1.EC
     cmp     x1, #0x15
     b.ne    1f
-    stp     x2, x3, [sp, #16]
-    stp     x4, x5, [sp, #32]
-    stp     x6, x7, [sp, #48]
-    stp     x8, x9, [sp, #64]
-    stp     x10, x11, [sp, #80]
-    stp     x12, x13, [sp, #96]
-    stp     x14, x15, [sp, #112]
-    stp     x16, x17, [sp, #128]
+    SAVE_X2_X17
     str     x18, [sp, #144]
     str     x30, [sp, #240]
     mrs     x2, elr_el1
@@ -137,15 +147,7 @@ el0_synchronous:
     ldp     x2, x3, [sp, #256]
     msr     elr_el1, x2
     msr     spsr_el1, x3
-    ldp     x0, x1, [sp, #0]
-    ldp     x2, x3, [sp, #16]
-    ldp     x4, x5, [sp, #32]
-    ldp     x6, x7, [sp, #48]
-    ldp     x8, x9, [sp, #64]
-    ldp     x10, x11, [sp, #80]
-    ldp     x12, x13, [sp, #96]
-    ldp     x14, x15, [sp, #112]
-    ldp     x16, x17, [sp, #128]
+    LOAD_X0_X17
     ldr     x18, [sp, #144]
     ldr     x30, [sp, #240]
     add     sp, sp, #FRAME_SIZE         // the end of the task's frame, where its next exception saves
@@ -180,15 +182,7 @@ exception_return:
     msr     spsr_el1, x3
     ldp     x30, x2, [sp, #240]
     msr     sp_el0, x2
-    ldp     x0, x1, [sp, #0]
-    ldp     x2, x3, [sp, #16]
-    ldp     x4, x5, [sp, #32]
-    ldp     x6, x7, [sp, #48]
-    ldp     x8, x9, [sp, #64]
-    ldp     x10, x11, [sp, #80]
-    ldp     x12, x13, [sp, #96]
-    ldp     x14, x15, [sp, #112]
-    ldp     x16, x17, [sp, #128]
+    LOAD_X0_X17
     ldp     x18, x19, [sp, #144]
     ldp     x20, x21, [sp, #160]
     ldp     x22, x23, [sp, #176]
