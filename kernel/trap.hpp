@@ -16,7 +16,7 @@ namespace bramble::trap {
 // resume at EL0: the same task's, or another's after a switch (sched::exit_to_user).
 //
 // An svc from EL0 whose frame was saved whole: handle it for the running task (if any), then return
-// to EL0 (maybe another task). The vectors take the shorter way below (trap_system_call).
+// to EL0 (maybe another task). The vectors take the shorter way below.
 arch::ExceptionFrame& system_call(arch::ExceptionFrame& frame);
 // An interrupt taken from EL0 or from the kernel's idle loop.
 arch::ExceptionFrame& interrupt_from_user(arch::ExceptionFrame& frame);
@@ -33,10 +33,12 @@ arch::ExceptionFrame& user_fault(arch::ExceptionFrame& frame, abi::FaultReason r
 
 } // namespace bramble::trap
 
-// The system call as the exception vectors call it (kernel/arch/aarch64/vectors.S, entry 8): the
-// entry saved x0-x18, x30, ELR and SPSR into the running task's frame, and x19-x29 and SP_EL0 are
-// still the task's in the registers. trap_system_call takes the kernel lock, handles the call and
-// answers with the frame's address, in whose low bits (a frame is 16-byte aligned) it says what next:
+// The system call from the vectors (kernel/arch/aarch64/vectors.S, entry 8): the entry saved x0-x18,
+// x30, ELR and SPSR into the running task's frame, and x19-x29 and SP_EL0 are still the task's in the
+// registers. It calls the call number's own entry (kernel/syscall/syscall.cpp, built from
+// syscall::enter), which behaves as trap_system_call below does for any number: it takes the kernel
+// lock, handles the call and answers with the frame's address, in whose low bits (a frame is 16-byte aligned) it says
+// what next:
 //   kSyscallDone    the lock is released; nothing is pending: the entry resumes the same task from
 //                   the registers it saved;
 //   kSyscallFinish  the lock is held; the way back has work (a switch, a reap, a tick's round robin):

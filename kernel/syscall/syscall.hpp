@@ -25,8 +25,9 @@ void bad_syscall(arch::ExceptionFrame& frame, ktask::Task& self);
 } // namespace detail
 
 // An `svc` from `self`, the current task (the caller looked it up already). May block or end the task
-// (the scheduler then switches). Inline, for the system-call entry: a bounds test and a load find the
-// call's handler.
+// (the scheduler then switches). A bounds test and a load find the call's handler. The vectors do not
+// come this way: they call the number's own entry, with the handler inlined (syscall.cpp); this is
+// the general form, for trap::system_call.
 inline void handle(arch::ExceptionFrame& frame, ktask::Task& self) {
   const std::uint64_t number = arch::syscall_number(frame);
   const detail::Handler handler = number < abi::kSyscallLimit ? detail::g_handlers[number] : nullptr;
