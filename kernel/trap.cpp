@@ -67,6 +67,19 @@ extern "C" std::uintptr_t trap_system_call(bramble::arch::ExceptionFrame* frame)
   return syscall::enter(frame, [](arch::ExceptionFrame& f, ktask::Task& t) { syscall::handle(f, t); });
 }
 
+extern "C" std::uintptr_t trap_system_call_contended(bramble::arch::ExceptionFrame* frame, std::uint32_t ticket) {
+  using namespace bramble;
+  smp::Cpu& me = smp::this_cpu();
+  smp::detail::wait_for_lock(me, ticket);
+  me.lock_depth = 1;
+  return syscall::enter_locked(frame, me, [](arch::ExceptionFrame& f, ktask::Task& t) { syscall::handle(f, t); });
+}
+
+std::uintptr_t bramble::syscall::wake_sleeper_and_answer(std::uint32_t next, std::uintptr_t answer) {
+  smp::detail::wake_sleeper(next);
+  return answer;
+}
+
 extern "C" bramble::arch::ExceptionFrame* trap_system_call_finish(bramble::arch::ExceptionFrame* frame) {
   using namespace bramble;
   smp::Cpu& me = smp::this_cpu();

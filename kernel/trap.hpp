@@ -55,4 +55,7 @@ inline constexpr std::uintptr_t kSyscallGone = 2;
 inline constexpr std::uintptr_t kSyscallExitMask = 3;
 static_assert(alignof(bramble::arch::ExceptionFrame) > kSyscallExitMask, "the answer's bits are the frame's low bits");
 extern "C" std::uintptr_t trap_system_call(bramble::arch::ExceptionFrame* frame);
+// The same for an entry whose ticket for the kernel lock (`ticket`) was not served at once: waits for
+// it, then handles the call the general way (syscall::handle).
+extern "C" std::uintptr_t trap_system_call_contended(bramble::arch::ExceptionFrame* frame, std::uint32_t ticket);
 extern "C" bramble::arch::ExceptionFrame* trap_system_call_finish(bramble::arch::ExceptionFrame* frame);

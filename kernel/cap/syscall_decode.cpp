@@ -156,41 +156,6 @@ Result<DeriveOp> decode_cap_insert_into(const SyscallArgs& call, Caller caller) 
   return decode_insert(caller.caps, call.arg[2], task->caps(), call.arg[1], call.arg[3], call.arg[4]);
 }
 
-CapInfo cap_info(const Capability& cap) {
-  CapInfo info{abi::cap_info_kind(cap.type(), cap.rights()), 0, 0};
-  const bool audit = cap.has_rights(abi::kRightAudit);
-  switch (cap.type()) {
-  case CapType::Memory:
-    if (audit) {
-      const auto& quota = checked_object<MemoryQuota>(cap);
-      info.fact0 = quota.limit();
-      info.fact1 = quota.used();
-    }
-    break;
-  case CapType::Frame:
-    if (audit) {
-      const auto& frame = checked_object<FrameObject>(cap);
-      info.fact0 = frame.size();
-      info.fact1 = frame.physical_address();
-    }
-    break;
-  case CapType::Task:
-    if (audit) {
-      const auto& task = checked_object<TaskObject>(cap);
-      info.fact0 = task.alive() ? task.caps().size() : 0; // an ended task has no table
-      info.fact1 = task.priority();
-    }
-    break;
-  case CapType::Notification:
-  case CapType::ShmemRegistry: info.fact0 = cap.badge(); break;
-  case CapType::Null:
-  case CapType::TaskCreate:
-  case CapType::IrqControl:
-  case CapType::IrqHandler: break;
-  }
-  return info;
-}
-
 Result<ShmemRegisterArgs> decode_shmem_register(const SyscallArgs& call, Caller caller) {
   Capability* registry = BRAMBLE_TRY(lookup_registry(call.arg[0], call.arg[1], abi::kRightWrite, caller));
   // Registering publishes both capabilities to whoever may query the name: that needs Grant.

@@ -148,7 +148,41 @@ struct CapInfo {
   const Capability* cap = BRAMBLE_TRY(caller.caps.occupied(call.arg[0]));
   return cap;
 }
-[[nodiscard]] CapInfo cap_info(const Capability& cap);
+// Inline with decode_cap_info, so that cap_info's entry calls nothing.
+[[nodiscard]] inline CapInfo cap_info(const Capability& cap) {
+  CapInfo info{abi::cap_info_kind(cap.type(), cap.rights()), 0, 0};
+  const bool audit = cap.has_rights(abi::kRightAudit);
+  switch (cap.type()) {
+  case CapType::Memory:
+    if (audit) {
+      const auto& quota = static_cast<const MemoryQuota&>(*cap.object());
+      info.fact0 = quota.limit();
+      info.fact1 = quota.used();
+    }
+    break;
+  case CapType::Frame:
+    if (audit) {
+      const auto& frame = static_cast<const FrameObject&>(*cap.object());
+      info.fact0 = frame.size();
+      info.fact1 = frame.physical_address();
+    }
+    break;
+  case CapType::Task:
+    if (audit) {
+      const auto& task = static_cast<const TaskObject&>(*cap.object());
+      info.fact0 = task.alive() ? task.caps().size() : 0; // an ended task has no table
+      info.fact1 = task.priority();
+    }
+    break;
+  case CapType::Notification:
+  case CapType::ShmemRegistry: info.fact0 = cap.badge(); break;
+  case CapType::Null:
+  case CapType::TaskCreate:
+  case CapType::IrqControl:
+  case CapType::IrqHandler: break;
+  }
+  return info;
+}
 
 struct ShmemRegisterArgs {
   Capability* registry;
