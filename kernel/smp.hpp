@@ -122,14 +122,9 @@ inline void unlock_kernel(Cpu& me) {
     detail::wake_sleeper(next);
 }
 
-// The same for the system-call entry from EL0, where this core holds no kernel lock (it cannot be at
-// EL0 while it does): the nesting count is set and cleared, not tested.
-inline void lock_kernel_from_user(Cpu& me) {
-  const std::uint32_t ticket = detail::g_kernel_lock.take_ticket();
-  if (!detail::g_kernel_lock.served(ticket)) [[unlikely]]
-    detail::wait_for_lock(me, ticket);
-  me.lock_depth = 1;
-}
+// The release for the way back to EL0 from a system call (kernel/trap.cpp; the entries inline the same
+// steps, kernel/syscall/entry.hpp): the core holds the lock exactly once there, so the nesting count
+// is cleared, not tested.
 inline void unlock_kernel_to_user(Cpu& me) {
   me.lock_depth = 0;
   const std::uint32_t next = detail::g_kernel_lock.unlock();
