@@ -122,15 +122,15 @@ inline void unlock_kernel(Cpu& me) {
     detail::wake_sleeper(next);
 }
 
-// The release for the way back to EL0 from a system call (kernel/trap.cpp; the entries inline the same
-// steps, kernel/syscall/entry.hpp): the core holds the lock exactly once there, so the nesting count
-// is cleared, not tested.
-inline void unlock_kernel_to_user(Cpu& me) {
+// The release for the way back to EL0 from a system call (kernel/syscall/entry.hpp, kernel/trap.cpp):
+// the core holds the lock exactly once there, so the nesting count is cleared, not tested. Returns
+// true when a core sleeps waiting for ticket `next`: the caller wakes it (detail::wake_sleeper),
+// which the system-call entries do as a tail call.
+[[nodiscard]] inline bool release_kernel_to_user(Cpu& me, std::uint32_t& next) {
   me.lock_depth = 0;
-  const std::uint32_t next = detail::g_kernel_lock.unlock();
+  next = detail::g_kernel_lock.unlock();
   std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (detail::g_lock_sleepers.load(std::memory_order_relaxed) != 0) [[unlikely]]
-    detail::wake_sleeper(next);
+  return detail::g_lock_sleepers.load(std::memory_order_relaxed) != 0;
 }
 
 // Instructions one uncontended lock_kernel() + unlock_kernel() pair retires (PMU running, the lock

@@ -12,11 +12,6 @@
 
 namespace bramble::trap {
 
-arch::ExceptionFrame& system_call(arch::ExceptionFrame& frame) {
-  if ((trap_system_call(&frame) & kSyscallExitMask) == kSyscallDone) return frame;
-  return *trap_system_call_finish(&frame); // the frame is whole already
-}
-
 arch::ExceptionFrame& interrupt_from_user(arch::ExceptionFrame& frame) {
   irq::dispatch(); // takes the kernel lock for what needs it (not for the tick or an IPI)
   // Nothing for this core (this core's tick with nobody else waiting here, or a wake-up IPI only: most
@@ -59,14 +54,6 @@ void kernel_fault() {
 
 } // namespace bramble::trap
 
-// The general form, for trap::system_call: the call's handler is found in the table at run time.
-// The vectors' entry calls each number's own instantiation of syscall::enter instead
-// (kernel/syscall/syscall.cpp).
-extern "C" std::uintptr_t trap_system_call(bramble::arch::ExceptionFrame* frame) {
-  using namespace bramble;
-  return syscall::enter(frame, [](arch::ExceptionFrame& f, ktask::Task& t) { syscall::handle(f, t); });
-}
-
 extern "C" std::uintptr_t trap_system_call_contended(bramble::arch::ExceptionFrame* frame, std::uint32_t ticket) {
   using namespace bramble;
   smp::Cpu& me = smp::this_cpu();
@@ -84,6 +71,7 @@ extern "C" bramble::arch::ExceptionFrame* trap_system_call_finish(bramble::arch:
   using namespace bramble;
   smp::Cpu& me = smp::this_cpu();
   arch::ExceptionFrame& next = sched::detail::finish_pending_work(sched::core_of(me), *frame);
-  smp::unlock_kernel_to_user(me);
+  if (std::uint32_t ticket = 0; smp::release_kernel_to_user(me, ticket)) [[unlikely]]
+    smp::detail::wake_sleeper(ticket);
   return &next;
 }

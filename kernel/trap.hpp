@@ -15,9 +15,6 @@ namespace bramble::trap {
 // Each function for an exception from EL0 gets the running task's frame and returns the frame to
 // resume at EL0: the same task's, or another's after a switch (sched::exit_to_user).
 //
-// An svc from EL0 whose frame was saved whole: handle it for the running task (if any), then return
-// to EL0 (maybe another task). The vectors take the shorter way below.
-arch::ExceptionFrame& system_call(arch::ExceptionFrame& frame);
 // An interrupt taken from EL0 or from the kernel's idle loop.
 arch::ExceptionFrame& interrupt_from_user(arch::ExceptionFrame& frame);
 void interrupt_in_kernel();
@@ -36,9 +33,8 @@ arch::ExceptionFrame& user_fault(arch::ExceptionFrame& frame, abi::FaultReason r
 // The system call from the vectors (kernel/arch/aarch64/vectors.S, entry 8): the entry saved x0-x18,
 // x30, ELR and SPSR into the running task's frame, and x19-x29 and SP_EL0 are still the task's in the
 // registers. It calls the call number's own entry (kernel/syscall/syscall.cpp, built from
-// syscall::enter), which behaves as trap_system_call below does for any number: it takes the kernel
-// lock, handles the call and answers with the frame's address, in whose low bits (a frame is 16-byte aligned) it says
-// what next:
+// syscall::enter, kernel/syscall/entry.hpp), which takes the kernel lock, handles the call and answers with the frame's
+// address, in whose low bits (a frame is 16-byte aligned) it says what next:
 //   kSyscallDone    the lock is released; nothing is pending: the entry resumes the same task from
 //                   the registers it saved;
 //   kSyscallFinish  the lock is held; the way back has work (a switch, a reap, a tick's round robin):
@@ -54,8 +50,7 @@ inline constexpr std::uintptr_t kSyscallFinish = 1;
 inline constexpr std::uintptr_t kSyscallGone = 2;
 inline constexpr std::uintptr_t kSyscallExitMask = 3;
 static_assert(alignof(bramble::arch::ExceptionFrame) > kSyscallExitMask, "the answer's bits are the frame's low bits");
-extern "C" std::uintptr_t trap_system_call(bramble::arch::ExceptionFrame* frame);
-// The same for an entry whose ticket for the kernel lock (`ticket`) was not served at once: waits for
-// it, then handles the call the general way (syscall::handle).
+// An entry whose ticket for the kernel lock (`ticket`) was not served at once goes here: it waits for
+// the lock, then handles the call the general way (syscall::handle) and answers as the entries do.
 extern "C" std::uintptr_t trap_system_call_contended(bramble::arch::ExceptionFrame* frame, std::uint32_t ticket);
 extern "C" bramble::arch::ExceptionFrame* trap_system_call_finish(bramble::arch::ExceptionFrame* frame);

@@ -1,5 +1,5 @@
 // A system call from the vectors' entry to the way back (kernel/arch/aarch64/vectors.S, entry 8; the
-// protocol is trap_system_call's in kernel/trap.hpp): the kernel lock, the running task, the call,
+// answer's protocol is in kernel/trap.hpp): the kernel lock, the running task, the call,
 // the exit's fast-path test and the release. One function per call number is instantiated from this
 // (kernel/syscall/syscall.cpp, the table the entry indexes with x8), so each call's handler is
 // inlined into its own entry, without a dispatch step or a second call.
@@ -30,11 +30,8 @@ template <typename Call>
     return answer(kSyscallGone); // stopped by another core while this one waited for the lock
   call(*frame, *task);
   if (!sched::exit_pending(k)) [[likely]] {
-    // smp::unlock_kernel_to_user, with the sleeper's wake-up as a tail call.
-    me.lock_depth = 0;
-    const std::uint32_t next = smp::detail::g_kernel_lock.unlock();
-    std::atomic_thread_fence(std::memory_order_seq_cst);
-    if (smp::detail::g_lock_sleepers.load(std::memory_order_relaxed) != 0) [[unlikely]]
+    std::uint32_t next = 0;
+    if (smp::release_kernel_to_user(me, next)) [[unlikely]]
       return wake_sleeper_and_answer(next, answer(kSyscallDone));
     return answer(kSyscallDone);
   }
@@ -42,7 +39,7 @@ template <typename Call>
   return answer(k.current != nullptr ? kSyscallFinish : kSyscallGone);
 }
 
-// Runs `call(frame, task)` for the running task and answers as trap_system_call does: the frame's
+// Runs `call(frame, task)` for the running task and answers as kernel/trap.hpp says: the frame's
 // address with kSyscallDone (lock released), kSyscallFinish or kSyscallGone (lock held) in its low
 // bits. The per-CPU pointer is read once (the kernel does not move between cores inside an exception,
 // so `me` stays this core's). The entry from EL0 holds no kernel lock, so the lock is taken and

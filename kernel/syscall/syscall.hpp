@@ -27,7 +27,7 @@ void bad_syscall(arch::ExceptionFrame& frame, ktask::Task& self);
 // An `svc` from `self`, the current task (the caller looked it up already). May block or end the task
 // (the scheduler then switches). A bounds test and a load find the call's handler. The vectors do not
 // come this way: they call the number's own entry, with the handler inlined (syscall.cpp); this is
-// the general form, for trap::system_call.
+// the general form, for an entry that had to wait for the kernel lock (trap_system_call_contended).
 inline void handle(arch::ExceptionFrame& frame, ktask::Task& self) {
   const std::uint64_t number = arch::syscall_number(frame);
   const detail::Handler handler = number < abi::kSyscallLimit ? detail::g_handlers[number] : nullptr;

@@ -281,16 +281,15 @@ void kick(std::uint32_t core) {
       timeout::expire_due();
     // Round robin: anyone of the same or higher priority waiting gets the CPU at the end of the slice.
     clear_own_pending(k, kPendingTick);
-    if (previous != nullptr && (k.ready_mask >> prio(*previous)) != 0)
+    if (previous != nullptr && detail::ready_at_or_above(k, prio(*previous)))
       k.pending.fetch_or(kPendingSwitch, std::memory_order_relaxed);
   }
   if ((k.pending.load(std::memory_order_relaxed) & kPendingSwitch) == 0 && previous != nullptr) return frame;
   clear_own_pending(k, kPendingSwitch);
   if (previous != nullptr && !k.blocked && may_run_on(*previous, me)) {
     // It would go to the back of its queue and be picked again unless someone of its priority or
-    // higher is ready (a bit at or above its priority in ready_mask): then nothing changes (no
-    // register, FP or TTBR0 traffic).
-    if ((k.ready_mask >> prio(*previous)) == 0) return frame;
+    // higher is ready: then nothing changes (no register, FP or TTBR0 traffic).
+    if (!detail::ready_at_or_above(k, prio(*previous))) return frame;
   }
   std::uint64_t now = arch::physical_count(); // the one counter read of a switch
   if (previous != nullptr) {

@@ -82,6 +82,11 @@ inline Core g_cores[kCores];
 // has kPendingReap too, so that the exit's test reads one word of the core's own).
 inline bool g_reap_pending = false;
 
+// Someone of `priority` or higher waits on core `k`: bit p of ready_mask says queue p is not empty.
+[[nodiscard]] inline bool ready_at_or_above(const Core& k, unsigned priority) {
+  return (k.ready_mask >> priority) != 0;
+}
+
 // exit_to_user's work when something is pending (its own function, so the fast path sets up no frame).
 arch::ExceptionFrame& finish_pending_work(Core& k, arch::ExceptionFrame& frame);
 
@@ -112,7 +117,7 @@ void block_current();
 // otherwise the exit would pick the caller again, and the call returns like any other, without the
 // scheduler.
 inline void yield_current(detail::Core& k, unsigned priority) {
-  if ((k.ready_mask >> priority) != 0) k.pending.fetch_or(detail::kPendingSwitch, std::memory_order_relaxed);
+  if (detail::ready_at_or_above(k, priority)) k.pending.fetch_or(detail::kPendingSwitch, std::memory_order_relaxed);
 }
 // This core's timer tick (interrupt context, without the kernel lock): the next exit to EL0 looks at
 // round robin.

@@ -61,11 +61,6 @@ namespace {
 
 using namespace bramble;
 
-// The vector table's entry for a synchronous exception from AArch64 EL0 (vectors.S, ARM ARM D1.10.2).
-constexpr std::uint32_t kLowerA64Synchronous = 8;
-static_assert(arch::vector_source(kLowerA64Synchronous) == arch::VectorSource::LowerA64 &&
-              arch::vector_kind(kLowerA64Synchronous) == arch::VectorKind::Synchronous);
-
 abi::FaultReason reason_for(std::uint32_t ec) {
   if (arch::is_abort(ec)) return abi::FaultReason::MemoryAccess;
   if (ec == arch::ec::kPcAlignment || ec == arch::ec::kSpAlignment) return abi::FaultReason::Alignment;
@@ -92,10 +87,8 @@ extern "C" bramble::arch::ExceptionFrame* exception_dispatch(bramble::arch::Exce
                                                              std::uint64_t vector_index) {
   using namespace bramble;
   const auto index = static_cast<std::uint32_t>(vector_index);
-  // The system call first, branch-light: an svc (ESR_EL1.EC 0x15, ARM ARM D17.2.37) from AArch64 EL0
-  // (vector 8, lower EL synchronous). Everything else takes the general path.
-  if (index == kLowerA64Synchronous && arch::Esr::decode(frame->esr).ec == arch::ec::kSvc64) [[likely]]
-    return &trap::system_call(*frame);
+  // A system call never comes here: vector entry 8 hands an svc from AArch64 EL0 to the call's own
+  // entry (kernel/syscall/syscall.cpp).
   const auto kind = arch::vector_kind(index);
   const auto source = arch::vector_source(index);
   if (source == arch::VectorSource::LowerA64 || source == arch::VectorSource::LowerA32) return from_user(*frame, index);

@@ -13,8 +13,8 @@
 // saves only what the C code may change: x0-x18, x30, ELR and SPSR. The C code keeps x19-x29 (they
 // are callee-saved, AAPCS64) and the kernel never touches SP_EL0, so when the call returns to the
 // same task those are still the task's values in the registers. Only when the way back switches
-// tasks (or anything else needs the whole frame) does the call's C entry say so (the protocol of
-// trap_system_call, kernel/trap.hpp; each call number has its own entry); the entry then stores
+// tasks (or anything else needs the whole frame) does the call's C entry say so (the protocol is in
+// kernel/trap.hpp; each call number has its own entry); the entry then stores
 // x19-x29 and SP_EL0 into the frame, with the kernel lock still held so that no other core can load
 // the task before its frame is whole, and finishes through trap_system_call_finish, which returns the
 // frame to resume in full. ESR and FAR are not stored for a system call (nothing reads them).
@@ -113,8 +113,8 @@ from_user:
     b       exception_return
 
 // Entry 8. A system call (an svc from AArch64 EL0: ESR_EL1.EC 0x15, ARM ARM D17.2.37) saves the
-// registers the C code may change and calls the number's own entry (kernel/syscall/syscall.cpp, each
-// one trap_system_call for one call, kernel/trap.hpp); anything else
+// registers the C code may change and calls the number's own entry (kernel/syscall/syscall.cpp; its
+// answer, kernel/trap.hpp); anything else
 // (aborts, undefined instructions, FP traps, ...) joins from_user as index 8.
 el0_synchronous:
     sub     sp, sp, #FRAME_SIZE
@@ -134,7 +134,7 @@ el0_synchronous:
     ldr     x2, [x2, #CPU_STACK_TOP]
     mov     sp, x2                      // the kernel runs on this core's stack
     // The call number's own entry (kernel/syscall/syscall.cpp): entries[min(x8, SYSCALL_LIMIT)], the
-    // last one the bad-call entry. Each is trap_system_call for one call (kernel/trap.hpp).
+    // last one the bad-call entry (its answer: kernel/trap.hpp).
     mov     x9, #SYSCALL_LIMIT
     cmp     x8, x9
     csel    x9, x8, x9, lo
