@@ -97,6 +97,7 @@ constexpr std::uint32_t kSchedulerHz = 100;
 extern "C" void kernel_main(std::uintptr_t dtb_address) {
   using namespace bramble;
   smp::init_boot_core(reinterpret_cast<std::uintptr_t>(__stack_top));
+  cap::set_release_hook(sched::note_release); // before anything can delete a capability
   smp::lock_kernel(); // given up when the first task starts (sched::start) or the idle demo waits
   kconsole::init();
   arch::install_exception_vectors();

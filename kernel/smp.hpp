@@ -45,9 +45,12 @@ struct Cpu {
   // hands the lock over with an IPI (lock_kernel()), 0 otherwise. One word, so the holder never pairs
   // a sleeper's flag with an older ticket.
   std::atomic<std::uint64_t> lock_sleep{0};
-  // How often this core holds the kernel lock (0: it does not hold it). Kernel code that runs with
-  // interrupts enabled, as the boot-time test scenarios do, takes an interrupt on the core that
-  // already holds the lock: that takes it again, as a count.
+  // How often this core holds the kernel lock through lock_kernel() (0: not that way). Kernel code that
+  // runs with interrupts enabled, as the boot-time test scenarios do, takes an interrupt on the core
+  // that already holds the lock: that takes it again, as a count. A system call's entry holds the lock
+  // without counting it (kernel/syscall/entry.hpp: nothing a call runs takes the lock again, as
+  // interrupts stay masked), and its way out counts it (1) before anything there may give the lock up
+  // (the scheduler's idle wait), which is what the count is for.
   std::uint32_t lock_depth = 0;
 };
 
@@ -102,7 +105,10 @@ void wake_sleeper(std::uint32_t next);
 // lock_kernel() and unlock_kernel() for a caller that has this core's record at hand (`me` must be
 // this_cpu()): inline, for the system-call entry, which reads the per-CPU pointer once. A nested take
 // is a count, an uncontended one a ticket that is served at once; the release looks for a sleeper
-// only when one said it sleeps.
+// only when one said it sleeps. The release's store and that look are both seq_cst, as are the
+// sleeper's count and its look at the ticket (detail::wait_for_lock): the store-buffering pattern,
+// which seq_cst makes safe (the holder sees the sleeper, or the sleeper sees its ticket served).
+// AArch64 orders a store-release before a later load-acquire, so this needs no barrier.
 inline void lock_kernel(Cpu& me) {
   if (me.lock_depth != 0) [[unlikely]] {
     ++me.lock_depth;
@@ -116,9 +122,8 @@ inline void lock_kernel(Cpu& me) {
 inline void unlock_kernel(Cpu& me) {
   if (--me.lock_depth != 0) [[unlikely]]
     return;
-  const std::uint32_t next = detail::g_kernel_lock.unlock();
-  std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (detail::g_lock_sleepers.load(std::memory_order_relaxed) != 0) [[unlikely]]
+  const std::uint32_t next = detail::g_kernel_lock.unlock(std::memory_order_seq_cst);
+  if (detail::g_lock_sleepers.load(std::memory_order_seq_cst) != 0) [[unlikely]]
     detail::wake_sleeper(next);
 }
 
@@ -128,9 +133,19 @@ inline void unlock_kernel(Cpu& me) {
 // which the system-call entries do as a tail call.
 [[nodiscard]] inline bool release_kernel_to_user(Cpu& me, std::uint32_t& next) {
   me.lock_depth = 0;
-  next = detail::g_kernel_lock.unlock();
-  std::atomic_thread_fence(std::memory_order_seq_cst);
-  return detail::g_lock_sleepers.load(std::memory_order_relaxed) != 0;
+  next = detail::g_kernel_lock.unlock(std::memory_order_seq_cst);
+  return detail::g_lock_sleepers.load(std::memory_order_seq_cst) != 0;
+}
+// The same for a system call's entry, which holds the lock without counting it (Cpu::lock_depth) and
+// kept the ticket it holds it with (`held`).
+[[nodiscard]] inline bool release_uncounted(std::uint32_t held, std::uint32_t& next) {
+  next = detail::g_kernel_lock.unlock(held, std::memory_order_seq_cst);
+  return detail::g_lock_sleepers.load(std::memory_order_seq_cst) != 0;
+}
+// The same when the ticket is not at hand.
+[[nodiscard]] inline bool release_uncounted(std::uint32_t& next) {
+  next = detail::g_kernel_lock.unlock(std::memory_order_seq_cst);
+  return detail::g_lock_sleepers.load(std::memory_order_seq_cst) != 0;
 }
 
 // Instructions one uncontended lock_kernel() + unlock_kernel() pair retires (PMU running, the lock

@@ -58,8 +58,8 @@ extern "C" std::uintptr_t trap_system_call_contended(bramble::arch::ExceptionFra
   using namespace bramble;
   smp::Cpu& me = smp::this_cpu();
   smp::detail::wait_for_lock(me, ticket);
-  me.lock_depth = 1;
-  return syscall::enter_locked(frame, me, [](arch::ExceptionFrame& f, ktask::Task& t) { syscall::handle(f, t); });
+  return syscall::enter_locked(
+      frame, me, ticket, [](arch::ExceptionFrame& f, ktask::Task& t, sched::detail::Core&) { syscall::handle(f, t); });
 }
 
 std::uintptr_t bramble::syscall::wake_sleeper_and_answer(std::uint32_t next, std::uintptr_t answer) {
@@ -69,9 +69,5 @@ std::uintptr_t bramble::syscall::wake_sleeper_and_answer(std::uint32_t next, std
 
 extern "C" bramble::arch::ExceptionFrame* trap_system_call_finish(bramble::arch::ExceptionFrame* frame) {
   using namespace bramble;
-  smp::Cpu& me = smp::this_cpu();
-  arch::ExceptionFrame& next = sched::detail::finish_pending_work(sched::core_of(me), *frame);
-  if (std::uint32_t ticket = 0; smp::release_kernel_to_user(me, ticket)) [[unlikely]]
-    smp::detail::wake_sleeper(ticket);
-  return &next;
+  return &sched::finish_call(smp::this_cpu(), *frame);
 }

@@ -42,11 +42,17 @@ public:
   [[nodiscard]] std::uint32_t take_ticket() { return next_.fetch_add(1, std::memory_order_relaxed); }
   [[nodiscard]] bool served(std::uint32_t ticket) const { return serving_.load(std::memory_order_seq_cst) == ticket; }
 
-  // Returns the ticket served now (whose owner may be asleep and want waking).
-  std::uint32_t unlock() {
-    // Only the holder writes serving_, so a plain increment published with release is enough.
-    const std::uint32_t next = serving_.load(std::memory_order_relaxed) + 1;
-    serving_.store(next, std::memory_order_release);
+  // Returns the ticket served now (whose owner may be asleep and want waking). Only the holder writes
+  // serving_, so a plain increment published with `order` is enough: release, or seq_cst for a holder
+  // that orders a later seq_cst load after it (the kernel's look for a sleeper).
+  std::uint32_t unlock(std::memory_order order = std::memory_order_release) {
+    return unlock(serving_.load(std::memory_order_relaxed), order);
+  }
+  // The same, for a holder that kept its ticket (`held`: the one take_ticket() gave it, now served),
+  // which is the value serving_ has while it holds the lock: one load fewer.
+  std::uint32_t unlock(std::uint32_t held, std::memory_order order = std::memory_order_release) {
+    const std::uint32_t next = held + 1;
+    serving_.store(next, order);
     return next;
   }
 

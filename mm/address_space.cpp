@@ -65,6 +65,7 @@ void AddressSpace::destroy() {
   if (table_.root() == 0) return;
   const ktl::uint16_t asid = table_.asid();
   table_.destroy();
+  ttbr0_ = ttbr_value(table_.root(), asid);
   (void)asids_->free(asid);
 }
 

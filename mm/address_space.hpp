@@ -40,17 +40,20 @@ public:
   // Frees the tables and the ASID. The space is empty afterwards.
   void destroy();
 
-  // TTBR0_EL1 for this space: root | ASID << 48 (D19.2). Switching to it needs no TLB flush.
-  [[nodiscard]] ktl::uint64_t ttbr0_value() const { return ttbr_value(table_.root(), table_.asid()); }
+  // TTBR0_EL1 for this space: root | ASID << 48 (D19.2). Switching to it needs no TLB flush. Kept, not
+  // recomputed: every context switch between address spaces reads it.
+  [[nodiscard]] ktl::uint64_t ttbr0_value() const { return ttbr0_; }
   [[nodiscard]] ktl::uint16_t asid() const { return table_.asid(); }
   [[nodiscard]] const PageTable& page_table() const { return table_; }
 
 private:
-  AddressSpace(PageTable table, AsidAllocator& asids) : table_(table), asids_(&asids) {}
+  AddressSpace(PageTable table, AsidAllocator& asids)
+      : table_(table), asids_(&asids), ttbr0_(ttbr_value(table.root(), table.asid())) {}
   [[nodiscard]] static Result<void, MmError> check_user_range(VirtAddr va, ktl::uint64_t size);
 
   PageTable table_;
   AsidAllocator* asids_;
+  ktl::uint64_t ttbr0_; // ttbr_value(table_.root(), table_.asid())
 };
 
 } // namespace bramble::mm

@@ -62,6 +62,7 @@ void Links::unlink(Capability& cap) {
 
 void Links::release(Capability& cap) {
   links_state::g_release_pending = true;
+  if (links_state::g_release_hook != nullptr) links_state::g_release_hook();
   KernelObject& object = *cap.object_;
   object.on_capability_deleted(cap);
   unlink(cap);

@@ -33,13 +33,17 @@ private:
 };
 
 // Set by every deletion (Links::release), cleared by the kernel's exit path when it sweeps what a
-// deletion can leave behind (registry entries, IRQ handlers). The system-call fast path reads this one
-// flag instead of sweeping or comparing counters; most calls delete nothing. Single core: the kernel
-// is not preemptible, so plain loads and stores suffice (an SMP kernel would make this per-CPU work).
+// deletion can leave behind (registry entries, IRQ handlers); most calls delete nothing. Every
+// deletion also calls the release hook (set_release_hook): the kernel's scheduler flags the deleting
+// core's way back to EL0 there, so that the exit's fast test reads only that core's pending word.
+// Written and read with the kernel lock held (the lock orders them), so a plain flag.
 namespace links_state {
 inline bool g_release_pending = false;
-}
+inline void (*g_release_hook)() = nullptr;
+} // namespace links_state
 [[nodiscard]] inline bool release_pending() { return links_state::g_release_pending; }
 inline void clear_release_pending() { links_state::g_release_pending = false; }
+// `hook` runs after every deletion, with the kernel lock held (nullptr: none, as in the host tests).
+inline void set_release_hook(void (*hook)()) { links_state::g_release_hook = hook; }
 
 } // namespace bramble::cap

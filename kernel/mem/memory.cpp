@@ -211,10 +211,6 @@ std::uint64_t kernel_ttbr1() { return mm::ttbr_value(kernel_pt().root(), 0); }
 
 std::uint64_t empty_user_ttbr0() { return mm::ttbr_value(arch::virt_to_phys(g_empty_table), 0); }
 
-void activate_user_space(std::uint64_t ttbr0_value) {
-  arch::write_ttbr0(ttbr0_value == 0 ? empty_user_ttbr0() : ttbr0_value);
-}
-
 void deactivate_user_space(std::uint64_t ttbr0_value) {
   if (arch::read_ttbr0() == ttbr0_value) activate_user_space(0);
 }

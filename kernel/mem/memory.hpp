@@ -3,6 +3,7 @@
 // comes from.
 #pragma once
 
+#include "kernel/arch/mmu.hpp"
 #include "kernel/boot_facts.hpp"
 #include "mm/address_space.hpp"
 #include "mm/frame_allocator.hpp"
@@ -40,11 +41,16 @@ void init(const BootFacts& info);
 // the frame allocator's bookkeeping, the spin-table page.
 [[nodiscard]] std::span<const mm::PhysRange> user_forbidden();
 
-// Installs a user space in TTBR0 (or, with 0, the empty table: no user mappings at all).
-void activate_user_space(std::uint64_t ttbr0_value);
+[[nodiscard]] std::uint64_t empty_user_ttbr0();
+// Installs a user space in TTBR0 (or, with 0, the empty table: no user mappings at all). Inline: a
+// context switch between address spaces does this.
+inline void activate_user_space(std::uint64_t ttbr0_value) {
+  arch::write_ttbr0(ttbr0_value != 0 ? ttbr0_value : empty_user_ttbr0());
+}
+// The same for a task's own space, whose value (a root table and an ASID) is never 0.
+inline void activate_task_space(std::uint64_t ttbr0_value) { arch::write_ttbr0(ttbr0_value); }
 // If this space is the one in TTBR0, installs the empty table instead.
 void deactivate_user_space(std::uint64_t ttbr0_value);
-[[nodiscard]] std::uint64_t empty_user_ttbr0();
 // TTBR1_EL1's value for the kernel's final tables (what a secondary core turns its MMU on with).
 [[nodiscard]] std::uint64_t kernel_ttbr1();
 

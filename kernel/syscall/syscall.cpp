@@ -180,29 +180,32 @@ Reply notification_create(Task& self, const cap::SyscallArgs& call, cap::Caller 
   return ok(slot_of(self, a.destination));
 }
 
+// The decoder's lookup tested the object's type tag already (a capability's type is its object's,
+// Capability::type): no second test.
 kobj::Notification& notification_of(const cap::NotificationArgs& a) {
-  return *cap::object_cast<kobj::Notification>(a.notification);
+  return static_cast<kobj::Notification&>(*a.notification);
 }
 
-Reply signal(const cap::SyscallArgs& call, cap::Caller caller) {
+[[gnu::always_inline]] inline Reply signal(const cap::SyscallArgs& call, cap::Caller caller) {
   const auto a = REPLY_TRY(cap::decode_signal(call, caller));
   notification_of(a).signal(a.signal_bits);
   return ok();
 }
 
-Reply wait(Task& self, const cap::SyscallArgs& call, cap::Caller caller, bool block) {
+[[gnu::always_inline]] inline Reply wait(Task& self, sched::detail::Core& here, const cap::SyscallArgs& call,
+                                         cap::Caller caller, bool block) {
   const auto a = REPLY_TRY(cap::decode_wait(call, caller));
   kobj::Notification& n = notification_of(a);
   if (!block) return ok(n.poll());
   const std::uint64_t word = n.wait_or_enqueue(self);
   if (word != 0) return ok(word);
-  sched::block_current(); // signal() or the notification's destruction completes the call
+  sched::block_current(here); // signal() or the notification's destruction completes the call
   return deferred();
 }
 
 // The deadline is armed after the task is queued, under the same lock: a signal and the deadline
 // both find it in both places, and whichever runs first takes it out of both (timeout.hpp).
-Reply wait_timeout(Task& self, const cap::SyscallArgs& call, cap::Caller caller) {
+Reply wait_timeout(Task& self, sched::detail::Core& here, const cap::SyscallArgs& call, cap::Caller caller) {
   const auto a = REPLY_TRY(cap::decode_wait_timeout(call, caller));
   auto& n = *cap::object_cast<kobj::Notification>(a.notification);
   if (a.ticks == 0) return ok(n.poll());
@@ -210,7 +213,7 @@ Reply wait_timeout(Task& self, const cap::SyscallArgs& call, cap::Caller caller)
   const std::uint64_t word = n.wait_or_enqueue(self);
   if (word != 0) return ok(word);
   timeout::arm(self, now + a.ticks); // no wrap: ticks <= kMaxWaitTicks (abi/syscalls.hpp)
-  sched::block_current();            // a signal, the deadline or the notification's end completes the call
+  sched::block_current(here);        // a signal, the deadline or the notification's end completes the call
   return deferred();
 }
 
@@ -220,7 +223,7 @@ template <typename Op> Reply derive(cap::Result<Op> decoded) {
   return ok();
 }
 
-Reply cap_info(const cap::SyscallArgs& call, cap::Caller caller) {
+[[gnu::always_inline]] inline Reply cap_info(const cap::SyscallArgs& call, cap::Caller caller) {
   const auto a = REPLY_TRY(cap::decode_cap_info(call, caller));
   const cap::CapInfo info = cap::cap_info(*a);
   return ok(info.kind, info.fact0, info.fact1);
@@ -319,8 +322,13 @@ Reply device_frame_create(Task& self, const cap::SyscallArgs& call, cap::Caller 
 // through memory). A deferred reply (the caller blocked or ended) writes nothing: wake() fills the
 // results in later, or nobody reads them. A caller that ended in its own call still has its record
 // (reap() runs on the way out), so writing into its frame is harmless.
+// A failure's results are zeros by construction (fail()).
 [[gnu::always_inline]] inline void put(arch::ExceptionFrame& frame, const Reply& reply) {
-  if (!reply.deferred) arch::set_syscall_result(frame, reply.status, reply.r[0], reply.r[1], reply.r[2]);
+  if (reply.deferred) return;
+  if (reply.status != abi::kSuccess)
+    arch::set_syscall_error(frame, reply.status);
+  else
+    arch::set_syscall_result(frame, abi::kSuccess, reply.r[0], reply.r[1], reply.r[2]);
 }
 
 // The call's registers as the decoders read them. A handler inlined into its entry keeps only the
@@ -336,90 +344,85 @@ Reply device_frame_create(Task& self, const cap::SyscallArgs& call, cap::Caller 
 using arch::ExceptionFrame;
 using detail::Handler;
 
+// Each declared call's handler: call<S>(frame, self, here) decodes (every argument and capability
+// checked), invokes and writes its results into the frame; `here` is this core's scheduling state.
+// Always inlined, into the number's own entry (below, where the handler's body then needs no call of
+// its own) and into the general table's handler<S>.
+using sched::detail::Core;
+template <Syscall S> void call(ExceptionFrame& f, Task& s, Core& here) = delete;
+#define BRAMBLE_CALL(name)                                                                                             \
+  template <>                                                                                                          \
+  [[gnu::always_inline]] inline void call<Syscall::name>(ExceptionFrame & f, Task & s, [[maybe_unused]] Core & here)
+BRAMBLE_CALL(debug_write) { put(f, debug_write(s, args_of(f), caller_of(s))); }
+BRAMBLE_CALL(yield) {
+  sched::yield_current(here, static_cast<unsigned>(s.priority()));
+  put(f, ok());
+}
+BRAMBLE_CALL(memory_allocate) { put(f, memory_allocate(s, args_of(f), caller_of(s))); }
+BRAMBLE_CALL(memory_map) { put(f, memory_map(s, args_of(f), caller_of(s), false)); }
+BRAMBLE_CALL(memory_map_into) { put(f, memory_map(s, args_of(f), caller_of(s), true)); }
+BRAMBLE_CALL(memory_unmap) { put(f, memory_unmap(s, args_of(f), caller_of(s))); }
+BRAMBLE_CALL(memory_info) { put(f, memory_info(args_of(f), caller_of(s))); }
+BRAMBLE_CALL(memory_split) { put(f, memory_split(s, args_of(f), caller_of(s))); }
+BRAMBLE_CALL(notification_create) { put(f, notification_create(s, args_of(f), caller_of(s))); }
+BRAMBLE_CALL(signal) { put(f, signal(args_of(f), caller_of(s))); }
+BRAMBLE_CALL(wait) { put(f, wait(s, here, args_of(f), caller_of(s), true)); }
+BRAMBLE_CALL(poll) { put(f, wait(s, here, args_of(f), caller_of(s), false)); }
+BRAMBLE_CALL(wait_timeout) { put(f, wait_timeout(s, here, args_of(f), caller_of(s))); }
+BRAMBLE_CALL(cap_copy) { put(f, derive(cap::decode_cap_copy(args_of(f), caller_of(s)))); }
+BRAMBLE_CALL(cap_mint) { put(f, derive(cap::decode_cap_mint(args_of(f), caller_of(s)))); }
+BRAMBLE_CALL(cap_insert_into) { put(f, derive(cap::decode_cap_insert_into(args_of(f), caller_of(s)))); }
+BRAMBLE_CALL(cap_move) {
+  const auto op = cap::decode_cap_move(args_of(f), caller_of(s));
+  if (!op.ok()) return put(f, fail(op.error()));
+  cap::invoke_move(op.value());
+  put(f, ok());
+}
+BRAMBLE_CALL(cap_delete) {
+  const auto op = cap::decode_cap_delete(args_of(f), caller_of(s));
+  if (!op.ok()) return put(f, fail(op.error()));
+  cap::invoke_delete(op.value());
+  put(f, ok());
+}
+BRAMBLE_CALL(cap_revoke) {
+  const auto op = cap::decode_cap_revoke(args_of(f), caller_of(s));
+  if (!op.ok()) return put(f, fail(op.error()));
+  put(f, ok(cap::invoke_revoke(op.value())));
+}
+BRAMBLE_CALL(cap_info) { put(f, cap_info(args_of(f), caller_of(s))); }
+BRAMBLE_CALL(shmem_register) { put(f, shmem_register(s, args_of(f), caller_of(s))); }
+BRAMBLE_CALL(shmem_query) { put(f, shmem_query(s, args_of(f), caller_of(s))); }
+BRAMBLE_CALL(task_create) { put(f, task_create(s, args_of(f), s.caps())); }
+BRAMBLE_CALL(task_start) { put(f, task_start(args_of(f), caller_of(s))); }
+BRAMBLE_CALL(task_exit) {
+  ktask::end_task(s, abi::TaskState::Exited, arch::syscall_argument(f, 0), 0); // nothing to write
+}
+BRAMBLE_CALL(task_status) { put(f, task_status(args_of(f), caller_of(s))); }
+BRAMBLE_CALL(task_info) { put(f, task_info(args_of(f), caller_of(s))); }
+BRAMBLE_CALL(task_set_core) { put(f, task_set_core(args_of(f), caller_of(s))); }
+BRAMBLE_CALL(task_core) { put(f, task_core(args_of(f), caller_of(s))); }
+BRAMBLE_CALL(cpu_info) { put(f, cpu_info(args_of(f), caller_of(s))); }
+BRAMBLE_CALL(irq_handler_create) { put(f, irq_handler_create(s, args_of(f), caller_of(s))); }
+BRAMBLE_CALL(irq_ack) { put(f, irq_ack(args_of(f), caller_of(s))); }
+BRAMBLE_CALL(device_frame_create) { put(f, device_frame_create(s, args_of(f), caller_of(s))); }
+#undef BRAMBLE_CALL
+
+// The general form of a call's handler (its address goes into the table handle() indexes).
+template <Syscall S> void handler(ExceptionFrame& f, Task& s) { call<S>(f, s, sched::core_of(smp::this_cpu())); }
+
 // One entry per call number the ABI declares (kernel/abi/syscalls.hpp); nullptr for the others,
 // which handle() treats as a bad system call. A table, not a switch: one bounds test and one load
-// find the handler, where a switch tested the range twice and went through a jump table besides.
-constexpr std::array<Handler, abi::kSyscallLimit> kHandlers = [] {
-  std::array<Handler, abi::kSyscallLimit> t{};
-  auto at = [&t](Syscall s) -> Handler& { return t[static_cast<std::size_t>(s)]; };
-  at(Syscall::debug_write) = [](ExceptionFrame& f, Task& s) { put(f, debug_write(s, args_of(f), caller_of(s))); };
-  at(Syscall::yield) = [](ExceptionFrame& f, Task& s) {
-    sched::yield_current(sched::core_of(smp::this_cpu()), static_cast<unsigned>(s.priority()));
-    put(f, ok());
-  };
-  at(Syscall::memory_allocate) = [](ExceptionFrame& f, Task& s) {
-    put(f, memory_allocate(s, args_of(f), caller_of(s)));
-  };
-  at(Syscall::memory_map) = [](ExceptionFrame& f, Task& s) { put(f, memory_map(s, args_of(f), caller_of(s), false)); };
-  at(Syscall::memory_map_into) = [](ExceptionFrame& f, Task& s) {
-    put(f, memory_map(s, args_of(f), caller_of(s), true));
-  };
-  at(Syscall::memory_unmap) = [](ExceptionFrame& f, Task& s) { put(f, memory_unmap(s, args_of(f), caller_of(s))); };
-  at(Syscall::memory_info) = [](ExceptionFrame& f, Task& s) { put(f, memory_info(args_of(f), caller_of(s))); };
-  at(Syscall::memory_split) = [](ExceptionFrame& f, Task& s) { put(f, memory_split(s, args_of(f), caller_of(s))); };
-  at(Syscall::notification_create) = [](ExceptionFrame& f, Task& s) {
-    put(f, notification_create(s, args_of(f), caller_of(s)));
-  };
-  at(Syscall::signal) = [](ExceptionFrame& f, Task& s) { put(f, signal(args_of(f), caller_of(s))); };
-  at(Syscall::wait) = [](ExceptionFrame& f, Task& s) { put(f, wait(s, args_of(f), caller_of(s), true)); };
-  at(Syscall::poll) = [](ExceptionFrame& f, Task& s) { put(f, wait(s, args_of(f), caller_of(s), false)); };
-  at(Syscall::wait_timeout) = [](ExceptionFrame& f, Task& s) { put(f, wait_timeout(s, args_of(f), caller_of(s))); };
-  at(Syscall::cap_copy) = [](ExceptionFrame& f, Task& s) {
-    put(f, derive(cap::decode_cap_copy(args_of(f), caller_of(s))));
-  };
-  at(Syscall::cap_mint) = [](ExceptionFrame& f, Task& s) {
-    put(f, derive(cap::decode_cap_mint(args_of(f), caller_of(s))));
-  };
-  at(Syscall::cap_insert_into) = [](ExceptionFrame& f, Task& s) {
-    put(f, derive(cap::decode_cap_insert_into(args_of(f), caller_of(s))));
-  };
-  at(Syscall::cap_move) = [](ExceptionFrame& f, Task& s) {
-    const auto op = cap::decode_cap_move(args_of(f), caller_of(s));
-    if (!op.ok()) return put(f, fail(op.error()));
-    cap::invoke_move(op.value());
-    put(f, ok());
-  };
-  at(Syscall::cap_delete) = [](ExceptionFrame& f, Task& s) {
-    const auto op = cap::decode_cap_delete(args_of(f), caller_of(s));
-    if (!op.ok()) return put(f, fail(op.error()));
-    cap::invoke_delete(op.value());
-    put(f, ok());
-  };
-  at(Syscall::cap_revoke) = [](ExceptionFrame& f, Task& s) {
-    const auto op = cap::decode_cap_revoke(args_of(f), caller_of(s));
-    if (!op.ok()) return put(f, fail(op.error()));
-    put(f, ok(cap::invoke_revoke(op.value())));
-  };
-  at(Syscall::cap_info) = [](ExceptionFrame& f, Task& s) { put(f, cap_info(args_of(f), caller_of(s))); };
-  at(Syscall::shmem_register) = [](ExceptionFrame& f, Task& s) { put(f, shmem_register(s, args_of(f), caller_of(s))); };
-  at(Syscall::shmem_query) = [](ExceptionFrame& f, Task& s) { put(f, shmem_query(s, args_of(f), caller_of(s))); };
-  at(Syscall::task_create) = [](ExceptionFrame& f, Task& s) { put(f, task_create(s, args_of(f), s.caps())); };
-  at(Syscall::task_start) = [](ExceptionFrame& f, Task& s) { put(f, task_start(args_of(f), caller_of(s))); };
-  at(Syscall::task_exit) = [](ExceptionFrame& f, Task& s) {
-    ktask::end_task(s, abi::TaskState::Exited, arch::syscall_argument(f, 0), 0); // nothing to write
-  };
-  at(Syscall::task_status) = [](ExceptionFrame& f, Task& s) { put(f, task_status(args_of(f), caller_of(s))); };
-  at(Syscall::task_info) = [](ExceptionFrame& f, Task& s) { put(f, task_info(args_of(f), caller_of(s))); };
-  at(Syscall::task_set_core) = [](ExceptionFrame& f, Task& s) { put(f, task_set_core(args_of(f), caller_of(s))); };
-  at(Syscall::task_core) = [](ExceptionFrame& f, Task& s) { put(f, task_core(args_of(f), caller_of(s))); };
-  at(Syscall::cpu_info) = [](ExceptionFrame& f, Task& s) { put(f, cpu_info(args_of(f), caller_of(s))); };
-  at(Syscall::irq_handler_create) = [](ExceptionFrame& f, Task& s) {
-    put(f, irq_handler_create(s, args_of(f), caller_of(s)));
-  };
-  at(Syscall::irq_ack) = [](ExceptionFrame& f, Task& s) { put(f, irq_ack(args_of(f), caller_of(s))); };
-  at(Syscall::device_frame_create) = [](ExceptionFrame& f, Task& s) {
-    put(f, device_frame_create(s, args_of(f), caller_of(s)));
-  };
-  return t;
-}();
-
-// The table names exactly the calls the ABI declares (the decoders' own list).
-constexpr bool table_matches_abi() {
-  for (std::size_t n = 0; n < abi::kSyscallLimit; ++n)
-    if ((kHandlers[n] != nullptr) != cap::kDeclaredSyscallNumbers[n]) return false;
-  return true;
+// find the handler.
+template <std::size_t N> constexpr Handler handler_for() {
+  if constexpr (cap::kDeclaredSyscallNumbers[N])
+    return &handler<static_cast<Syscall>(N)>; // a declared call without its call<S> does not compile
+  else
+    return nullptr;
 }
-static_assert(table_matches_abi(), "kHandlers: one entry per declared system call, none for the others");
+constexpr std::array<Handler, abi::kSyscallLimit> kHandlers = []<std::size_t... N>(std::index_sequence<N...>) {
+  return std::array<Handler, abi::kSyscallLimit>{handler_for<N>()...};
+}
+(std::make_index_sequence<abi::kSyscallLimit>{});
 
 } // namespace
 
@@ -439,11 +442,14 @@ void call_and_check(arch::ExceptionFrame& frame, Task& self) {
 using Entry = std::uintptr_t (*)(arch::ExceptionFrame* frame);
 
 template <std::size_t N> std::uintptr_t entry(arch::ExceptionFrame* frame) {
-  constexpr Handler handler = kHandlers[N];
-  return enter(frame, [](arch::ExceptionFrame& f, Task& t) { handler(f, t); });
+  return enter(frame, [](arch::ExceptionFrame& f, Task& t, Core& here) { call<static_cast<Syscall>(N)>(f, t, here); });
 }
-std::uintptr_t bad_entry(arch::ExceptionFrame* frame) { return enter(frame, detail::bad_syscall); }
-std::uintptr_t checked_entry(arch::ExceptionFrame* frame) { return enter(frame, call_and_check); }
+std::uintptr_t bad_entry(arch::ExceptionFrame* frame) {
+  return enter(frame, [](arch::ExceptionFrame& f, Task& t, Core&) { detail::bad_syscall(f, t); });
+}
+std::uintptr_t checked_entry(arch::ExceptionFrame* frame) {
+  return enter(frame, [](arch::ExceptionFrame& f, Task& t, Core&) { call_and_check(f, t); });
+}
 
 template <std::size_t N> constexpr Entry entry_for() {
   if constexpr (N < abi::kSyscallLimit && kHandlers[N] != nullptr)

@@ -26,39 +26,25 @@ using detail::kPriorities;
 constexpr std::uint8_t kAnyCore = static_cast<std::uint8_t>(abi::kAnyCore);
 static_assert(abi::kMaxCores == smp::kMaxCores, "the ABI's core count is the kernel's");
 
+using detail::clear_own_pending;
 using detail::Core;
+using detail::enqueue;
+using detail::flag_own_pending;
 using detail::g_cores;
 using detail::g_reap_pending;
+using detail::index_of;
 using detail::kPendingReap;
+using detail::kPendingRelease;
 using detail::kPendingSwitch;
 using detail::kPendingTick;
+using detail::prio;
 using detail::Queue;
 
 Core& here() { return g_cores[smp::this_cpu().id]; }
-std::uint32_t index_of(const Core& k) { return static_cast<std::uint32_t>(&k - g_cores); }
 
 void charge(Core& k, std::uint64_t now) {
   k.current->cpu_time += now - k.charged_until;
   k.charged_until = now;
-}
-
-unsigned prio(const Task& t) { return static_cast<unsigned>(t.priority()); }
-
-[[gnu::always_inline]] inline void enqueue(Core& k, Task& t) {
-  Queue& q = k.ready[prio(t)];
-  t.next_ready = nullptr;
-  t.prev_ready = q.last;
-  if (q.last != nullptr)
-    q.last->next_ready = &t;
-  else
-    q.first = &t;
-  q.last = &t;
-  t.queued = true;
-  t.core = static_cast<std::uint8_t>(index_of(k));
-  // Written only with the kernel lock held (read without it), so a load and a store, not an
-  // exclusive read-modify-write.
-  k.ready_count.store(k.ready_count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  k.ready_mask |= 1u << prio(t);
 }
 
 [[gnu::always_inline]] inline void dequeue(Task& t) {
@@ -94,9 +80,10 @@ std::uint32_t load_of(std::uint32_t c) {
   return g_cores[c].ready_count.load(std::memory_order_relaxed) + (g_cores[c].current != nullptr ? 1 : 0);
 }
 
+} // namespace
+
 // Where a task that may run on any core waits: see scheduler.hpp.
-std::uint32_t place(const Task& t) {
-  if (t.affinity != kAnyCore) return t.affinity;
+std::uint32_t detail::place_anywhere(const Task& t) {
   if (idle_core(t.core)) return t.core;
   std::uint32_t best = t.core;
   std::uint32_t best_load = load_of(best);
@@ -108,6 +95,8 @@ std::uint32_t place(const Task& t) {
   }
   return best;
 }
+
+namespace {
 
 // An idle core takes the highest-priority task that may run anywhere from another core's queue.
 Task* steal_for(Core& k) {
@@ -173,15 +162,6 @@ void drop_fp(Core& k) {
   arch::fp_trap_el0();
 }
 
-// Makes `next` this core's running task; returns its frame, which the exception return resumes (the
-// registers are not copied: an exception from EL0 saves them straight into the task's frame).
-// This core's own pending word, with the kernel lock held and interrupts masked: no other core
-// writes it without the lock and this core's interrupt handlers cannot run, so clearing bits is a
-// load and a store, not an exclusive read-modify-write.
-[[gnu::always_inline]] inline void clear_own_pending(Core& k, std::uint32_t bits) {
-  k.pending.store(k.pending.load(std::memory_order_relaxed) & ~bits, std::memory_order_relaxed);
-}
-
 // Takes `t` off the front of its queue on `k` (where next_for found it).
 [[gnu::always_inline]] inline void take_first(Core& k, Task& t) {
   Queue& q = k.ready[prio(t)];
@@ -197,7 +177,10 @@ void drop_fp(Core& k) {
   k.ready_count.store(k.ready_count.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
 }
 
-[[gnu::always_inline]] inline arch::ExceptionFrame& load(Core& k, Task& next, std::uint64_t now) {
+// Makes `next` this core's running task; returns its frame, which the exception return resumes (the
+// registers are not copied: an exception from EL0 saves them straight into the task's frame). For a
+// caller that knows no task's FP state is live on this core (else load()).
+[[gnu::always_inline]] inline arch::ExceptionFrame& install(Core& k, Task& next, std::uint64_t now) {
   // Always the first task of one of this core's queues: next_for() takes the head of the highest
   // non-empty queue here, or steals into a core whose queues are all empty (so the stolen task is
   // alone in its queue), and run_first() does the same.
@@ -205,10 +188,13 @@ void drop_fp(Core& k) {
   k.current = &next;
   k.charged_until = now;
   clear_own_pending(k, kPendingSwitch); // the best task here is the one loaded
-  drop_fp(k);                           // its FP state is loaded at its first FP instruction (load_fp), if it has one
-  kmem::activate_user_space(next.space().ttbr0_value());
+  kmem::activate_task_space(next.space().ttbr0_value());
   ++k.switches;
   return next.context;
+}
+[[gnu::always_inline]] inline arch::ExceptionFrame& load(Core& k, Task& next, std::uint64_t now) {
+  drop_fp(k); // its FP state is loaded at its first FP instruction (load_fp), if it has one
+  return install(k, next, now);
 }
 
 // Run on the core that runs `task`, for the core that ends it (which holds the kernel lock and waits):
@@ -225,11 +211,6 @@ void stop_here(void* argument) {
   k.pending.fetch_or(kPendingSwitch, std::memory_order_relaxed);
   drop_fp(k);
   kmem::activate_user_space(0);
-}
-
-// A core is told that its queue changed (a wake-up IPI: nothing is posted, it only looks again).
-void kick(std::uint32_t core) {
-  if (core != smp::this_cpu().id) (void)irq::send_ipi(core);
 }
 
 // Leaves the kernel for the first task this core runs (with the kernel lock held).
@@ -249,42 +230,14 @@ void kick(std::uint32_t core) {
   enter_user(&first);
 }
 
-} // namespace
-
-// exit_to_user's work when something is pending (its own function, so the fast path sets up no frame).
-[[gnu::noinline]] arch::ExceptionFrame& detail::finish_pending_work(Core& k, arch::ExceptionFrame& frame) {
-  if ((k.pending.load(std::memory_order_relaxed) & kPendingReap) != 0) clear_own_pending(k, kPendingReap);
-  const bool ended = g_reap_pending;
-  if (ended) {
-    // Cleared first: tasks that reap() itself ends are reaped by this same call (their flag only
-    // costs one empty reap() later).
-    g_reap_pending = false;
-    ktask::reap();
-  }
-  // The sweeps only matter after a capability was deleted (reap() deletes them too).
-  if (cap::release_pending()) {
-    cap::clear_release_pending();
-    kobj::registry().sweep();
-    kobj::sweep_irq_handlers();
-  }
-  if (ended) ktask::root::check_ended(); // after the sweeps: its report counts the frames they freed
-  Task* const previous = k.current;      // Running: an ended task leaves `current` in remove()
+// The switch itself, once what else was pending is done: the running task (nullptr when it ended)
+// leaves unless it may stay and nobody else of its priority or higher is ready here, and the best
+// ready task is loaded (idling until there is one). `expire_after_switch`: deadlines became due while
+// a task that blocked was still on this CPU; they are served once it left.
+[[gnu::always_inline]] inline arch::ExceptionFrame& switch_tasks(Core& k, arch::ExceptionFrame& frame,
+                                                                 bool expire_after_switch) {
+  Task* const previous = k.current;
   const std::uint32_t me = index_of(k);
-  // Deadlines are served on a tick, first: a task they wake may be the one to switch to. Not while
-  // the current task blocked in this kernel entry (a wait_timeout of a tick or less): it is still on
-  // this CPU, and a task is made ready only once it left; then they are served after the switch-out.
-  bool expire_after_switch = false;
-  if ((k.pending.load(std::memory_order_relaxed) & kPendingTick) != 0) {
-    if (k.blocked)
-      expire_after_switch = true;
-    else
-      timeout::expire_due();
-    // Round robin: anyone of the same or higher priority waiting gets the CPU at the end of the slice.
-    clear_own_pending(k, kPendingTick);
-    if (previous != nullptr && detail::ready_at_or_above(k, prio(*previous)))
-      k.pending.fetch_or(kPendingSwitch, std::memory_order_relaxed);
-  }
-  if ((k.pending.load(std::memory_order_relaxed) & kPendingSwitch) == 0 && previous != nullptr) return frame;
   clear_own_pending(k, kPendingSwitch);
   if (previous != nullptr && !k.blocked && may_run_on(*previous, me)) {
     // It would go to the back of its queue and be picked again unless someone of its priority or
@@ -316,16 +269,95 @@ void kick(std::uint32_t core) {
   return load(k, *next, now);
 }
 
-void make_ready(Task& task) {
-  if (task.queued) return;
-  const std::uint32_t c = place(task);
-  if (c != task.core) ++task.migrations;
-  Core& k = g_cores[c];
-  enqueue(k, task);
-  if (k.current == nullptr || task.priority() > k.current->priority()) {
-    k.pending.fetch_or(kPendingSwitch, std::memory_order_relaxed);
-    kick(c);
+} // namespace
+
+// exit_to_user's work when something is pending (its own function, so the fast path sets up no frame).
+[[gnu::noinline]] arch::ExceptionFrame& detail::finish_pending_work(Core& k, arch::ExceptionFrame& frame) {
+  if ((k.pending.load(std::memory_order_relaxed) & kPendingReap) != 0) clear_own_pending(k, kPendingReap);
+  const bool ended = g_reap_pending;
+  if (ended) {
+    // Cleared first: tasks that reap() itself ends are reaped by this same call (their flag only
+    // costs one empty reap() later).
+    g_reap_pending = false;
+    ktask::reap();
   }
+  // The sweeps only matter after a capability was deleted (reap() deletes them too: read the flag
+  // after it). Another core's deletion flagged that core, which sweeps on its own way out.
+  if ((k.pending.load(std::memory_order_relaxed) & kPendingRelease) != 0) clear_own_pending(k, kPendingRelease);
+  if (cap::release_pending()) {
+    cap::clear_release_pending();
+    kobj::registry().sweep();
+    kobj::sweep_irq_handlers();
+  }
+  if (ended) ktask::root::check_ended(); // after the sweeps: its report counts the frames they freed
+  Task* const previous = k.current;      // Running: an ended task leaves `current` in remove()
+  // Deadlines are served on a tick, first: a task they wake may be the one to switch to. Not while
+  // the current task blocked in this kernel entry (a wait_timeout of a tick or less): it is still on
+  // this CPU, and a task is made ready only once it left; then they are served after the switch-out.
+  bool expire_after_switch = false;
+  if ((k.pending.load(std::memory_order_relaxed) & kPendingTick) != 0) {
+    if (k.blocked)
+      expire_after_switch = true;
+    else
+      timeout::expire_due();
+    // Round robin: anyone of the same or higher priority waiting gets the CPU at the end of the slice.
+    clear_own_pending(k, kPendingTick);
+    if (previous != nullptr && detail::ready_at_or_above(k, prio(*previous))) flag_own_pending(k, kPendingSwitch);
+  }
+  if ((k.pending.load(std::memory_order_relaxed) & kPendingSwitch) == 0 && previous != nullptr) return frame;
+  return switch_tasks(k, frame, expire_after_switch);
+}
+
+namespace {
+
+// finish_call() for everything but the quick switch.
+[[gnu::noinline]] arch::ExceptionFrame& finish_call_general(smp::Cpu& me, arch::ExceptionFrame& frame) {
+  me.lock_depth = 1; // the entry held the lock without counting it; idle() gives it up and takes it back
+  arch::ExceptionFrame& next = detail::finish_pending_work(core_of(me), frame);
+  if (std::uint32_t ticket = 0; smp::release_kernel_to_user(me, ticket)) [[unlikely]]
+    smp::detail::wake_sleeper(ticket);
+  return next;
+}
+
+[[gnu::noinline]] arch::ExceptionFrame& wake_sleeper_and_resume(std::uint32_t ticket, arch::ExceptionFrame& next) {
+  smp::detail::wake_sleeper(ticket);
+  return next;
+}
+
+} // namespace
+
+// The quick switch is switch_tasks() for its common case, with nothing else pending: the running task
+// blocked, or yielded and stays on this core, its FP state needs no saving, and a task is ready here.
+// Everything it calls is inline or a tail call, so it needs no stack frame.
+arch::ExceptionFrame& finish_call(smp::Cpu& me, arch::ExceptionFrame& frame) {
+  Core& k = core_of(me);
+  Task* const previous = k.current;
+  if (k.pending.load(std::memory_order_relaxed) != kPendingSwitch || previous == nullptr || k.fp_live ||
+      k.ready_mask == 0) [[unlikely]]
+    return finish_call_general(me, frame);
+  const bool blocked = k.blocked;
+  const std::uint32_t here = me.id;
+  if (!blocked && previous->affinity != here) [[unlikely]]
+    return finish_call_general(me, frame);
+  arch::ExceptionFrame* next = &frame;
+  if (blocked || detail::ready_at_or_above(k, prio(*previous))) {
+    const std::uint64_t now = arch::physical_count();
+    previous->cpu_time += now - k.charged_until; // charge(); install() sets charged_until
+    k.current = nullptr;
+    if (!blocked) enqueue(k, *previous);
+    k.blocked = false;
+    next = &install(k, *k.ready[top_priority(k.ready_mask)].first, now); // ready_mask was not 0, and is not
+  } else {
+    clear_own_pending(k, kPendingSwitch); // it would be picked again: nothing changes
+  }
+  if (std::uint32_t ticket = 0; smp::release_uncounted(ticket)) [[unlikely]]
+    return wake_sleeper_and_resume(ticket, *next);
+  return *next;
+}
+
+void detail::tell_core(std::uint32_t core) {
+  g_cores[core].pending.fetch_or(kPendingSwitch, std::memory_order_relaxed);
+  if (core != smp::this_cpu().id) (void)irq::send_ipi(core);
 }
 
 void remove(Task& task) {
@@ -347,11 +379,6 @@ void remove(Task& task) {
     panic("smp: core %u did not stop task '%s' (no answer to the IPI)", static_cast<unsigned>(task.core), task.name);
 }
 
-void wake(Task& task, std::uint64_t status, std::uint64_t value) {
-  arch::set_syscall_result(task.context, status, value, 0, 0);
-  make_ready(task);
-}
-
 void load_fp() {
   Core& k = here();
   if (k.current == nullptr || k.fp_live) return; // it ended meanwhile, or it is loaded already
@@ -360,17 +387,13 @@ void load_fp() {
   k.fp_live = true;
 }
 
-void block_current() {
-  Core& k = here();
-  k.blocked = true;
-  k.pending.fetch_or(kPendingSwitch, std::memory_order_relaxed);
-}
-
 void note_task_ended() {
   g_reap_pending = true;
   for (Core& k : g_cores)
     k.pending.fetch_or(kPendingReap, std::memory_order_relaxed);
 }
+
+void note_release() { here().pending.fetch_or(kPendingRelease, std::memory_order_relaxed); }
 
 void on_tick() { here().pending.fetch_or(kPendingTick, std::memory_order_relaxed); }
 
@@ -398,9 +421,8 @@ cap::Result<void> set_affinity(Task& task, std::uint64_t core) {
   if (task.queued) {
     dequeue(task);
     make_ready(task);
-  } else if (Core& k = g_cores[task.core]; k.current == &task && !may_run_on(task, task.core)) {
-    k.pending.fetch_or(kPendingSwitch, std::memory_order_relaxed);
-    kick(task.core);
+  } else if (const Core& k = g_cores[task.core]; k.current == &task && !may_run_on(task, task.core)) {
+    detail::tell_core(task.core);
   }
   return {};
 }

@@ -22,10 +22,7 @@
 #include "kernel/cap/cap_table.hpp"
 #include "kernel/cap/links.hpp"
 #include "kernel/smp.hpp"
-
-namespace bramble::ktask {
-class Task;
-}
+#include "kernel/task/task.hpp"
 
 namespace bramble::sched {
 
@@ -49,6 +46,8 @@ inline constexpr std::uint32_t kPendingSwitch =
     1u << 0; // a task blocked, ended, yielded, woke, moved or used up its slice
 inline constexpr std::uint32_t kPendingTick = 1u << 1; // this core's timer ticked (set without the lock)
 inline constexpr std::uint32_t kPendingReap = 1u << 2; // a task ended: look at g_reap_pending (every core's)
+inline constexpr std::uint32_t kPendingRelease = 1u
+                                                 << 3; // this core deleted a capability: sweep (cap::release_pending)
 
 // One core's scheduling state. Guarded by the kernel lock: another core may queue a task here and flag
 // a switch (then it sends an IPI); only this core loads a task from here. Aligned to a power of two
@@ -82,6 +81,33 @@ inline Core g_cores[kCores];
 // has kPendingReap too, so that the exit's test reads one word of the core's own).
 inline bool g_reap_pending = false;
 
+[[nodiscard]] inline std::uint32_t index_of(const Core& k) { return static_cast<std::uint32_t>(&k - g_cores); }
+[[nodiscard]] inline unsigned prio(const Task& t) { return static_cast<unsigned>(t.priority()); }
+
+// Puts `t` at the back of its priority's queue on core `k`.
+[[gnu::always_inline]] inline void enqueue(Core& k, Task& t) {
+  Queue& q = k.ready[prio(t)];
+  t.next_ready = nullptr;
+  t.prev_ready = q.last;
+  if (q.last != nullptr)
+    q.last->next_ready = &t;
+  else
+    q.first = &t;
+  q.last = &t;
+  t.queued = true;
+  t.core = static_cast<std::uint8_t>(index_of(k));
+  // Written only with the kernel lock held (read without it), so a load and a store, not an
+  // exclusive read-modify-write.
+  k.ready_count.store(k.ready_count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  k.ready_mask |= 1u << prio(t);
+}
+
+// Where a ready task that may run on any core waits (see the top of this file).
+[[nodiscard]] std::uint32_t place_anywhere(const Task& t);
+// Core `core` has a task to look at: its exit path is flagged, and another core is sent a wake-up IPI
+// (nothing is posted; it only looks at its queue again).
+void tell_core(std::uint32_t core);
+
 // Someone of `priority` or higher waits on core `k`: bit p of ready_mask says queue p is not empty.
 [[nodiscard]] inline bool ready_at_or_above(const Core& k, unsigned priority) {
   return (k.ready_mask >> priority) != 0;
@@ -89,6 +115,17 @@ inline bool g_reap_pending = false;
 
 // exit_to_user's work when something is pending (its own function, so the fast path sets up no frame).
 arch::ExceptionFrame& finish_pending_work(Core& k, arch::ExceptionFrame& frame);
+
+// This core's own pending word (`k`: this core), with the kernel lock held and interrupts masked (a
+// system call, the exit path): no other core writes it without the lock and this core's interrupt
+// handlers cannot run, so setting or clearing bits is a load and a store, not an exclusive
+// read-modify-write.
+[[gnu::always_inline]] inline void flag_own_pending(Core& k, std::uint32_t bits) {
+  k.pending.store(k.pending.load(std::memory_order_relaxed) | bits, std::memory_order_relaxed);
+}
+[[gnu::always_inline]] inline void clear_own_pending(Core& k, std::uint32_t bits) {
+  k.pending.store(k.pending.load(std::memory_order_relaxed) & ~bits, std::memory_order_relaxed);
+}
 
 } // namespace detail
 
@@ -98,26 +135,42 @@ arch::ExceptionFrame& finish_pending_work(Core& k, arch::ExceptionFrame& frame);
 // The task whose registers are in this core's exception frame (nullptr while idle, or once it ended).
 [[nodiscard]] inline Task* current() { return core_of(smp::this_cpu()).current; }
 
-// Puts a task in a ready queue (which core's: its affinity says, see above).
-void make_ready(Task& task);
+// Puts a task in a ready queue (which core's: its affinity says, see above); that core is told when the
+// task should run before what it runs now. Inline: a notification's signal does this.
+inline void make_ready(Task& task) {
+  if (task.queued) return;
+  const std::uint32_t c = task.affinity != abi::kAnyCore ? task.affinity : detail::place_anywhere(task);
+  if (c != task.core) ++task.migrations;
+  detail::Core& k = detail::g_cores[c];
+  detail::enqueue(k, task);
+  if (k.current == nullptr || task.priority() > k.current->priority()) [[unlikely]]
+    detail::tell_core(c);
+}
 // Takes a task off its ready queue, or off the core that runs it: on another core, the task is
 // stopped there before this returns (remote stop). Its CPU time is final.
 void remove(Task& task);
 // A blocked task's call completes with x0 = status, x1 = value; it becomes ready.
-void wake(Task& task, std::uint64_t status, std::uint64_t value);
+inline void wake(Task& task, std::uint64_t status, std::uint64_t value) {
+  arch::set_syscall_result(task.context, status, value, 0, 0);
+  make_ready(task);
+}
 // The running task's first FP/SIMD instruction since it got this core trapped: its FP state is loaded
 // and EL0 may use the FP unit until it leaves the core (lazy FP: a task that never touches FP costs
 // no FP save or restore, and one that does pays a trap and a restore per time on the CPU, a save
 // when it leaves).
 void load_fp();
-// The running task blocks (its call's results are filled in by wake()).
-void block_current();
+// The running task blocks (its call's results are filled in by wake()); `k`: this core. In a system
+// call (kernel lock held, interrupts masked).
+inline void block_current(detail::Core& k) {
+  k.blocked = true;
+  detail::flag_own_pending(k, detail::kPendingSwitch);
+}
 // The running task yields (`k`: this core; `priority`: the task's). A switch is flagged only when
 // someone of its priority or higher waits on this core (bit p of ready_mask: queue p is not empty):
 // otherwise the exit would pick the caller again, and the call returns like any other, without the
 // scheduler.
 inline void yield_current(detail::Core& k, unsigned priority) {
-  if (detail::ready_at_or_above(k, priority)) k.pending.fetch_or(detail::kPendingSwitch, std::memory_order_relaxed);
+  if (detail::ready_at_or_above(k, priority)) detail::flag_own_pending(k, detail::kPendingSwitch);
 }
 // This core's timer tick (interrupt context, without the kernel lock): the next exit to EL0 looks at
 // round robin.
@@ -129,6 +182,9 @@ void on_tick();
 // A task ended (ktask::end_task): the next exit_to_user on any core reaps it (and reports an ended
 // root task).
 void note_task_ended();
+// This core deleted a capability (cap's release hook, kernel lock held): its next exit_to_user sweeps
+// what the deletion left behind (registry entries, interrupt handlers).
+void note_release();
 
 // The task's affinity: a core below abi::kMaxCores that is online, or abi::kAnyCore. A queued task is
 // placed again; a running one leaves a core it may no longer use at that core's next exit to EL0.
@@ -146,9 +202,7 @@ void note_task_ended();
 // still Running then (it can only stop through end_task -> remove() or block_current(), which both
 // flag a switch).
 // Whether exit_to_user has anything to do on core `k` beyond returning the frame.
-[[nodiscard]] inline bool exit_pending(const detail::Core& k) {
-  return k.pending.load(std::memory_order_relaxed) != 0 || cap::release_pending();
-}
+[[nodiscard]] inline bool exit_pending(const detail::Core& k) { return k.pending.load(std::memory_order_relaxed) != 0; }
 [[nodiscard]] inline arch::ExceptionFrame& exit_to_user(detail::Core& k, arch::ExceptionFrame& frame) {
   if (!exit_pending(k)) [[likely]]
     return frame;
@@ -157,6 +211,11 @@ void note_task_ended();
 [[nodiscard]] inline arch::ExceptionFrame& exit_to_user(arch::ExceptionFrame& frame) {
   return exit_to_user(core_of(smp::this_cpu()), frame);
 }
+// The way back from a system call whose exit has work (its entry answered kSyscallFinish or
+// kSyscallGone, kernel/trap.hpp): exit_to_user's work, then the kernel lock's release (`me`: this
+// core, which holds it once). The common switch (a task blocked or yielded, nothing else pending) is
+// inline here; anything else goes through detail::finish_pending_work. Returns the frame to resume.
+[[nodiscard]] arch::ExceptionFrame& finish_call(smp::Cpu& me, arch::ExceptionFrame& frame);
 
 // This core starts scheduling (core 0 from kernel_main, the others when they join): with the kernel
 // lock held, it waits for a task of its own and leaves for it. Does not return.

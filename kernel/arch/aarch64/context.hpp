@@ -35,6 +35,12 @@ inline void set_syscall_result(ExceptionFrame& frame, std::uint64_t status, std:
   frame.x[2] = r1;
   frame.x[3] = r2;
 }
+// A failed call's results: the status and three zeros. Two stores from the zero register: written in
+// C, the compiler shares one pair of stores among a handler's success and failure paths and loads the
+// zeros into registers first.
+inline void set_syscall_error(ExceptionFrame& frame, std::uint64_t status) {
+  asm volatile("stp %1, xzr, [%0]\n\tstp xzr, xzr, [%0, #16]" ::"r"(&frame.x[0]), "r"(status) : "memory");
+}
 
 // A new task's first entry: at `entry`, EL0 with interrupts unmasked, its stack at `stack_top` and
 // `argument` in x0 (the runtime's _start receives it as its first argument).

@@ -135,13 +135,12 @@ el0_synchronous:
     mov     sp, x2                      // the kernel runs on this core's stack
     // The call number's own entry (kernel/syscall/syscall.cpp): entries[min(x8, SYSCALL_LIMIT)], the
     // last one the bad-call entry (its answer: kernel/trap.hpp).
-    mov     x9, #SYSCALL_LIMIT
-    cmp     x8, x9
-    csel    x9, x8, x9, lo
     adrp    x10, bramble_syscall_entries
     add     x10, x10, :lo12:bramble_syscall_entries
-    ldr     x10, [x10, x9, lsl #3]
-    blr     x10                         // x0 = the frame | what next (kernel/trap.hpp)
+    cmp     x8, #SYSCALL_LIMIT
+    b.hs    4f
+    ldr     x10, [x10, x8, lsl #3]
+5:  blr     x10                         // x0 = the frame | what next (kernel/trap.hpp)
     tst     x0, #3
     b.ne    2f
     // Back to the same task (the kernel lock is released): x19-x29 and SP_EL0 are its own still.
@@ -157,20 +156,22 @@ el0_synchronous:
     // Something is pending (the kernel lock is held): complete the frame unless the task is gone
     // (kSyscallGone, 2: it ended, its record may be freed once the lock is released), then let the
     // scheduler pick the task to resume.
-2:  and     x1, x0, #3
-    and     x0, x0, #~3
-    cmp     x1, #2
-    b.eq    3f
-    stp     x19, x20, [x0, #152]
-    stp     x21, x22, [x0, #168]
-    stp     x23, x24, [x0, #184]
-    stp     x25, x26, [x0, #200]
-    stp     x27, x28, [x0, #216]
-    str     x29, [x0, #232]
+2:  and     x1, x0, #~3                 // the frame
+    tbnz    x0, #1, 3f                  // kSyscallGone
+    stp     x19, x20, [x1, #152]
+    stp     x21, x22, [x1, #168]
+    stp     x23, x24, [x1, #184]
+    stp     x25, x26, [x1, #200]
+    stp     x27, x28, [x1, #216]
+    str     x29, [x1, #232]
     mrs     x2, sp_el0
-    str     x2, [x0, #248]
-3:  bl      trap_system_call_finish     // releases the kernel lock; returns the frame to resume
+    str     x2, [x1, #248]
+3:  mov     x0, x1
+    bl      trap_system_call_finish     // releases the kernel lock; returns the frame to resume
     b       exception_return
+    // A number beyond the table: the bad-call entry, its last.
+4:  ldr     x10, [x10, #(SYSCALL_LIMIT * 8)]
+    b       5b
     // Not a system call: x0 and x1 are saved; x2.. are untouched.
 1:  mov     x1, #8
     b       from_user
