@@ -16,3 +16,11 @@ foreach(board rpi4 rpi3)
          --expect "kbench: done, 0 failures"
          --reject "FAILED")
 endforeach()
+
+# tools/kpath.py traces one fast path instruction by instruction (docs/PERFORMANCE.md shows what it
+# prints): it must find kbench's counter reads around the null system call, trace a sample through to
+# its end and name the vector code and the call's own entry in it.
+add_test(NAME bench.kpath.rpi4 COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tools/kpath.py
+  --build-root ${BRAMBLE_KERNEL_BUILD_ROOT} --board rpi4 --path null --qemu ${BRAMBLE_QEMU})
+set_tests_properties(bench.kpath.rpi4 PROPERTIES LABELS qemu TIMEOUT 300
+  PASS_REGULAR_EXPRESSION "K el0_synchronous\n[^\n]* K unsigned long bramble::syscall::[^\n]*entry<54ul>.*total [1-9][0-9]* instructions")

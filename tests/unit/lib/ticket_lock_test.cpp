@@ -65,3 +65,40 @@ TEST_CASE("ticket lock: waiters are served in the order they took their tickets"
     t.join();
   CHECK(order == std::vector<int>{0, 1, 2});
 }
+
+TEST_CASE("ticket lock: a holder that kept its ticket releases to the next one, with either order") {
+  TicketLock lock;
+  const std::uint32_t first = lock.take_ticket();
+  CHECK(lock.served(first));
+  const std::uint32_t second = lock.take_ticket(); // queued behind the holder
+  CHECK_FALSE(lock.served(second));
+  CHECK(lock.waiters() == 1);
+  CHECK(lock.unlock(first, std::memory_order_seq_cst) == second); // the ticket served now
+  CHECK(lock.served(second));
+  CHECK(lock.locked());
+  CHECK(lock.unlock(second) == second + 1);
+  CHECK_FALSE(lock.locked());
+}
+
+TEST_CASE("ticket lock: threads releasing with their own tickets, seq_cst, lose no increment") {
+  TicketLock lock;
+  std::uint64_t counter = 0;
+  constexpr int kThreads = 4;
+  constexpr int kRounds = 5000;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kRounds; ++i) {
+        const std::uint32_t ticket = lock.take_ticket();
+        while (!lock.served(ticket))
+          std::this_thread::yield();
+        ++counter;
+        (void)lock.unlock(ticket, std::memory_order_seq_cst);
+      }
+    });
+  }
+  for (auto& t : threads)
+    t.join();
+  CHECK(counter == std::uint64_t{kThreads} * kRounds);
+  CHECK_FALSE(lock.locked());
+}
