@@ -26,6 +26,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 
 MACHINES = {"rpi4": "raspi4b", "rpi3": "raspi3b"}
 # Which benchmark function holds the counter reads around each path, and which pair of them it is.
@@ -118,9 +119,26 @@ def main():
          "-accel", "tcg,one-insn-per-tb=on", "-icount", "shift=0,align=off,sleep=off",
          "-d", "exec,nochain", "-D", fifo, "-append", f"test=user:kbench pmu=el0 iters={iters} cores=1"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # Opening the pipe waits for QEMU to open its end: should QEMU end first (it failed, or ran to the
+    # end), open the write end once so that the read side sees the end of the log instead of waiting.
+    opened = threading.Event()
+
+    def unblock_reader():
+        qemu.wait()
+        while not opened.is_set():
+            try:
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+                return
+            except OSError:  # the reader is not waiting yet (or any more)
+                opened.wait(0.05)
+
+    threading.Thread(target=unblock_reader, daemon=True).start()
+    watchdog = threading.Timer(a.timeout, qemu.kill)
+    watchdog.start()
     sample, samples = None, 0
     try:
         with open(fifo) as log:
+            opened.set()
             for line in log:
                 m = TRACE.match(line)
                 if not m:
@@ -137,11 +155,14 @@ def main():
                 else:
                     sample.append(pc)
     finally:
+        watchdog.cancel()
         qemu.kill()
         qemu.wait()
         os.unlink(fifo)
     if sample is None or samples <= a.skip:
-        sys.exit(f"kpath: the run ended after {samples} samples (see {workdir}/console.log)")
+        console = os.path.join(workdir, "console.log")
+        where = f"its console: {console}" if os.path.exists(console) else f"QEMU exited with {qemu.returncode}"
+        sys.exit(f"kpath: the run ended after {samples} of {a.skip + 1} samples ({where})")
 
     code = {}
     if a.instructions:

@@ -41,13 +41,15 @@ struct Queue {
 };
 
 // Work for exit_to_user, flagged by the code that creates it, so the way back to EL0 tests one word
-// when there is none (the common case) instead of walking lists or re-deriving it.
-inline constexpr std::uint32_t kPendingSwitch =
-    1u << 0; // a task blocked, ended, yielded, woke, moved or used up its slice
-inline constexpr std::uint32_t kPendingTick = 1u << 1; // this core's timer ticked (set without the lock)
-inline constexpr std::uint32_t kPendingReap = 1u << 2; // a task ended: look at g_reap_pending (every core's)
-inline constexpr std::uint32_t kPendingRelease = 1u
-                                                 << 3; // this core deleted a capability: sweep (cap::release_pending)
+// when there is none (the common case) instead of walking lists or re-deriving it. The bits:
+// A task blocked, ended, yielded, woke, moved or used up its slice.
+inline constexpr std::uint32_t kPendingSwitch = 1u << 0;
+// This core's timer ticked (set without the lock).
+inline constexpr std::uint32_t kPendingTick = 1u << 1;
+// A task ended: look at g_reap_pending (set in every core's word).
+inline constexpr std::uint32_t kPendingReap = 1u << 2;
+// This core deleted a capability: sweep what that left behind (cap::release_pending).
+inline constexpr std::uint32_t kPendingRelease = 1u << 3;
 
 // One core's scheduling state. Guarded by the kernel lock: another core may queue a task here and flag
 // a switch (then it sends an IPI); only this core loads a task from here. Aligned to a power of two
