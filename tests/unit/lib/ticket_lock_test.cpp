@@ -24,23 +24,32 @@ TEST_CASE("ticket lock: try_lock fails while held and succeeds once released") {
   lock.unlock();
 }
 
-TEST_CASE("ticket lock: four threads incrementing a plain counter lose no increment") {
-  TicketLock lock;
-  std::uint64_t counter = 0; // not atomic: only the lock keeps it right (TSan checks the ordering)
-  constexpr int kThreads = 4;
-  constexpr int kRounds = 5000;
+// Four threads each run `critical` (which takes and gives back the lock around an increment of a plain
+// counter) kRounds times; the count comes out right only if the lock excludes (TSan checks the
+// ordering too).
+constexpr int kThreads = 4;
+constexpr int kRounds = 5000;
+template <typename Critical> std::uint64_t count_under(TicketLock& lock, Critical critical) {
+  std::uint64_t counter = 0; // not atomic: only the lock keeps it right
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&] {
-      for (int i = 0; i < kRounds; ++i) {
-        lock.lock();
-        ++counter;
-        lock.unlock();
-      }
+      for (int i = 0; i < kRounds; ++i)
+        critical(lock, counter);
     });
   }
   for (auto& t : threads)
     t.join();
+  return counter;
+}
+
+TEST_CASE("ticket lock: four threads incrementing a plain counter lose no increment") {
+  TicketLock lock;
+  const std::uint64_t counter = count_under(lock, [](TicketLock& l, std::uint64_t& c) {
+    l.lock();
+    ++c;
+    l.unlock();
+  });
   CHECK(counter == std::uint64_t{kThreads} * kRounds);
   CHECK_FALSE(lock.locked());
 }
@@ -82,23 +91,13 @@ TEST_CASE("ticket lock: a holder that kept its ticket releases to the next one, 
 
 TEST_CASE("ticket lock: threads releasing with their own tickets, seq_cst, lose no increment") {
   TicketLock lock;
-  std::uint64_t counter = 0;
-  constexpr int kThreads = 4;
-  constexpr int kRounds = 5000;
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&] {
-      for (int i = 0; i < kRounds; ++i) {
-        const std::uint32_t ticket = lock.take_ticket();
-        while (!lock.served(ticket))
-          std::this_thread::yield();
-        ++counter;
-        (void)lock.unlock(ticket, std::memory_order_seq_cst);
-      }
-    });
-  }
-  for (auto& t : threads)
-    t.join();
+  const std::uint64_t counter = count_under(lock, [](TicketLock& l, std::uint64_t& c) {
+    const std::uint32_t ticket = l.take_ticket();
+    while (!l.served(ticket))
+      std::this_thread::yield();
+    ++c;
+    (void)l.unlock(ticket, std::memory_order_seq_cst);
+  });
   CHECK(counter == std::uint64_t{kThreads} * kRounds);
   CHECK_FALSE(lock.locked());
 }
