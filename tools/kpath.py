@@ -94,7 +94,7 @@ def main():
     ap.add_argument("--instructions", action="store_true")
     ap.add_argument("--qemu", default="qemu-system-aarch64")
     ap.add_argument("--cross", default="aarch64-linux-gnu-")
-    ap.add_argument("--timeout", type=int, default=300)
+    ap.add_argument("--timeout", type=int, default=600)
     a = ap.parse_args()
 
     board = os.path.join(a.build_root, a.board)
@@ -135,19 +135,23 @@ def main():
     threading.Thread(target=unblock_reader, daemon=True).start()
     watchdog = threading.Timer(a.timeout, qemu.kill)
     watchdog.start()
+    start_tag = f"/{start:016x}/"  # how the start address appears in a log line (the PC field)
     sample, samples = None, 0
     try:
         with open(fifo) as log:
             opened.set()
             for line in log:
+                if sample is None:
+                    # Outside a sample only its start matters: a substring test, not a parse (the
+                    # boot alone logs millions of lines).
+                    if start_tag in line:
+                        sample = []
+                    continue
                 m = TRACE.match(line)
                 if not m:
                     continue
                 pc = int(m.group(1), 16)
-                if sample is None:
-                    if pc == start:
-                        sample = []
-                elif pc == end:
+                if pc == end:
                     samples += 1
                     if samples > a.skip:
                         break
