@@ -100,7 +100,27 @@ inline std::atomic<std::uint32_t> g_lock_sleepers{0};
 void wait_for_lock(Cpu& me, std::uint32_t ticket);
 // The hand-over: the core that holds ticket `next` sleeps (or is about to); wake it.
 void wake_sleeper(std::uint32_t next);
+// wake_sleeper(next), then `value`: out of line, so that a fast path whose release found a sleeper
+// returns through it as a tail call and keeps its own code free of calls (and of a stack frame).
+template <typename T> [[gnu::noinline]] T wake_sleeper_and_return(std::uint32_t next, T value) {
+  wake_sleeper(next);
+  return value;
+}
 } // namespace detail
+
+// The release itself, without the nesting count (Cpu::lock_depth): what unlock_kernel() and
+// release_kernel_to_user() do once the count says so, and what a system call's entry does (it holds
+// the lock without counting it) with the ticket it kept (`held`). Returns true when a core sleeps
+// waiting for ticket `next`: the caller wakes it (detail::wake_sleeper).
+[[nodiscard]] inline bool release_uncounted(std::uint32_t held, std::uint32_t& next) {
+  next = detail::g_kernel_lock.unlock(held, std::memory_order_seq_cst);
+  return detail::g_lock_sleepers.load(std::memory_order_seq_cst) != 0;
+}
+// The same when the ticket is not at hand.
+[[nodiscard]] inline bool release_uncounted(std::uint32_t& next) {
+  next = detail::g_kernel_lock.unlock(std::memory_order_seq_cst);
+  return detail::g_lock_sleepers.load(std::memory_order_seq_cst) != 0;
+}
 
 // lock_kernel() and unlock_kernel() for a caller that has this core's record at hand (`me` must be
 // this_cpu()): inline, for the system-call entry, which reads the per-CPU pointer once. A nested take
@@ -122,30 +142,15 @@ inline void lock_kernel(Cpu& me) {
 inline void unlock_kernel(Cpu& me) {
   if (--me.lock_depth != 0) [[unlikely]]
     return;
-  const std::uint32_t next = detail::g_kernel_lock.unlock(std::memory_order_seq_cst);
-  if (detail::g_lock_sleepers.load(std::memory_order_seq_cst) != 0) [[unlikely]]
+  if (std::uint32_t next = 0; release_uncounted(next)) [[unlikely]]
     detail::wake_sleeper(next);
 }
 
-// The release for the way back to EL0 from a system call (kernel/syscall/entry.hpp, kernel/trap.cpp):
-// the core holds the lock exactly once there, so the nesting count is cleared, not tested. Returns
-// true when a core sleeps waiting for ticket `next`: the caller wakes it (detail::wake_sleeper),
-// which the system-call entries do as a tail call.
+// The release on a system call's slow way back to EL0 (sched::finish_call): the core holds the lock
+// exactly once there, counted, so the count is cleared, not tested. Returns as release_uncounted().
 [[nodiscard]] inline bool release_kernel_to_user(Cpu& me, std::uint32_t& next) {
   me.lock_depth = 0;
-  next = detail::g_kernel_lock.unlock(std::memory_order_seq_cst);
-  return detail::g_lock_sleepers.load(std::memory_order_seq_cst) != 0;
-}
-// The same for a system call's entry, which holds the lock without counting it (Cpu::lock_depth) and
-// kept the ticket it holds it with (`held`).
-[[nodiscard]] inline bool release_uncounted(std::uint32_t held, std::uint32_t& next) {
-  next = detail::g_kernel_lock.unlock(held, std::memory_order_seq_cst);
-  return detail::g_lock_sleepers.load(std::memory_order_seq_cst) != 0;
-}
-// The same when the ticket is not at hand.
-[[nodiscard]] inline bool release_uncounted(std::uint32_t& next) {
-  next = detail::g_kernel_lock.unlock(std::memory_order_seq_cst);
-  return detail::g_lock_sleepers.load(std::memory_order_seq_cst) != 0;
+  return release_uncounted(next);
 }
 
 // Instructions one uncontended lock_kernel() + unlock_kernel() pair retires (PMU running, the lock

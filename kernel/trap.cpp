@@ -62,11 +62,6 @@ extern "C" std::uintptr_t trap_system_call_contended(bramble::arch::ExceptionFra
       frame, me, ticket, [](arch::ExceptionFrame& f, ktask::Task& t, sched::detail::Core&) { syscall::handle(f, t); });
 }
 
-std::uintptr_t bramble::syscall::wake_sleeper_and_answer(std::uint32_t next, std::uintptr_t answer) {
-  smp::detail::wake_sleeper(next);
-  return answer;
-}
-
 extern "C" bramble::arch::ExceptionFrame* trap_system_call_finish(bramble::arch::ExceptionFrame* frame) {
   using namespace bramble;
   return &sched::finish_call(smp::this_cpu(), *frame);

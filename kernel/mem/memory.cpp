@@ -211,8 +211,10 @@ std::uint64_t kernel_ttbr1() { return mm::ttbr_value(kernel_pt().root(), 0); }
 
 std::uint64_t empty_user_ttbr0() { return mm::ttbr_value(arch::virt_to_phys(g_empty_table), 0); }
 
+void activate_empty_user_space() { arch::write_ttbr0(empty_user_ttbr0()); }
+
 void deactivate_user_space(std::uint64_t ttbr0_value) {
-  if (arch::read_ttbr0() == ttbr0_value) activate_user_space(0);
+  if (arch::read_ttbr0() == ttbr0_value) activate_empty_user_space();
 }
 
 } // namespace bramble::kmem

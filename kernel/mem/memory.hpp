@@ -42,13 +42,11 @@ void init(const BootFacts& info);
 [[nodiscard]] std::span<const mm::PhysRange> user_forbidden();
 
 [[nodiscard]] std::uint64_t empty_user_ttbr0();
-// Installs a user space in TTBR0 (or, with 0, the empty table: no user mappings at all). Inline: a
-// context switch between address spaces does this.
-inline void activate_user_space(std::uint64_t ttbr0_value) {
-  arch::write_ttbr0(ttbr0_value != 0 ? ttbr0_value : empty_user_ttbr0());
-}
-// The same for a task's own space, whose value (a root table and an ASID) is never 0.
+// Installs a task's address space in TTBR0 (AddressSpace::ttbr0_value). Inline: every context switch
+// between address spaces does this.
 inline void activate_task_space(std::uint64_t ttbr0_value) { arch::write_ttbr0(ttbr0_value); }
+// Installs the empty table in TTBR0: no user mappings at all (a core with no task).
+void activate_empty_user_space();
 // If this space is the one in TTBR0, installs the empty table instead.
 void deactivate_user_space(std::uint64_t ttbr0_value);
 // TTBR1_EL1's value for the kernel's final tables (what a secondary core turns its MMU on with).

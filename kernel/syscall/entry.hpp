@@ -14,10 +14,6 @@
 
 namespace bramble::syscall {
 
-// Out of line, for the rare paths of enter(): wakes the core that sleeps waiting for ticket `next`
-// (smp::detail::wake_sleeper) and returns `answer`.
-[[nodiscard]] std::uintptr_t wake_sleeper_and_answer(std::uint32_t next, std::uintptr_t answer);
-
 // The lock is taken with `ticket`, and not counted in Cpu::lock_depth (kernel/smp.hpp says why that
 // is sound): the running task, the call, the exit test, the release. Every call this makes on the way
 // (besides the handler's own) is a tail call, so that an entry whose handler calls nothing needs no
@@ -34,7 +30,7 @@ template <typename Call>
   if (!sched::exit_pending(k)) [[likely]] {
     std::uint32_t next = 0;
     if (smp::release_uncounted(ticket, next)) [[unlikely]]
-      return wake_sleeper_and_answer(next, answer(kSyscallDone));
+      return smp::detail::wake_sleeper_and_return(next, answer(kSyscallDone));
     return answer(kSyscallDone);
   }
   // The running task is still this frame's, or nobody's once it ended (only this core loads a task here).

@@ -135,7 +135,7 @@ Task* steal_for(Core& k) {
 // A secondary core stops its tick while it idles (nothing to slice, and a tick would only wake it to
 // take the kernel lock); core 0 keeps ticking, as its ticks are the kernel's uptime clock.
 void idle(Core& k) {
-  kmem::activate_user_space(0);
+  kmem::activate_empty_user_space();
   k.idle_since = arch::physical_count();
   const bool tickless = index_of(k) != 0;
   if (tickless) timer::stop();
@@ -210,7 +210,7 @@ void stop_here(void* argument) {
   k.blocked = false;
   k.pending.fetch_or(kPendingSwitch, std::memory_order_relaxed);
   drop_fp(k);
-  kmem::activate_user_space(0);
+  kmem::activate_empty_user_space();
 }
 
 // Leaves the kernel for the first task this core runs (with the kernel lock held).
@@ -319,11 +319,6 @@ namespace {
   return next;
 }
 
-[[gnu::noinline]] arch::ExceptionFrame& wake_sleeper_and_resume(std::uint32_t ticket, arch::ExceptionFrame& next) {
-  smp::detail::wake_sleeper(ticket);
-  return next;
-}
-
 } // namespace
 
 // The quick switch is switch_tasks() for its common case, with nothing else pending: the running task
@@ -351,7 +346,7 @@ arch::ExceptionFrame& finish_call(smp::Cpu& me, arch::ExceptionFrame& frame) {
     clear_own_pending(k, kPendingSwitch); // it would be picked again: nothing changes
   }
   if (std::uint32_t ticket = 0; smp::release_uncounted(ticket)) [[unlikely]]
-    return wake_sleeper_and_resume(ticket, *next);
+    return *smp::detail::wake_sleeper_and_return(ticket, next);
   return *next;
 }
 

@@ -156,17 +156,17 @@ ExitCode address_spaces(const BootFacts&) {
                "the kernel image cannot be mapped into user space");
   auto* shared = reinterpret_cast<std::uint64_t*>(window);
   std::uint64_t value = 0;
-  kmem::activate_user_space(spaces[0]->ttbr0_value());
+  kmem::activate_task_space(spaces[0]->ttbr0_value());
   ok &= expect(probe_write_u64(shared, 0xA11CE) == 0, "space A writes");
-  kmem::activate_user_space(spaces[1]->ttbr0_value());
+  kmem::activate_task_space(spaces[1]->ttbr0_value());
   ok &= expect(probe_read_u64(shared, &value) == 0 && value == 0xA11CE, "space B reads A's write");
   ok &= expect(probe_write_u64(shared, 0xB0B) == 0, "space B writes");
-  kmem::activate_user_space(spaces[0]->ttbr0_value());
+  kmem::activate_task_space(spaces[0]->ttbr0_value());
   ok &= expect(probe_read_u64(shared, &value) == 0 && value == 0xB0B, "space A reads B's write");
-  kmem::activate_user_space(spaces[2]->ttbr0_value());
+  kmem::activate_task_space(spaces[2]->ttbr0_value());
   const int third = probe_read_u64(shared, &value);
   ok &= expect(third == -1, "space C faults at the window");
-  kmem::activate_user_space(0);
+  kmem::activate_empty_user_space();
   kprintf("spaces: A and B (ASIDs %u, %u) share frame 0x%llx at 0x%llx: 0x%llx seen both ways; C (ASID %u) "
           "faults there\n",
           spaces[0]->asid(), spaces[1]->asid(), static_cast<unsigned long long>(*frame),
